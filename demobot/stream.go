@@ -1,0 +1,81 @@
+package demobot
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+)
+
+// streamCompletion sends reply as server-sent events: a role event, the reply in
+// pieces of 3..8 bytes, a finish event, an optional usage event, then [DONE]. Every
+// event is flushed on its own; Config.StreamDelay and Config.StreamGate run between them.
+func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chatRequest, id string, created int64, prompt, reply string) {
+	chunk := func(delta chunkDelta, finish *string) chatChunk {
+		return chatChunk{
+			ID: id, Object: "chat.completion.chunk", Created: created, Model: req.Model,
+			Choices: []chunkChoice{{Delta: delta, FinishReason: finish}},
+		}
+	}
+	empty, stop := "", "stop"
+	events := []chatChunk{chunk(chunkDelta{Role: "assistant", Content: &empty}, nil)}
+	for _, p := range splitPieces(reply) {
+		events = append(events, chunk(chunkDelta{Content: &p}, nil))
+	}
+	events = append(events, chunk(chunkDelta{}, &stop))
+	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
+		u := usageFor(prompt, reply)
+		events = append(events, chatChunk{
+			ID: id, Object: "chat.completion.chunk", Created: created, Model: req.Model,
+			Choices: []chunkChoice{}, Usage: &u,
+		})
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	ctx := r.Context()
+
+	for i, ev := range events {
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return
+		}
+		if !writeEvent(w, rc, data) {
+			return
+		}
+		sent := i + 1
+		if b.cfg.StreamGate != nil {
+			if err := b.cfg.StreamGate(ctx, sent); err != nil {
+				return
+			}
+		}
+		if b.cfg.StreamDelay > 0 {
+			t := time.NewTimer(b.cfg.StreamDelay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+	}
+	writeEvent(w, rc, []byte("[DONE]"))
+}
+
+// writeEvent writes one "data:" event and flushes it; false means the client is gone.
+func writeEvent(w io.Writer, rc *http.ResponseController, data []byte) bool {
+	if _, err := io.WriteString(w, "data: "); err != nil {
+		return false
+	}
+	if _, err := w.Write(data); err != nil {
+		return false
+	}
+	if _, err := io.WriteString(w, "\n\n"); err != nil {
+		return false
+	}
+	return rc.Flush() == nil
+}
