@@ -1,0 +1,311 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// Options are the collaborators of a Proxy that outlive one configuration.
+type Options struct {
+	// Hooks see every chat message; nil means NopHooks.
+	Hooks Hooks
+	// Metrics must be shared by every Proxy of a process; nil disables metrics.
+	Metrics *Metrics
+	// Streams tracks WebSocket connections so shutdown can close them; nil means an untracked set.
+	Streams *Streams
+	// Logger receives access and error logs. The zero value discards them.
+	Logger zerolog.Logger
+	// AccessLog logs one line per request at info level.
+	AccessLog bool
+}
+
+// Proxy is Veil's public handler for one configuration. Build a new one on reload.
+type Proxy struct {
+	cfg       Config
+	hooks     Hooks
+	router    *router
+	rp        *httputil.ReverseProxy
+	transport *http.Transport
+	streams   *Streams
+	log       zerolog.Logger
+	accessLog bool
+	bufPool   sync.Pool
+}
+
+// New returns a Proxy for cfg, which must have passed Validate.
+func New(cfg Config, opts Options) (*Proxy, error) {
+	if cfg.Upstream.parsed == nil {
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("proxy config: %w", err)
+		}
+	}
+	if opts.Hooks == nil {
+		opts.Hooks = NopHooks{}
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	if opts.Streams == nil {
+		opts.Streams = NewStreams(opts.Metrics)
+	}
+	// Copy the routes: the router keeps pointers into them.
+	cfg.Routes = append([]Route(nil), cfg.Routes...)
+	p := &Proxy{
+		cfg:       cfg,
+		hooks:     opts.Hooks,
+		router:    newRouter(cfg.Routes, opts.Metrics),
+		streams:   opts.Streams,
+		log:       opts.Logger,
+		accessLog: opts.AccessLog,
+	}
+	p.transport = newTransport(cfg.Upstream)
+	p.rp = &httputil.ReverseProxy{
+		Rewrite:        p.rewrite,
+		Transport:      p.transport,
+		ModifyResponse: p.modifyResponse,
+		ErrorHandler:   p.proxyError,
+		BufferPool:     bufferPool{},
+	}
+	return p, nil
+}
+
+// Close releases the proxy's idle upstream connections. In-flight requests are not affected.
+func (p *Proxy) Close() { p.transport.CloseIdleConnections() }
+
+func newTransport(u Upstream) *http.Transport {
+	d := &net.Dialer{Timeout: u.DialTimeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 nil, // never send personal data through an environment-configured proxy
+		DialContext:           d.DialContext,
+		MaxIdleConns:          u.MaxIdleConns,
+		MaxIdleConnsPerHost:   u.MaxIdleConns,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   u.DialTimeout,
+		ResponseHeaderTimeout: u.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+}
+
+// ServeHTTP routes a request and applies its route's treatment.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	route := p.router.match(r.URL.Path)
+	ex := &Exchange{ID: newRequestID(), Route: route}
+	w.Header().Set(HeaderRequestID, ex.ID)
+	if route == nil {
+		p.fail(w, r, ex, nil, errNoRoute, start)
+		return
+	}
+	rm := p.router.rm[route]
+	ctx := context.WithValue(r.Context(), exchangeKey, ex)
+	r = r.WithContext(ctx)
+
+	if route.Kind == KindWebSocket {
+		p.serveWebSocket(w, r, ex, rm, start)
+		return
+	}
+	if route.Kind != KindPassthrough && isUpgrade(r) {
+		// An upgraded connection would be an opaque tunnel Veil cannot inspect.
+		p.fail(w, r, ex, rm, &Error{Status: http.StatusBadRequest, Reason: "upgrade_not_allowed"}, start)
+		return
+	}
+	rec := &recorder{ResponseWriter: w}
+	var in int64
+	if route.Kind == KindChat {
+		n, err := p.prepareChat(r, ex)
+		if err != nil {
+			p.fail(w, r, ex, rm, err, start)
+			return
+		}
+		in = n
+	}
+	p.rp.ServeHTTP(rec, r)
+	p.finish(r, ex, rm, rec.status, in, rec.bytes, start, "")
+}
+
+// prepareChat reads, decodes and hands the body of a chat request to the hooks, then puts the
+// body they return in its place. It returns the number of body bytes received.
+func (p *Proxy) prepareChat(r *http.Request, ex *Exchange) (int64, error) {
+	raw := r.ContentLength
+	body, mediaType, err := readBody(r, p.cfg.Limits)
+	if err != nil {
+		return 0, err
+	}
+	_ = r.Body.Close()
+	if raw < 0 {
+		raw = int64(len(body))
+	}
+	out, err := p.hooks.Request(r.Context(), &ChatRequest{Exchange: ex, Request: r, Body: body, MediaType: mediaType})
+	if err != nil {
+		return raw, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(out))
+	r.ContentLength = int64(len(out))
+	r.Header.Del("Content-Encoding")
+	r.Header.Del("Expect")
+	r.Header.Set("Content-Length", strconv.Itoa(len(out)))
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if _, params, err := mime.ParseMediaType(ct); err == nil && params["charset"] != "" {
+			params["charset"] = "utf-8"
+			r.Header.Set("Content-Type", mime.FormatMediaType(mediaType, params))
+		}
+	}
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(out)), nil }
+	return raw, nil
+}
+
+// rewrite builds the outbound request: upstream URL, no client-supplied forwarding headers, no
+// client IP unless configured, Veil's request id.
+func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
+	pr.SetURL(p.cfg.Upstream.parsed)
+	h := pr.Out.Header
+	for k := range h {
+		if strings.HasPrefix(k, "X-Forwarded-") {
+			delete(h, k)
+		}
+	}
+	for _, k := range clientIPHeaders {
+		h.Del(k)
+	}
+	if p.cfg.Upstream.ForwardClientIP {
+		pr.SetXForwarded()
+	}
+	if ex := ExchangeFrom(pr.In.Context()); ex != nil {
+		h.Set(HeaderRequestID, ex.ID)
+	}
+}
+
+// clientIPHeaders reveal the client's address; Veil never passes on what a client claims there.
+var clientIPHeaders = []string{"Forwarded", "X-Real-Ip", "True-Client-Ip", "Cf-Connecting-Ip", "X-Client-Ip", "X-Cluster-Client-Ip", "Fastly-Client-Ip"}
+
+func (p *Proxy) modifyResponse(res *http.Response) error {
+	ex := ExchangeFrom(res.Request.Context())
+	if ex == nil || ex.Route.Kind == KindPassthrough {
+		return nil
+	}
+	return p.hooks.Response(res.Request.Context(), ex, res)
+}
+
+// proxyError is the ReverseProxy's error handler: transport and ModifyResponse failures.
+func (p *Proxy) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	ex := ExchangeFrom(r.Context())
+	status, reason := StatusFor(err)
+	if ex != nil && ex.Route != nil {
+		if rm := p.router.rm[ex.Route]; rm != nil && status != StatusClientClosed {
+			rm.upstreamError(reason)
+		}
+	}
+	p.log.Warn().Str(fieldRequestID, exID(ex)).Str(fieldRoute, routeName(ex)).Int(fieldStatus, status).
+		Str(fieldReason, reason).AnErr("error", sanitize(err)).Msg("upstream exchange failed")
+	writeError(w, status, exID(ex))
+}
+
+// fail answers a request Veil refuses itself, logs why and counts it.
+func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, ex *Exchange, rm *routeMetrics, err error, start time.Time) {
+	status, reason := StatusFor(err)
+	ev := p.log.Warn()
+	if status >= 500 && status != StatusClientClosed {
+		ev = p.log.Error()
+	}
+	ev.Str(fieldRequestID, ex.ID).Str(fieldRoute, routeName(ex)).Str(fieldMethod, r.Method).
+		Int(fieldStatus, status).Str(fieldReason, reason).AnErr("error", sanitize(err)).Msg("request refused")
+	writeError(w, status, ex.ID)
+	if rm != nil {
+		p.finish(r, ex, rm, status, 0, 0, start, reason)
+	}
+}
+
+// finish records metrics and the access log line.
+func (p *Proxy) finish(r *http.Request, ex *Exchange, rm *routeMetrics, status int, in, out int64, start time.Time, reason string) {
+	d := time.Since(start)
+	if status == 0 {
+		status = StatusClientClosed
+	}
+	rm.count(status)
+	rm.duration.Observe(d.Seconds())
+	if in > 0 {
+		rm.bytesIn.Add(float64(in))
+	}
+	if out > 0 {
+		rm.bytesOut.Add(float64(out))
+	}
+	if p.accessLog {
+		ev := p.log.Info().Str(fieldRequestID, ex.ID).Str(fieldRoute, ex.Route.Name).Str(fieldKind, string(ex.Route.Kind)).
+			Str(fieldMethod, r.Method).Int(fieldStatus, status).Float64(fieldDuration, float64(d.Microseconds())/1000).
+			Int64(fieldBytesIn, in).Int64(fieldBytesOut, out)
+		if reason != "" {
+			ev = ev.Str(fieldReason, reason)
+		}
+		ev.Msg("request")
+	}
+}
+
+// writeError sends the client only the status text and the request id.
+func writeError(w http.ResponseWriter, status int, id string) {
+	text := http.StatusText(status)
+	if status == StatusClientClosed {
+		text = "Client Closed Request"
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set(HeaderRequestID, id)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"error":%q,"request_id":%q}`+"\n", text, id)
+}
+
+// sanitize keeps an error fit for logs: a *url.Error carries the upstream URL with its query
+// string, which may hold personal data, so only the operation and the cause remain.
+func sanitize(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s upstream: %w", ue.Op, ue.Err)
+	}
+	return err
+}
+
+func isUpgrade(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != "" && headerHasToken(r.Header, "Connection", "upgrade")
+}
+
+func headerHasToken(h http.Header, key, token string) bool {
+	for _, v := range h.Values(key) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func exID(ex *Exchange) string {
+	if ex == nil {
+		return ""
+	}
+	return ex.ID
+}
+
+func routeName(ex *Exchange) string {
+	if ex == nil || ex.Route == nil {
+		return ""
+	}
+	return ex.Route.Name
+}
