@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/caddyserver/certmagic"
 	"github.com/rs/zerolog"
@@ -23,6 +24,7 @@ type acmeSource struct {
 	magic   *certmagic.Config
 	cache   *certmagic.Cache
 	issuer  *certmagic.ACMEIssuer
+	stop    sync.Once
 }
 
 func newACME(ctx context.Context, cfg ACMEConfig, dataDir string, log zerolog.Logger) (*acmeSource, error) {
@@ -61,7 +63,7 @@ func newACME(ctx context.Context, cfg ACMEConfig, dataDir string, log zerolog.Lo
 		manage = a.magic.ManageSync
 	}
 	if err := manage(ctx, cfg.Domains); err != nil {
-		a.cache.Stop()
+		a.close()
 		return nil, fmt.Errorf("obtaining certificates for %s: %w", strings.Join(cfg.Domains, ", "), err)
 	}
 	return a, nil
@@ -114,7 +116,7 @@ func (a *acmeSource) ready() error {
 	return nil
 }
 
-func (a *acmeSource) close() { a.cache.Stop() }
+func (a *acmeSource) close() { a.stop.Do(a.cache.Stop) }
 
 var (
 	_ source           = (*acmeSource)(nil)

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -67,7 +68,7 @@ func serveTLSOn(t *testing.T, ln net.Listener, cfg *tls.Config) string {
 			_, _ = io.WriteString(w, "ok")
 		}),
 		TLSConfig: cfg,
-		ErrorLog:  nil,
+		ErrorLog:  log.New(newTestLogWriter(t), "server ", 0),
 	}
 	go func() { _ = srv.ServeTLS(ln, "", "") }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -200,4 +201,3 @@ func writeFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
-

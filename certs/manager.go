@@ -138,7 +138,7 @@ func (m *Manager) RootCAPath() string {
 	return ""
 }
 
-// Close stops background certificate maintenance (acme mode); the manager must not be used after.
+// Close stops background certificate maintenance (acme mode); it is safe to call more than once.
 func (m *Manager) Close() error {
 	if c, ok := m.src.(closer); ok {
 		c.close()
