@@ -13,6 +13,12 @@ type Options struct {
 func All(o Options) []redact.Detector {
 	ds := []redact.Detector{
 		// Each detector family adds its constructor here.
+		NewEmail(),
+		NewPhone(o.PhoneRegions),
+		NewIBAN(),
+		NewCreditCard(),
+		NewIP(),
+		NewMAC(),
 	}
 	return ds
 }

@@ -1,0 +1,173 @@
+package detect
+
+import "github.com/veil-privacy/veil/redact"
+
+// cardMaxLen is the longest card number span: 19 digits printed 4-4-4-4-3 with four separators.
+const cardMaxLen = 19 + 4
+
+// cardGroupings are the printed layouts accepted for separated numbers, longest first.
+var cardGroupings = [][]uint8{
+	{4, 4, 4, 4, 3}, // 19-digit Visa, Maestro, UnionPay
+	{4, 4, 4, 4},    // most cards
+	{4, 6, 5},       // American Express
+	{4, 6, 4},       // Diners Club
+	{4, 4, 4, 3},    // 15 digits in fours
+	{4, 4, 4, 2},    // 14 digits in fours
+	{4, 4, 4, 1},    // 13-digit Visa
+}
+
+// CreditCard finds payment card numbers: 13–19 digits, compact or grouped with spaces or dashes,
+// that pass the Luhn check and fall in a known issuer (IIN) range with a length it issues.
+type CreditCard struct{}
+
+// NewCreditCard returns the payment card detector.
+func NewCreditCard() *CreditCard { return &CreditCard{} }
+
+// Types implements redact.Detector.
+func (*CreditCard) Types() []redact.Type { return []redact.Type{redact.CreditCard} }
+
+// MaxLen implements redact.Detector.
+func (*CreditCard) MaxLen() int { return cardMaxLen }
+
+// Detect implements redact.Detector.
+func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	s, toks := t.Norm, t.Tokens
+	var buf [19]byte
+	for i := 0; i < len(toks); i++ {
+		k := toks[i]
+		if !k.AllDigits() || k.Is(redact.NonASCII) {
+			continue
+		}
+		n := k.End - k.Start
+		if n >= 13 && n <= 19 {
+			if cardIsolated(s, k.Start, k.End) && cardValid(s[k.Start:k.End]) {
+				dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: k.End, Confidence: 0.97})
+			}
+			continue
+		}
+		if n != 4 || k.End >= len(s) || (s[k.End] != ' ' && s[k.End] != '-') {
+			continue
+		}
+		// A group of four after another group joined by a separator is inside a longer number
+		// (an IBAN's digits, a reference): a card starts the run.
+		if k.Start >= 2 && (s[k.Start-1] == ' ' || s[k.Start-1] == '-') && i > 0 &&
+			toks[i-1].End == k.Start-1 && toks[i-1].Is(redact.HasDigit) {
+			continue
+		}
+		if last, ok := cardGrouped(s, toks, i, buf[:0]); ok {
+			dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: toks[last].End, Confidence: 0.97})
+			i = last
+		}
+	}
+	return dst
+}
+
+// cardGrouped tries the layouts of cardGroupings on the tokens from i, joined by one repeated
+// separator, and returns the index of the last token of the first valid number.
+func cardGrouped(s string, toks []redact.Token, i int, digits []byte) (int, bool) {
+	sep := s[toks[i].End]
+	for _, layout := range cardGroupings {
+		if i+len(layout) > len(toks) {
+			continue
+		}
+		digits = digits[:0]
+		ok := true
+		for j, w := range layout {
+			g := toks[i+j]
+			if g.End-g.Start != int(w) || !g.AllDigits() || g.Is(redact.NonASCII) ||
+				j > 0 && (g.Start != toks[i+j-1].End+1 || s[g.Start-1] != sep) {
+				ok = false
+				break
+			}
+			digits = append(digits, s[g.Start:g.End]...)
+		}
+		last := i + len(layout) - 1
+		if !ok || !cardIsolated(s, toks[i].Start, toks[last].End) {
+			continue
+		}
+		// The layout must not stop inside a longer run of groups of four or more digits; a short
+		// group after it may be an expiry date or a security code.
+		if last+1 < len(toks) {
+			if nx := toks[last+1]; nx.Start == toks[last].End+1 && s[nx.Start-1] == sep &&
+				nx.AllDigits() && nx.End-nx.Start >= 4 {
+				continue
+			}
+		}
+		if cardValid(string(digits)) {
+			return last, true
+		}
+	}
+	return 0, false
+}
+
+// cardIsolated reports whether s[start:end] stands alone: not signed like a phone number
+// ("+4917…"), and not glued by punctuation to more digits (a decimal, a date, a longer code).
+func cardIsolated(s string, start, end int) bool {
+	if start > 0 {
+		switch c := s[start-1]; c {
+		case '+':
+			return false
+		case '.', ',', '/', '-', ':', '_':
+			if start >= 2 && cardDigit(s[start-2]) {
+				return false
+			}
+		}
+	}
+	if end+1 < len(s) {
+		switch s[end] {
+		case '.', ',', '/', '-', ':', '_':
+			if cardDigit(s[end+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cardValid reports whether the digit string d is a Luhn-valid number in a known issuer range.
+func cardValid(d string) bool {
+	return cardIssuer(d) && luhn(d)
+}
+
+// cardIssuer reports whether d has the length one of the major networks issues for its prefix.
+func cardIssuer(d string) bool {
+	n := len(d)
+	p2 := cardPrefix(d, 2)
+	p3 := cardPrefix(d, 3)
+	p4 := cardPrefix(d, 4)
+	p6 := cardPrefix(d, 6)
+	switch {
+	case d[0] == '4': // Visa
+		return n == 13 || n == 16 || n == 19
+	case p2 >= 51 && p2 <= 55 || p4 >= 2221 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p4 >= 2200 && p4 <= 2204: // Mir
+		return n >= 16 && n <= 19
+	case p2 == 34 || p2 == 37: // American Express
+		return n == 15
+	case p4 == 6011 || p3 >= 644 && p3 <= 649 || p2 == 65 || p6 >= 622126 && p6 <= 622925: // Discover
+		return n >= 16 && n <= 19
+	case p4 >= 3528 && p4 <= 3589: // JCB
+		return n >= 16 && n <= 19
+	case p3 >= 300 && p3 <= 305 || p2 == 36 || p2 == 38 || p2 == 39 || p4 == 3095: // Diners Club
+		return n >= 14 && n <= 19
+	case p2 == 62: // UnionPay
+		return n >= 16 && n <= 19
+	case p2 == 50 || p2 >= 56 && p2 <= 58 || p4 == 6304 || p4 == 6759 || p4 >= 6761 && p4 <= 6763: // Maestro
+		return n >= 13 && n <= 19
+	}
+	return false
+}
+
+// cardPrefix returns the first n digits of d as a number.
+func cardPrefix(d string, n int) int {
+	v := 0
+	for i := 0; i < n && i < len(d); i++ {
+		v = v*10 + int(d[i]-'0')
+	}
+	return v
+}
+
+func cardDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+var _ redact.Detector = (*CreditCard)(nil)

@@ -1,0 +1,92 @@
+package detect
+
+import "github.com/veil-privacy/veil/redact"
+
+// macMaxLen is the length of "aa:bb:cc:dd:ee:ff", the longest form.
+const macMaxLen = 17
+
+// MAC finds IEEE 802 MAC addresses: six hex pairs joined by ':' or '-' ("aa:bb:cc:dd:ee:ff",
+// "AA-BB-CC-DD-EE-FF") and the Cisco form, three hex quads joined by '.' ("aabb.ccdd.eeff").
+type MAC struct{}
+
+// NewMAC returns the MAC address detector.
+func NewMAC() *MAC { return &MAC{} }
+
+// Types implements redact.Detector.
+func (*MAC) Types() []redact.Type { return []redact.Type{redact.MACAddress} }
+
+// MaxLen implements redact.Detector.
+func (*MAC) MaxLen() int { return macMaxLen }
+
+// Detect implements redact.Detector.
+func (*MAC) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	s, toks := t.Norm, t.Tokens
+	for i := 0; i < len(toks); i++ {
+		k := toks[i]
+		var groups, width int
+		switch k.End - k.Start {
+		case 2:
+			groups, width = 6, 2
+		case 4:
+			groups, width = 3, 4
+		default:
+			continue
+		}
+		if k.End >= len(s) || i+groups > len(toks) {
+			continue
+		}
+		sep := s[k.End]
+		if width == 2 && sep != ':' && sep != '-' || width == 4 && sep != '.' {
+			continue
+		}
+		if !macRun(s, toks[i:i+groups], width, sep) {
+			continue
+		}
+		start, end := k.Start, toks[i+groups-1].End
+		// Part of a longer run (an IPv6 address, a key fingerprint, a serial) is not a MAC.
+		if start >= 2 && s[start-1] == sep && macHex(s[start-2]) ||
+			end+1 < len(s) && s[end] == sep && macHex(s[end+1]) {
+			continue
+		}
+		// '-' and '.' also join digit groups of phone numbers and serials: ask for a hex letter.
+		if sep != ':' && !macHasLetter(s[start:end]) {
+			continue
+		}
+		dst = append(dst, redact.Finding{Type: redact.MACAddress, Start: start, End: end, Confidence: 0.9})
+		i += groups - 1
+	}
+	return dst
+}
+
+// macRun reports whether toks are hex groups of the given width, each joined to the next by sep.
+func macRun(s string, toks []redact.Token, width int, sep byte) bool {
+	for j, k := range toks {
+		if k.End-k.Start != width || k.Is(redact.NonASCII) {
+			return false
+		}
+		for p := k.Start; p < k.End; p++ {
+			if !macHex(s[p]) {
+				return false
+			}
+		}
+		if j > 0 && (k.Start != toks[j-1].End+1 || s[toks[j-1].End] != sep) {
+			return false
+		}
+	}
+	return true
+}
+
+func macHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func macHasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] > '9' {
+			return true
+		}
+	}
+	return false
+}
+
+var _ redact.Detector = (*MAC)(nil)

@@ -1,0 +1,463 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// Phone candidate limits. E.164 numbers have at most 15 digits; a written number may add a
+// "(0)" trunk digit, a leading "+" or "00" and separators. Longer spans are not phone numbers.
+const (
+	phoneMinDigits = 7
+	phoneMaxDigits = 15
+	phoneMaxLen    = 32
+	phoneMaxTokens = 8
+	// phoneMaxChecks bounds library validations per candidate run (each costs microseconds).
+	phoneMaxChecks = 3
+)
+
+// DefaultPhoneRegions are the regions whose national formats are tried when none are configured.
+var DefaultPhoneRegions = []string{"DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL", "RO", "SE", "DK",
+	"FI", "PT", "IE", "GB"}
+
+// phoneWords near a number say it is a phone number, in the languages Veil serves.
+var phoneWords = []string{
+	"tel", "tel.", "tél", "tél.", "tlf", "tfn", "phone", "telephone", "téléphone", "telefon",
+	"telefonisch", "telefonnummer", "rufnummer", "telefono", "telefonico", "teléfono", "telefone",
+	"telefoon", "telefoonnummer", "puhelin", "mobile", "mobil", "mobiel", "mobiltelefon", "handy",
+	"cell", "cellphone", "cellulare", "portable", "móvil", "movil", "celular", "telemóvel", "gsm",
+	"fax", "whatsapp", "sms", "call", "ring", "dial", "anrufen", "ruf", "rufen", "rufe", "erreichbar",
+	"appeler", "appelez", "appelle", "chiamare", "chiamami", "chiama", "llamar", "llámame",
+	"llama", "ligar", "bellen", "bel", "zadzwoń", "zadzwon", "numer", "sună", "suna", "sunați",
+	"soita", "ring mig", "ring til", "ringa", "contact", "kontakt", "contatto", "contacto",
+}
+
+// phoneNotWords near a number say it is some other kind of number.
+var phoneNotWords = []string{
+	"order", "invoice", "customer", "account", "reference", "ref", "tracking", "serial", "sku",
+	"ticket", "case", "id", "iban", "bic", "version", "isbn", "imei", "bestellung", "bestellnummer",
+	"rechnung", "rechnungsnummer", "auftrag", "kundennummer", "kunden", "konto", "commande",
+	"facture", "ordine", "fattura", "pedido", "factura", "bestelling", "factuur", "zamówienie",
+	"faktura", "comanda", "factura", "ordre", "tilaus", "lasku", "encomenda", "fatura",
+}
+
+// phoneCountry is what validation needs to know about a calling code.
+type phoneCountry struct {
+	cc      int32
+	region  string // main region, "001" for non-geographic codes
+	prefix  string // national (trunk) prefix, "" where there is none
+	lengths uint32 // bit n set: a national significant number may have n digits
+}
+
+// phoneCountries maps calling codes to their metadata, built once from the library's tables.
+var phoneCountries = sync.OnceValue(func() map[int32]*phoneCountry {
+	m := make(map[int32]*phoneCountry)
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return m
+	}
+	for _, md := range coll.GetMetadata() {
+		cc := md.GetCountryCode()
+		c := m[cc]
+		if c == nil {
+			c = &phoneCountry{cc: cc, region: phonenumbers.GetRegionCodeForCountryCode(int(cc))}
+			m[cc] = c
+		}
+		if md.GetId() == c.region || c.region == "001" {
+			c.prefix = md.GetNationalPrefix()
+		}
+		lengths := md.GetGeneralDesc().GetPossibleLength()
+		if len(lengths) == 0 {
+			c.lengths = ^uint32(0)
+		}
+		for _, l := range lengths {
+			if l > 0 && l < 32 {
+				c.lengths |= 1 << l
+			}
+		}
+	}
+	return m
+})
+
+// phoneRegion is a region whose national format (no + or 00) is tried.
+type phoneRegion struct {
+	code    string
+	cc      int32
+	prefix  string
+	lengths uint32
+}
+
+// Phone finds telephone numbers. It picks candidates from runs of digit tokens joined by phone
+// separators, filters them by shape and context, and validates the survivors with libphonenumber:
+// international numbers (+ or 00) for any country, national numbers for the configured regions.
+type Phone struct {
+	regions []phoneRegion
+}
+
+// NewPhone returns the phone number detector. regions are ISO 3166-1 alpha-2 codes whose national
+// formats are tried, in order; empty means DefaultPhoneRegions. Unknown regions are ignored.
+func NewPhone(regions []string) *Phone {
+	if len(regions) == 0 {
+		regions = DefaultPhoneRegions
+	}
+	p := &Phone{}
+	for _, r := range regions {
+		r = strings.ToUpper(strings.TrimSpace(r))
+		cc := int32(phonenumbers.GetCountryCodeForRegion(r))
+		if cc == 0 {
+			continue
+		}
+		pr := phoneRegion{code: r, cc: cc, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: ^uint32(0)}
+		if c := phoneCountries()[cc]; c != nil {
+			pr.lengths = c.lengths
+		}
+		p.regions = append(p.regions, pr)
+	}
+	return p
+}
+
+// Types implements redact.Detector.
+func (*Phone) Types() []redact.Type { return []redact.Type{redact.Phone} }
+
+// MaxLen implements redact.Detector.
+func (*Phone) MaxLen() int { return phoneMaxLen }
+
+// phoneRun is a candidate: digit tokens from..to (inclusive) of a Text, joined by separators.
+type phoneRun struct {
+	start int  // span start: the first digit, or a '+' or '(' before it
+	intl  bool // written with + or 00
+	plus  bool // the + is part of the span
+}
+
+// Detect implements redact.Detector.
+func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	s, toks := t.Norm, t.Tokens
+	lastEnd := -1
+	for i := 0; i < len(toks); i++ {
+		k := toks[i]
+		if !k.AllDigits() || k.Is(redact.NonASCII) || !phoneFresh(s, toks, i, lastEnd) {
+			continue
+		}
+		end, last, conf := p.match(t, i)
+		if end < 0 {
+			continue
+		}
+		start := phoneSpanStart(s, k.Start)
+		dst = append(dst, redact.Finding{Type: redact.Phone, Start: start, End: end, Confidence: conf})
+		lastEnd = end
+		i = last
+	}
+	return dst
+}
+
+// phoneFresh reports whether token i can start a number: it is not the continuation of a longer
+// number, code or reference glued to the token before it.
+func phoneFresh(s string, toks []redact.Token, i, lastEnd int) bool {
+	start := toks[i].Start
+	if start == 0 {
+		return true
+	}
+	c := s[start-1]
+	if c == '+' || c == '(' {
+		if start == 1 {
+			return true
+		}
+		c2 := s[start-2]
+		return !phoneWordByte(c2) && c2 != '+' && c2 != '-' && c2 != '.'
+	}
+	if i > 0 {
+		prev := toks[i-1]
+		gap := start - prev.End
+		// Glued by punctuation to the token before ("INV-0301234567", "12.0301234567",
+		// "3704 0044" inside an IBAN): part of something longer, unless that was a phone number.
+		if prev.End > lastEnd && gap <= 3 && prev.Is(redact.HasDigit) && phoneSepOnly(s[prev.End:start]) {
+			return false
+		}
+		if gap == 1 && (c == '-' || c == '/' || c == '.' || c == '_' || c == '#') {
+			return false
+		}
+	}
+	return c != '#' && c != '$' && c != '@' && c != '=' && c != '&'
+}
+
+// phoneSpanStart widens a number's start over a '+' and an opening parenthesis.
+func phoneSpanStart(s string, start int) int {
+	if start > 0 && s[start-1] == '(' {
+		start--
+	}
+	if start > 0 && s[start-1] == '+' {
+		start--
+	}
+	if start > 0 && s[start-1] == '(' {
+		start--
+	}
+	return start
+}
+
+// match finds the longest valid number starting at token i and returns its end, the index of its
+// last token and a confidence, or end -1.
+func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
+	s, toks := t.Norm, t.Tokens
+	start := phoneSpanStart(s, toks[i].Start)
+	intl := strings.IndexByte(s[start:toks[i].Start], '+') >= 0
+	zeroZero := !intl && strings.HasPrefix(s[toks[i].Start:], "00")
+
+	// Gather the run: digit tokens joined by short separator gaps, and the digit count up to
+	// each token. A "(0)" after an international prefix is the trunk digit and not dialled.
+	var digits [phoneMaxDigits + 4]byte
+	var upto [phoneMaxTokens]int // digits[:upto[j]] are the digits up to token i+j
+	var seps [phoneMaxTokens]byte
+	n, j := 0, 0
+	for ; j < phoneMaxTokens && i+j < len(toks); j++ {
+		k := toks[i+j]
+		if j > 0 {
+			prev := toks[i+j-1]
+			gap := s[prev.End:k.Start]
+			if !k.AllDigits() || k.Is(redact.NonASCII) || len(gap) > 3 || !phoneSepOnly(gap) || k.End-start > phoneMaxLen {
+				break
+			}
+			seps[j] = phoneGapSep(gap)
+		}
+		w := s[k.Start:k.End]
+		if (intl || zeroZero) && w == "0" && j > 0 && s[k.Start-1] == '(' && k.End < len(s) && s[k.End] == ')' {
+			upto[j] = n
+			continue
+		}
+		if n+len(w) > len(digits) {
+			break
+		}
+		n += copy(digits[n:], w)
+		upto[j] = n
+	}
+	if j == 0 {
+		return -1, 0, 0
+	}
+
+	var win string // the lower-cased text before the number, fetched once
+	ctxKnown, ctx, neg := false, false, false
+	checks := 0
+	for m := j - 1; m >= 0 && checks < phoneMaxChecks; m-- {
+		d := digits[:upto[m]]
+		e := toks[i+m].End
+		if zeroZero {
+			d = d[2:]
+		}
+		if len(d) < phoneMinDigits || len(d) > phoneMaxDigits {
+			continue
+		}
+		// A number cut out of a longer code ("302-4411873-0918273") is not a number: only a
+		// space or the end of the run may follow it.
+		if m < j-1 && seps[m+1] != ' ' {
+			continue
+		}
+		if !phoneEndOK(s, e) || phoneIsDate(s, toks[i:i+m+1]) || phoneNearMoney(s, start, e) {
+			continue
+		}
+		if len(d) >= 13 && cardValid(string(d)) {
+			continue
+		}
+		if !ctxKnown {
+			win = t.Before(start, 48)
+			ctx = hasWord(win, phoneWords)
+			neg = !ctx && hasWord(win, phoneNotWords)
+			ctxKnown = true
+		}
+		national := !intl && !zeroZero
+		trunk := national && d[0] == '0'
+		switch {
+		case !national:
+			conf = 0.85
+		case ctx:
+			conf = 0.8
+		case neg:
+			continue
+		case trunk && (m > 0 || len(d) <= 12):
+			conf = 0.75
+		case !trunk && phoneGrouped(toks[i:i+m+1], seps[1:m+1]):
+			conf = 0.6
+		default:
+			continue
+		}
+		checks++
+		if national && p.validNational(d) || !national && phoneValidIntl(d) {
+			if ctx {
+				conf = max(conf, 0.9)
+			}
+			return e, i + m, conf
+		}
+	}
+	return -1, 0, 0
+}
+
+// phoneGrouped reports the typical written grouping of a number without a trunk prefix or context:
+// two or more groups of 2–4 digits joined by one repeated separator (a space, '-' or '/').
+func phoneGrouped(toks []redact.Token, seps []byte) bool {
+	if len(toks) < 2 {
+		return false
+	}
+	for j, k := range toks {
+		if n := k.End - k.Start; n < 2 || n > 4 {
+			return false
+		}
+		if j > 0 && (seps[j-1] != seps[0] || seps[j-1] == '.' || seps[j-1] == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// phoneEndOK reports whether the number may end at e: not glued to more digits by punctuation
+// (a decimal part, a longer code) and not followed by a unit or currency.
+func phoneEndOK(s string, e int) bool {
+	if e+1 < len(s) {
+		switch s[e] {
+		case '.', ',', '-', '/', ':', '_':
+			if cardDigit(s[e+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// phoneNearMoney reports a currency sign or code, or a percent sign, next to the number.
+func phoneNearMoney(s string, start, end int) bool {
+	before := s[max(0, start-4):start]
+	after := s[end:min(len(s), end+5)]
+	for _, sym := range [...]string{"€", "$", "£", "%", "eur", "EUR", "usd", "USD", "chf", "CHF", "zł", "kr"} {
+		if strings.HasSuffix(strings.TrimRight(before, " "), sym) || strings.HasPrefix(strings.TrimLeft(after, " "), sym) {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneIsDate reports whether three digit tokens read as a calendar date (12.10.2023, 2023-10-12,
+// 1/2/24): day, month and year in range, in either order.
+func phoneIsDate(s string, toks []redact.Token) bool {
+	if len(toks) != 3 {
+		return false
+	}
+	var v [3]int
+	var w [3]int
+	for j, k := range toks {
+		w[j] = k.End - k.Start
+		v[j] = cardPrefix(s[k.Start:k.End], w[j])
+	}
+	dm := func(a, b int) bool {
+		return a >= 1 && a <= 31 && b >= 1 && b <= 12 || b >= 1 && b <= 31 && a >= 1 && a <= 12
+	}
+	switch {
+	case w[0] <= 2 && w[1] <= 2 && (w[2] == 2 || w[2] == 4):
+		return dm(v[0], v[1])
+	case w[0] == 4 && w[1] <= 2 && w[2] <= 2:
+		return dm(v[2], v[1])
+	}
+	return false
+}
+
+// phoneSepOnly reports whether gap holds only phone separators: spaces, '-', '.', '/' and
+// parentheses.
+func phoneSepOnly(gap string) bool {
+	if gap == "" {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case ' ', '-', '.', '/', '(', ')':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// phoneGapSep returns the separator a gap stands for: its first non-space character, or ' '.
+// Parentheses count as 0, a layout no grouping rule accepts without a trunk prefix.
+func phoneGapSep(gap string) byte {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case ' ':
+		case '(', ')':
+			return 0
+		default:
+			if len(gap) == 1 {
+				return gap[i]
+			}
+			return 0
+		}
+	}
+	return ' '
+}
+
+func phoneWordByte(c byte) bool {
+	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// validNational reports whether d, dialled nationally, is a valid number in one of p's regions.
+func (p *Phone) validNational(d []byte) bool {
+	for _, r := range p.regions {
+		nsn := d
+		if r.prefix != "" {
+			if !strings.HasPrefix(string(d), r.prefix) {
+				continue
+			}
+			nsn = d[len(r.prefix):]
+		}
+		if len(nsn) == 0 || r.lengths&(1<<len(nsn)) == 0 {
+			continue
+		}
+		if phonenumbers.IsValidNumberForRegion(phoneNumber(r.cc, nsn), r.code) {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneValidIntl reports whether d (digits after + or 00) is a valid international number.
+func phoneValidIntl(d []byte) bool {
+	countries := phoneCountries()
+	for l := 1; l <= 3 && l < len(d); l++ {
+		c := countries[int32(cardPrefix(string(d[:l]), l))]
+		if c == nil {
+			continue
+		}
+		nsn := d[l:]
+		// "+49 030 …": a trunk prefix written after the country code is not dialled.
+		if c.prefix != "" && strings.HasPrefix(string(nsn), c.prefix) && c.region != "IT" {
+			if alt := nsn[len(c.prefix):]; len(alt) > 0 && c.lengths&(1<<len(alt)) != 0 &&
+				phonenumbers.IsValidNumber(phoneNumber(c.cc, alt)) {
+				return true
+			}
+		}
+		if len(nsn) < 32 && c.lengths&(1<<len(nsn)) != 0 && phonenumbers.IsValidNumber(phoneNumber(c.cc, nsn)) {
+			return true
+		}
+		return false // calling codes are prefix-free: no longer code can match
+	}
+	return false
+}
+
+// phoneNumber builds the library's number for a calling code and national significant number,
+// keeping leading zeros (Italian numbers) the way Parse would.
+func phoneNumber(cc int32, nsn []byte) *phonenumbers.PhoneNumber {
+	var v uint64
+	for _, c := range nsn {
+		v = v*10 + uint64(c-'0')
+	}
+	num := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &v}
+	if zeros := int32(len(nsn) - len(strings.TrimLeft(string(nsn), "0"))); zeros > 0 {
+		lead := true
+		num.ItalianLeadingZero = &lead
+		if zeros > 1 {
+			num.NumberOfLeadingZeros = &zeros
+		}
+	}
+	return num
+}
+
+var _ redact.Detector = (*Phone)(nil)
