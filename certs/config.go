@@ -66,7 +66,8 @@ type ACMEConfig struct {
 	CA string `yaml:"ca"`
 	// Staging uses Let's Encrypt's staging directory, for trying a setup without hitting rate limits.
 	Staging bool `yaml:"staging"`
-	// TestCA is a directory used to test challenges before asking CA, to spare its rate limits.
+	// TestCA is an ACME directory tried first when issuance from CA fails, so retries do not burn CA's
+	// rate limits (certmagic uses Let's Encrypt staging when CA is Let's Encrypt production).
 	TestCA string `yaml:"test_ca"`
 	// RootCAFile is a PEM bundle of extra roots to trust for the ACME server's own HTTPS (a private CA such as Pebble).
 	RootCAFile string `yaml:"root_ca_file"`

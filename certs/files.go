@@ -36,6 +36,18 @@ func (f *files) getCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return nil, errNoCertificate
 }
 
+// ready fails once the certificate in service has expired: the operator forgot to renew it.
+func (f *files) ready() error {
+	c := f.cur.Load()
+	if c == nil {
+		return errNoCertificate
+	}
+	if time.Now().After(c.Leaf.NotAfter) {
+		return fmt.Errorf("certificate %s expired at %s", f.certFile, c.Leaf.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 func (f *files) reload() error {
 	pair, err := tls.LoadX509KeyPair(f.certFile, f.keyFile)
 	if err != nil {
@@ -62,6 +74,7 @@ func (f *files) reload() error {
 }
 
 var (
-	_ source   = (*files)(nil)
-	_ reloader = (*files)(nil)
+	_ source    = (*files)(nil)
+	_ reloader  = (*files)(nil)
+	_ readiness = (*files)(nil)
 )

@@ -23,6 +23,9 @@ func TestFilesServesTLS13AndReloads(t *testing.T) {
 	if m.RootCAPath() != "" {
 		t.Errorf("RootCAPath() = %q outside self-signed mode", m.RootCAPath())
 	}
+	if err := m.Ready(); err != nil {
+		t.Errorf("Ready() = %v", err)
+	}
 	addr := serveTLS(t, m.TLSConfig())
 	roots := poolOf(ca.cert)
 	serial := func() int64 {
