@@ -1,0 +1,203 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// This file holds the token-level helpers and word tables shared by the context-driven detectors
+// (person, address, date of birth, passport, driving licence, health). Word lists are written as
+// phrases and compiled once into maps keyed by the lower-case text of their last token, so a detector
+// walks t.Tokens and asks one map lookup per token.
+
+// wordSet is a set of lower-case single words.
+type wordSet map[string]struct{}
+
+// newWordSet builds a set from white-space separated lists of words.
+func newWordSet(lists ...string) wordSet {
+	s := make(wordSet)
+	for _, l := range lists {
+		for _, w := range strings.Fields(l) {
+			s[strings.ToLower(w)] = struct{}{}
+		}
+	}
+	return s
+}
+
+// has reports whether w (already lower-case) is in s. It does not allocate.
+func (s wordSet) has(w string) bool {
+	_, ok := s[w]
+	return ok
+}
+
+// phrase is a context phrase split into lower-case tokens, with a tag the detector chooses.
+type phrase struct {
+	words []string
+	tag   uint8
+}
+
+// phraseSet finds context phrases that end at a given token.
+type phraseSet struct {
+	byLast map[string][]phrase
+	maxLen int // most tokens in one phrase
+}
+
+// newPhraseSet compiles phrases, one per element, all tagged tag. A phrase is tokenized the way
+// redact.Text tokenizes messages, so "d.o.b." and "je m'appelle" match whatever separates their parts.
+func newPhraseSet() *phraseSet {
+	return &phraseSet{byLast: make(map[string][]phrase)}
+}
+
+// add registers every phrase in list (separated by '|') with tag.
+func (p *phraseSet) add(tag uint8, list string) *phraseSet {
+	for _, s := range strings.Split(list, "|") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		t := redact.NewText(s)
+		words := make([]string, len(t.Tokens))
+		for i, k := range t.Tokens {
+			words[i] = t.Lower[k.Start:k.End]
+		}
+		if len(words) == 0 {
+			continue
+		}
+		last := words[len(words)-1]
+		p.byLast[last] = append(p.byLast[last], phrase{words: words, tag: tag})
+		p.maxLen = max(p.maxLen, len(words))
+	}
+	return p
+}
+
+// matchEnd returns the longest phrase that ends at token i, with the index of its first token.
+// Consecutive phrase tokens may be separated by at most maxGap bytes without a line break.
+func (p *phraseSet) matchEnd(t *redact.Text, i int) (start int, tag uint8, ok bool) {
+	cands := p.byLast[tokLower(t, i)]
+	best := -1
+	for _, ph := range cands {
+		n := len(ph.words)
+		if n > i+1 || n <= best {
+			continue
+		}
+		match := true
+		for k := 1; k < n && match; k++ {
+			j := i - k
+			if tokLower(t, j) != ph.words[n-1-k] || !smallGap(t, j, j+1) {
+				match = false
+			}
+		}
+		if match {
+			best, tag = n, ph.tag
+		}
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	return i - best + 1, tag, true
+}
+
+// smallGap reports whether tokens a and b (a < b) are separated by a short run of spaces or
+// punctuation on one line, as the parts of one phrase are.
+func smallGap(t *redact.Text, a, b int) bool {
+	g := t.Norm[t.Tokens[a].End:t.Tokens[b].Start]
+	return len(g) <= 3 && strings.IndexByte(g, '\n') < 0
+}
+
+// tokLower returns the lower-case text of token i.
+func tokLower(t *redact.Text, i int) string {
+	k := t.Tokens[i]
+	return t.Lower[k.Start:k.End]
+}
+
+// tokText returns the text of token i as written.
+func tokText(t *redact.Text, i int) string {
+	k := t.Tokens[i]
+	return t.Norm[k.Start:k.End]
+}
+
+// gap returns the text between token i-1 and token i (from the start of the text for i == 0).
+func gap(t *redact.Text, i int) string {
+	if i == 0 {
+		return t.Norm[:t.Tokens[0].Start]
+	}
+	return t.Norm[t.Tokens[i-1].End:t.Tokens[i].Start]
+}
+
+// onlySpaces reports whether s is non-empty and made of ' ' and '\t' only.
+func onlySpaces(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// isCapWord reports whether token k is a word written with an initial capital and some lower-case
+// letters and no digits ("Anna", "McGlynn", "Łukasz").
+func isCapWord(k redact.Token) bool {
+	return k.Is(redact.InitUpper|redact.HasLower) && k.Flags&redact.HasDigit == 0
+}
+
+// isLowerWord reports whether token k is an all lower-case word.
+func isLowerWord(k redact.Token) bool {
+	return k.Flags&(redact.HasDigit|redact.HasUpper) == 0 && k.Flags&redact.HasLetter != 0
+}
+
+// atoiTok parses a token of at most 9 ASCII digits. ok is false for anything else.
+func atoiTok(t *redact.Text, i int) (n int, ok bool) {
+	s := tokText(t, i)
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	for j := 0; j < len(s); j++ {
+		c := s[j]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// monthNames maps month names and their usual abbreviations in the supported languages to 1..12.
+var monthNames = func() map[string]int {
+	m := make(map[string]int)
+	lists := [12]string{
+		"january jan januar jänner jaenner janvier janv gennaio gen enero ene januari styczeń styczen stycznia sty ianuarie ian",
+		"february feb februar feber février fevrier févr fevr febbraio febrero februari luty lutego lut februarie",
+		"march mar märz maerz mär mrz mars marzo maart marzec marca martie",
+		"april apr avril avr aprile abril kwiecień kwiecien kwietnia kwi aprilie",
+		"may mai maggio mag mayo mei maj maja",
+		"june jun juni juin giugno giu junio czerwiec czerwca cze iunie",
+		"july jul juli juillet juil luglio lug julio lipiec lipca lip iulie",
+		"august aug août aout agosto ago augustus sierpień sierpien sierpnia sie",
+		"september sep sept septembre settembre set septiembre setiembre wrzesień wrzesien września wrzesnia wrz septembrie",
+		"october oct oktober okt octobre ottobre ott octubre październik pazdziernik października pazdziernika paź paz octombrie",
+		"november nov novembre noviembre listopad listopada lis noiembrie noi",
+		"december dec dezember dez décembre decembre déc dicembre dic diciembre grudzień grudzien grudnia gru decembrie",
+	}
+	for i, l := range lists {
+		for _, w := range strings.Fields(l) {
+			m[w] = i + 1
+		}
+	}
+	return m
+}()
+
+// weekdayNames are weekday names in the supported languages.
+var weekdayNames = newWordSet(
+	"monday tuesday wednesday thursday friday saturday sunday",
+	"montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+	"lundi mardi mercredi jeudi vendredi samedi dimanche",
+	"lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica",
+	"lunes martes miércoles miercoles jueves viernes sábado domingo",
+	"maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+	"poniedziałek wtorek środa czwartek piątek sobota niedziela",
+	"luni marți marti miercuri joi vineri sâmbătă sambata duminică duminica",
+)
