@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+
+	"github.com/veil-privacy/veil/certs"
+	"github.com/veil-privacy/veil/configs"
+	"github.com/veil-privacy/veil/proxy"
+	"github.com/veil-privacy/veil/proxy/admin"
+)
+
+// app is one running Veil: its listeners, its current proxy and what outlives a reload.
+type app struct {
+	log        zerolog.Logger
+	configPath string // "" when the config did not come from a file (quickstart)
+
+	mu  sync.Mutex // serializes reloads
+	cfg *configs.Config
+
+	registry *prometheus.Registry
+	metrics  *proxy.Metrics
+	streams  *proxy.Streams
+	reloads  *prometheus.CounterVec
+	admin    *admin.Server
+	certs    *certs.Manager
+	handler  atomic.Pointer[proxy.Proxy]
+
+	// hooks process every chat message; nil means NopHooks until the pipeline is wired.
+	hooks proxy.Hooks
+}
+
+// newApp builds every component for cfg. Nothing listens yet.
+func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zerolog.Logger) (*app, error) {
+	a := &app{log: log, configPath: configPath, cfg: cfg, registry: prometheus.NewRegistry()}
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.metrics = proxy.NewMetrics(a.registry)
+	a.streams = proxy.NewStreams(a.metrics)
+	a.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "veil", Name: "config_reloads_total", Help: "Configuration reloads, by result (ok, rejected).",
+	}, []string{"result"})
+	a.registry.MustRegister(a.reloads)
+	a.admin = admin.NewServer(a.registry)
+
+	if cfg.TLS.Mode == certs.ModeOff {
+		log.Warn().Msg("TLS IS OFF: Veil serves plain HTTP. Only run it like this behind a load balancer that terminates TLS 1.3 on the same host or private network.")
+	}
+	m, err := certs.New(ctx, cfg.TLS, cfg.DataDir, log.With().Str("component", "certs").Logger())
+	if err != nil {
+		return nil, fmt.Errorf("setting up TLS: %w", err)
+	}
+	a.certs = m
+	p, err := a.newProxy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.handler.Store(p)
+	a.admin.SetCheck("config", func() error { return nil })
+	a.admin.SetCheck("tls", m.Ready)
+	a.admin.SetCheck("pipeline", func() error {
+		if a.handler.Load() == nil {
+			return errors.New("no proxy")
+		}
+		return nil
+	})
+	return a, nil
+}
+
+func (a *app) newProxy(cfg *configs.Config) (*proxy.Proxy, error) {
+	return proxy.New(cfg.Proxy, proxy.Options{
+		Hooks:     a.hooks,
+		Metrics:   a.metrics,
+		Streams:   a.streams,
+		Logger:    a.log.With().Str("component", "proxy").Logger(),
+		AccessLog: *cfg.Log.Access,
+	})
+}
+
+// ServeHTTP hands the request to the current proxy, adding HSTS where configured.
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if v := a.certs.HSTS(); v != "" {
+		w.Header().Set("Strict-Transport-Security", v)
+	}
+	a.handler.Load().ServeHTTP(w, r)
+}
+
+// reload re-reads the config file, validates it and swaps the proxy. On any failure the running
+// configuration stays. Settings that need new listeners are kept as they were, with a warning.
+func (a *app) reload() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.certs.Reload(); err != nil {
+		a.log.Error().Err(err).Msg("TLS certificate reload failed; keeping the current certificate")
+	}
+	if a.configPath == "" {
+		return nil
+	}
+	next, err := configs.Load(a.configPath)
+	if err != nil {
+		a.reloads.WithLabelValues("rejected").Inc()
+		a.log.Error().Err(err).Msg("config reload rejected; keeping the running configuration")
+		return err
+	}
+	old := a.cfg
+	if next.Listen != old.Listen || next.HTTPListen != old.HTTPListen || next.Admin != old.Admin ||
+		next.DataDir != old.DataDir || !reflect.DeepEqual(next.TLS, old.TLS) {
+		a.log.Warn().Msg("listen addresses, data_dir and tls changes need a restart; they were not applied")
+		next.Listen, next.HTTPListen, next.Admin, next.DataDir, next.TLS = old.Listen, old.HTTPListen, old.Admin, old.DataDir, old.TLS
+	}
+	p, err := a.newProxy(next)
+	if err != nil {
+		a.reloads.WithLabelValues("rejected").Inc()
+		a.log.Error().Err(err).Msg("config reload rejected; keeping the running configuration")
+		return err
+	}
+	prev := a.handler.Swap(p)
+	prev.Close()
+	a.cfg = next
+	a.reloads.WithLabelValues("ok").Inc()
+	a.log.Info().Int("routes", len(next.Proxy.Routes)).Msg("configuration reloaded")
+	return nil
+}
+
+// listeners are the bound sockets of an app, opened before serving so that errors surface early.
+type listeners struct {
+	public, admin, http net.Listener
+}
+
+func (a *app) listen() (*listeners, error) {
+	var ls listeners
+	var err error
+	if ls.public, err = net.Listen("tcp", a.cfg.Listen); err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", a.cfg.Listen, err)
+	}
+	if ls.admin, err = net.Listen("tcp", a.cfg.Admin.Listen); err != nil {
+		ls.public.Close()
+		return nil, fmt.Errorf("admin listener on %s: %w", a.cfg.Admin.Listen, err)
+	}
+	if a.cfg.HTTPListen != "" {
+		if ls.http, err = net.Listen("tcp", a.cfg.HTTPListen); err != nil {
+			ls.public.Close()
+			ls.admin.Close()
+			return nil, fmt.Errorf("http listener on %s: %w", a.cfg.HTTPListen, err)
+		}
+	}
+	return &ls, nil
+}
+
+// serve runs the listeners until ctx is done or reload is asked on hup, then drains.
+func (a *app) serve(ctx context.Context, ls *listeners, hup <-chan struct{}) error {
+	cfg := a.cfg
+	errLog := newStdLogger(a.log)
+	public := &http.Server{
+		Handler:           a,
+		ReadHeaderTimeout: cfg.Proxy.Timeouts.ReadHeader,
+		IdleTimeout:       cfg.Proxy.Timeouts.Idle,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          errLog,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	adminSrv := &http.Server{Handler: a.admin, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+	servers := []*http.Server{public, adminSrv}
+
+	errc := make(chan error, 3)
+	go func() {
+		var err error
+		if tc := a.certs.TLSConfig(); tc != nil {
+			public.TLSConfig = tc
+			err = public.ServeTLS(ls.public, "", "")
+		} else {
+			err = public.Serve(ls.public)
+		}
+		errc <- err
+	}()
+	a.log.Info().Str("listener", "public").Str("addr", ls.public.Addr().String()).Str("tls", string(a.certs.Mode())).Msg("listening")
+	go func() { errc <- adminSrv.Serve(ls.admin) }()
+	a.log.Info().Str("listener", "admin").Str("addr", ls.admin.Addr().String()).Msg("listening")
+	if ls.http != nil {
+		redirect := &http.Server{
+			Handler:           a.certs.HTTPChallengeHandler(http.HandlerFunc(redirectToHTTPS)),
+			ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog,
+		}
+		servers = append(servers, redirect)
+		go func() { errc <- redirect.Serve(ls.http) }()
+		a.log.Info().Str("listener", "http").Str("addr", ls.http.Addr().String()).Msg("listening")
+	}
+
+	var serveErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-hup:
+			_ = a.reload()
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				serveErr = err
+				break loop
+			}
+		}
+	}
+	a.shutdown(servers)
+	return serveErr
+}
+
+// shutdown stops accepting, closes WebSockets with "going away" and drains in-flight requests and
+// SSE streams for at most timeouts.shutdown, then cuts what is left.
+func (a *app) shutdown(servers []*http.Server) {
+	timeout := a.cfg.Proxy.Timeouts.Shutdown
+	a.log.Info().Dur("timeout", timeout).Msg("shutting down: draining in-flight requests")
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Shutdown(ctx); err != nil {
+				a.log.Warn().Err(err).Msg("drain timed out; closing remaining connections")
+				_ = s.Close()
+			}
+		}()
+	}
+	a.streams.CloseAll()
+	wg.Wait()
+	a.handler.Load().Close()
+	_ = a.certs.Close()
+	a.log.Info().Msg("stopped")
+}
+
+func redirectToHTTPS(w http.ResponseWriter, r *http.Request) {
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	if host == "" {
+		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
+		return
+	}
+	http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+}
