@@ -15,7 +15,10 @@ import (
 type Streams struct {
 	mu    sync.Mutex
 	conns map[*websocket.Conn]struct{}
-	gauge interface{ Inc(); Dec() }
+	gauge interface {
+		Inc()
+		Dec()
+	}
 }
 
 // NewStreams returns an empty set whose size is exported in m's open-streams gauge.
