@@ -1,0 +1,325 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// NationalID finds national identification numbers (tax ids, social-security numbers, personal
+// codes) of EU countries and the UK. Each scheme is checked with its real checksum and embedded
+// date; see nationalid_schemes.go for the table of schemes and their accepted spellings.
+//
+// How it works: a candidate is one token of Norm, or several tokens joined by exactly one separator
+// (" ", ".", "-", "/", "+"), up to nidMaxRaw bytes. The raw candidate is matched against the
+// spelling patterns of the schemes indexed by its length, so each candidate runs only the
+// validators whose spelling has that length and shape. A candidate must be a whole token run: a
+// digit group or code glued to it by a separator disqualifies it, as does a preceding '#' or an
+// order/invoice/tracking word that is closer than any id context word.
+type NationalID struct{}
+
+// NewNationalID returns the national-id detector.
+func NewNationalID() *NationalID { return &NationalID{} }
+
+// Types reports NATIONAL_ID.
+func (*NationalID) Types() []redact.Type { return []redact.Type{redact.NationalID} }
+
+// MaxLen is the longest spelling pattern of any scheme.
+func (*NationalID) MaxLen() int { return nidMaxPat }
+
+// Confidence levels. Validated numbers land in 0.9–0.99; a number of the right shape whose
+// checksum fails is reported only next to a scheme's own context word, at nidConfBadSum.
+const (
+	nidConfValid   = 0.93 // checksum and structure valid, no context word
+	nidConfCtx     = 0.98 // valid and a context word of the scheme nearby
+	nidConfGeneric = 0.91 // valid and only a generic "id number" word nearby
+	nidConfBadSum  = 0.35 // right shape, wrong checksum, scheme context word nearby
+)
+
+// Context windows, in bytes of Norm around the candidate.
+const (
+	nidCtxBefore = 48
+	nidCtxAfter  = 32
+	nidNegBefore = 32
+	nidNegAfter  = 24
+)
+
+// Detect appends the national ids in t to dst.
+func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	toks := t.Tokens
+	s := t.Norm
+	for i := 0; i < len(toks); i++ {
+		k := toks[i]
+		if !nidStartToken(s, k) || !nidFreeBefore(t, i) {
+			continue
+		}
+		var best redact.Finding
+		bestJ := -1
+		for j := i; j < len(toks); j++ {
+			if j > i {
+				prev := toks[j-1].End
+				if toks[j].Start-prev != 1 || !nidSep(s[prev]) || toks[j].Flags&redact.NonASCII != 0 {
+					break
+				}
+			}
+			n := toks[j].End - k.Start
+			if n > nidMaxPat {
+				break
+			}
+			if len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
+				continue
+			}
+			if f, ok := nidJudge(t, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
+				best, bestJ = f, j
+			}
+		}
+		if bestJ >= 0 {
+			dst = append(dst, best)
+			i = bestJ
+		}
+	}
+	return dst
+}
+
+// nidStartToken reports whether a candidate may start at k: an ASCII token with a digit, or a short
+// upper-case prefix such as the "X" of "X-1234567-L" or the "QQ" of "QQ 12 34 56 C".
+func nidStartToken(s string, k redact.Token) bool {
+	if k.Flags&redact.NonASCII != 0 {
+		return false
+	}
+	if k.Flags&redact.HasDigit != 0 {
+		return true
+	}
+	return k.End-k.Start <= 3 && k.Flags&redact.HasLower == 0
+}
+
+// nidSep reports whether c may join the groups of one spelled-out number.
+func nidSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '/' || c == '+' }
+
+// nidFreeBefore reports whether token i is not the continuation of something else: not glued to
+// a preceding token by punctuation ("ORD-…", "2025/…"), not after another digit group, not after
+// '#', '+', '@' or '_'.
+func nidFreeBefore(t *redact.Text, i int) bool {
+	s := t.Norm
+	start := t.Tokens[i].Start
+	if start == 0 {
+		return true
+	}
+	switch c := s[start-1]; c {
+	case '#', '+', '@', '_', '=', '\\', '%':
+		return false
+	case ' ':
+		if start >= 2 && s[start-2] == '#' {
+			return false
+		}
+	}
+	if i == 0 {
+		return true
+	}
+	prev := t.Tokens[i-1]
+	if start-prev.End != 1 || !nidSep(s[prev.End]) {
+		return true
+	}
+	if s[prev.End] != ' ' {
+		return false
+	}
+	return prev.Flags&redact.HasDigit == 0
+}
+
+// nidFreeAfter reports whether the run ending with token j is not continued by more of the same
+// number: a token glued by punctuation, or a digit group after a space (always for a spelled-out
+// run, for a compact one only when the next group is short, as in a phone number's tail).
+func nidFreeAfter(t *redact.Text, j int, multi bool) bool {
+	s := t.Norm
+	end := t.Tokens[j].End
+	if end < len(s) && (s[end] == '@' || s[end] == '_') {
+		return false
+	}
+	if j+1 >= len(t.Tokens) {
+		return true
+	}
+	next := t.Tokens[j+1]
+	if next.Start-end != 1 || !nidSep(s[end]) {
+		return true
+	}
+	if s[end] != ' ' {
+		return false
+	}
+	if next.Flags&redact.HasDigit == 0 {
+		return true
+	}
+	return !multi && next.End-next.Start > 4
+}
+
+// nidMatch reports whether raw has the shape of pattern p (same length): '#' is a letter or digit,
+// '_' any of " .-/", other bytes stand for themselves.
+func nidMatch(p, raw string) bool {
+	for i := 0; i < len(p); i++ {
+		c := raw[i]
+		switch p[i] {
+		case '#':
+			if !nidAlnum(c) {
+				return false
+			}
+		case '_':
+			if c != ' ' && c != '.' && c != '-' && c != '/' {
+				return false
+			}
+		default:
+			if c != p[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func nidAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
+// nidCompact appends the letters (upper-cased) and digits of raw to dst.
+func nidCompact(dst []byte, raw string) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 'A' && c <= 'Z':
+			dst = append(dst, c)
+		case c >= 'a' && c <= 'z':
+			dst = append(dst, c-'a'+'A')
+		}
+	}
+	return dst
+}
+
+// nidContext caches the context analysis of one candidate.
+type nidContext struct {
+	before, after string
+	negEnd        int  // end of the closest negative word before the candidate, -1 if none
+	negAfter      bool // a negative word follows the candidate
+	genEnd        int  // end of the closest generic id word before, -1 if none
+	genAfter      bool
+}
+
+func newNIDContext(t *redact.Text, start, end int) nidContext {
+	c := nidContext{before: t.Before(start, nidCtxBefore), after: t.After(end, nidCtxAfter)}
+	near := c.before
+	if len(near) > nidNegBefore {
+		near = near[len(near)-nidNegBefore:]
+	}
+	c.negEnd = lastWordEnd(near, nidNegativeWords)
+	if c.negEnd >= 0 {
+		c.negEnd += len(c.before) - len(near)
+	}
+	nearAfter := c.after
+	if len(nearAfter) > nidNegAfter {
+		nearAfter = nearAfter[:nidNegAfter]
+	}
+	c.negAfter = hasWord(nearAfter, nidNegativeWords)
+	c.genEnd = lastWordEnd(c.before, nidGenericWords)
+	c.genAfter = hasWord(c.after, nidGenericWords)
+	return c
+}
+
+// scheme reports whether a context word of words surrounds the candidate and beats any negative word.
+func (c *nidContext) scheme(words []string) bool {
+	e := lastWordEnd(c.before, words)
+	if e >= 0 && e >= c.negEnd {
+		return true
+	}
+	return c.negEnd < 0 && hasWord(c.after, words)
+}
+
+// generic reports whether a generic id word surrounds the candidate and beats any negative word.
+func (c *nidContext) generic() bool {
+	if c.genEnd >= 0 && c.genEnd >= c.negEnd {
+		return true
+	}
+	return c.negEnd < 0 && c.genAfter
+}
+
+// negative reports whether an order, invoice, tracking or similar word marks the number.
+func (c *nidContext) negative() bool { return c.negEnd >= 0 || c.negAfter }
+
+// lastWordEnd returns the end offset of the last whole-word occurrence in window of any of words,
+// or -1.
+func lastWordEnd(window string, words []string) int {
+	best := -1
+	for _, w := range words {
+		if len(w) > len(window) {
+			continue
+		}
+		if i := indexWord(window, w); i >= 0 && i+len(w) > best {
+			best = i + len(w)
+		}
+	}
+	return best
+}
+
+// nidJudge validates the candidate Norm[start:end] against every scheme spelled with that length
+// and returns the most confident finding.
+func nidJudge(t *redact.Text, start, end int) (redact.Finding, bool) {
+	raw := t.Norm[start:end]
+	var buf [nidMaxPat]byte
+	c := nidCompact(buf[:0], raw)
+	var ctx nidContext
+	haveCtx := false
+	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
+	for _, p := range nidByLen[len(raw)] {
+		if !nidMatch(p.pat, raw) {
+			continue
+		}
+		v := p.s.check(raw, c)
+		if v == nidNone {
+			continue
+		}
+		if !haveCtx {
+			ctx, haveCtx = newNIDContext(t, start, end), true
+		}
+		conf := nidScore(p, v, &ctx)
+		if conf > best.Confidence {
+			best.Confidence, best.Subtype = conf, p.s.sub
+		}
+	}
+	return best, best.Confidence > 0
+}
+
+// nidScore turns a verdict into a confidence, 0 meaning "do not report".
+func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext) float64 {
+	own := ctx.scheme(p.s.words)
+	switch v {
+	case nidBadSum:
+		if own {
+			return nidConfBadSum
+		}
+		return 0
+	case nidWeak:
+		// valid but too common by chance: only with a context word
+	case nidValid:
+		if !p.needCtx {
+			switch {
+			case own:
+				return min(0.99, max(nidConfCtx, p.s.conf+0.05))
+			case ctx.generic():
+				return max(nidConfGeneric, p.s.conf)
+			case ctx.negative():
+				return 0
+			}
+			return p.s.conf
+		}
+	}
+	switch {
+	case own:
+		return nidConfCtx
+	case ctx.generic():
+		return nidConfGeneric
+	}
+	return 0
+}
+
+// nidUpper reports whether raw has no lower-case ASCII letter.
+func nidUpper(raw string) bool {
+	return strings.IndexFunc(raw, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0
+}
+
+var _ redact.Detector = (*NationalID)(nil)
