@@ -237,6 +237,11 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 		return -1, 0, 0
 	}
 
+	// A grouped card number ("4111 1111 1111 1111") has phone-like groups: leave it alone.
+	if all := digits[:upto[j-1]]; len(all) >= 13 && cardValid(string(all)) {
+		return -1, 0, 0
+	}
+
 	var win string // the lower-cased text before the number, fetched once
 	ctxKnown, ctx, neg := false, false, false
 	checks := 0
@@ -277,7 +282,7 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 			continue
 		case trunk && (m > 0 || len(d) <= 12):
 			conf = 0.75
-		case !trunk && phoneGrouped(toks[i:i+m+1], seps[1:m+1]):
+		case !trunk && m == j-1 && phoneGrouped(toks[i:i+m+1], seps[1:m+1]):
 			conf = 0.6
 		default:
 			continue

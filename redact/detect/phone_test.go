@@ -1,0 +1,99 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+func TestPhone(t *testing.T) {
+	t.Parallel()
+	runSpanCases(t, NewPhone(nil), []spanCase{
+		// International forms, any country.
+		{desc: "DE international", in: "+49 30 1234567", want: []string{"+49 30 1234567"}},
+		{desc: "PL compact international", in: "+48347711918", want: []string{"+48347711918"}},
+		{desc: "00 prefix", in: "0049 30 1234567", want: []string{"0049 30 1234567"}},
+		{desc: "GB with (0)", in: "+44 (0)20 7946 0958", want: []string{"+44 (0)20 7946 0958"}},
+		{desc: "trunk after country code", in: "+49 030 1234567", want: []string{"+49 030 1234567"}},
+		{desc: "US international", in: "call +1 415-555-2671 now", want: []string{"+1 415-555-2671"}},
+		{desc: "parenthesized plus", in: "(+33) 1 42 68 53 00", want: []string{"(+33) 1 42 68 53 00"}},
+		// National forms of the default regions.
+		{desc: "DE area code in parens", in: "(0922) 106224051", want: []string{"(0922) 106224051"}},
+		{desc: "NL mobile", in: "06 2714 9221", want: []string{"06 2714 9221"}},
+		{desc: "PL dashed", in: "71-368-07-97", want: []string{"71-368-07-97"}},
+		{desc: "DE slash", in: "Tel.: 030/1234567", want: []string{"030/1234567"}},
+		{desc: "FR dotted", in: "01.42.68.53.00", want: []string{"01.42.68.53.00"}},
+		{desc: "FR spaced", in: "06 12 34 56 78", want: []string{"06 12 34 56 78"}},
+		{desc: "IT mobile grouped", in: "333 123 4567", want: []string{"333 123 4567"}},
+		{desc: "ES grouped", in: "612 345 678", want: []string{"612 345 678"}},
+		{desc: "GB national", in: "020 7946 0958", want: []string{"020 7946 0958"}},
+		{desc: "compact trunk", in: "ruf an 01712345678", want: []string{"01712345678"}},
+		{desc: "compact without trunk needs context", in: "Handy: 612345678", want: []string{"612345678"}},
+		{desc: "two numbers", in: "030 1234567 or 040 7654321", want: []string{"030 1234567", "040 7654321"}},
+		{desc: "end of sentence", in: "Call me at 020 7946 0958.", want: []string{"020 7946 0958"}},
+		// Look-alikes.
+		{desc: "order number", in: "order 302-4411873-0918273", want: nil},
+		{desc: "order number with context", in: "call about 302-4411873-0918273", want: nil},
+		{desc: "date dotted", in: "am 23.10.2023", want: nil},
+		{desc: "date iso", in: "on 2023-10-12 at 10:30", want: nil},
+		{desc: "times", in: "10.30 - 11.45", want: nil},
+		{desc: "price", in: "Preis 1.299.000 € oder 12 345 678 EUR", want: nil},
+		{desc: "version", in: "Windows 10.0.19045.3570", want: nil},
+		{desc: "serial without shape", in: "serial 123456789012", want: nil},
+		{desc: "compact without trunk or context", in: "612345678", want: nil},
+		{desc: "IBAN digits", in: "DE89 3704 0044 0532 0130 00", want: nil},
+		{desc: "card number", in: "4111 1111 1111 1111", want: nil},
+		{desc: "amex", in: "3782 822463 10005", want: nil},
+		{desc: "reference prefix", in: "INV-0301234567", want: nil},
+		{desc: "customer number", in: "Kundennummer 0301234567", want: nil},
+		{desc: "hash number", in: "Ticket #01712345678", want: nil},
+		{desc: "decimal", in: "0301234567,50", want: nil},
+		{desc: "IP address", in: "192.168.100.200", want: nil},
+		{desc: "too few digits", in: "030 123", want: nil},
+		{desc: "too many digits", in: "+49 30 1234567890123456", want: nil},
+	})
+}
+
+func TestPhoneRegions(t *testing.T) {
+	t.Parallel()
+	// "612 345 678" is an ES number; with only DE configured no national format accepts it.
+	if got := spansFound(NewPhone([]string{"de"}), "Tel 612 345 678"); len(got) != 0 {
+		t.Errorf("DE-only detector found %q", got)
+	}
+	if got := spansFound(NewPhone([]string{"ES"}), "Tel 612 345 678"); len(got) != 1 {
+		t.Errorf("ES detector found %q", got)
+	}
+	// International numbers need no region; unknown regions are ignored.
+	if got := spansFound(NewPhone([]string{"XX"}), "+34 612 345 678"); len(got) != 1 {
+		t.Errorf("international number with unknown region found %q", got)
+	}
+}
+
+func TestPhoneConfidence(t *testing.T) {
+	t.Parallel()
+	conf := func(s string) float64 {
+		fs := NewPhone(nil).Detect(redact.NewText(s), nil)
+		if len(fs) != 1 {
+			t.Fatalf("Detect(%q) = %v, want one finding", s, fs)
+		}
+		return fs[0].Confidence
+	}
+	if c, n := conf("Telefon: 030 1234567"), conf("see 030 1234567"); c <= n {
+		t.Errorf("context did not raise confidence: %v <= %v", c, n)
+	}
+	if c := conf("4111 1111 1111 1111 or 030 1234567"); c >= 0.95 {
+		t.Errorf("phone confidence %v not below checksum-validated types", c)
+	}
+}
+
+func FuzzPhone(f *testing.F) {
+	for _, s := range []string{"+49 30 1234567", "(0922) 106224051", "71-368-07-97", "00(0)1", "+(((0", "0 0 0 0 0 0 0 0 0"} {
+		f.Add(s)
+	}
+	d := NewPhone(nil)
+	f.Fuzz(func(t *testing.T, s string) { checkFindings(t, d, s, "0123456789") })
+}
+
+func BenchmarkPhone(b *testing.B) {
+	benchDetector(b, NewPhone(nil), "Ruf mich an unter +49 30 1234567 oder (0922) 106224051, Bestellung 302-4411873-0918273 vom 12.10.2023. ")
+}
