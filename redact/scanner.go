@@ -1,7 +1,7 @@
 package redact
 
 import (
-	"slices"
+	"math"
 	"sync"
 )
 
@@ -9,6 +9,7 @@ import (
 // sorted by start, with offsets into the original text. It is safe for concurrent use.
 type Scanner struct {
 	detectors []Detector
+	types     []TypeSet // types[i] is what detectors[i] can report
 	maxLen    int
 	pool      sync.Pool // *Text
 }
@@ -21,9 +22,10 @@ type ScanOptions struct {
 
 // NewScanner returns a Scanner over ds.
 func NewScanner(ds ...Detector) *Scanner {
-	s := &Scanner{detectors: ds}
-	for _, d := range ds {
+	s := &Scanner{detectors: ds, types: make([]TypeSet, len(ds))}
+	for i, d := range ds {
 		s.maxLen = max(s.maxLen, d.MaxLen())
+		s.types[i] = NewTypeSet(d.Types()...)
 	}
 	s.pool.New = func() any { return &Text{} }
 	return s
@@ -37,76 +39,44 @@ func (s *Scanner) Scan(text string) []Finding {
 	return s.ScanWith(text, ScanOptions{}, nil)
 }
 
-// ScanWith appends the findings in text allowed by opts to dst.
+// ScanWith appends the findings in text allowed by opts to dst. Findings a detector reports out of
+// the text's bounds or with an invalid type are dropped; confidences are clamped to [0, 1].
 func (s *Scanner) ScanWith(text string, opts ScanOptions, dst []Finding) []Finding {
-	types := opts.Types
-	if types == 0 {
+	types := opts.Types & AllTypeSet
+	if opts.Types == 0 {
 		types = AllTypeSet
 	}
 	t := s.pool.Get().(*Text)
 	t.Reset(text)
 	base := len(dst)
-	for _, d := range s.detectors {
-		if !wants(d, types) {
+	for i, d := range s.detectors {
+		if s.types[i]&types == 0 {
 			continue
 		}
 		dst = d.Detect(t, dst)
 	}
-	found := dst[base:]
-	n := 0
-	for _, f := range found {
-		if !types.Has(f.Type) || f.Confidence < opts.MinConfidence || f.End <= f.Start {
+	n := base
+	for _, f := range dst[base:] {
+		if f.Start < 0 || f.End > len(t.Norm) || f.End <= f.Start || !types.Has(f.Type) {
+			continue
+		}
+		f.Confidence = clampConfidence(f.Confidence)
+		if f.Confidence < opts.MinConfidence {
 			continue
 		}
 		f.Start, f.End = t.OrigSpan(f.Start, f.End)
-		found[n] = f
+		dst[n] = f
 		n++
 	}
-	found = resolveOverlaps(found[:n])
-	*t = Text{Tokens: t.Tokens[:0], offs: t.offs[:0]}
+	dst = resolveOverlaps(dst[:n], base, text)
+	t.release()
 	s.pool.Put(t)
-	return dst[:base+len(found)]
+	return dst
 }
 
-func wants(d Detector, types TypeSet) bool {
-	for _, t := range d.Types() {
-		if types.Has(t) {
-			return true
-		}
+func clampConfidence(c float64) float64 {
+	if math.IsNaN(c) || c < 0 {
+		return 0
 	}
-	return false
-}
-
-// resolveOverlaps sorts fs by start and keeps, among overlapping findings, the most confident one
-// (then the longest, then the earliest). It works in place and returns the kept prefix.
-func resolveOverlaps(fs []Finding) []Finding {
-	if len(fs) < 2 {
-		return fs
-	}
-	slices.SortFunc(fs, func(a, b Finding) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
-		}
-		return b.End - a.End
-	})
-	out := fs[:1]
-	for _, f := range fs[1:] {
-		last := &out[len(out)-1]
-		if f.Start >= last.End {
-			out = append(out, f)
-			continue
-		}
-		if better(f, *last) {
-			*last = f
-		}
-	}
-	return out
-}
-
-// better reports whether a should win over b when they overlap.
-func better(a, b Finding) bool {
-	if a.Confidence != b.Confidence {
-		return a.Confidence > b.Confidence
-	}
-	return a.Len() > b.Len()
+	return min(c, 1)
 }

@@ -64,12 +64,16 @@ func (t Type) String() string {
 // Valid reports whether t is one of the declared types.
 func (t Type) Valid() bool { return t > 0 && t < numTypes }
 
-// ParseType returns the Type named s (case-insensitive, "CREDIT_CARD" or "credit_card").
+// ParseType returns the Type named s (case-insensitive, "CREDIT_CARD", "credit_card" or "credit-card").
 func ParseType(s string) (Type, error) {
+	name := strings.ReplaceAll(s, "-", "_")
 	for t := Email; t < numTypes; t++ {
-		if strings.EqualFold(typeNames[t], s) {
+		if strings.EqualFold(typeNames[t], name) {
 			return t, nil
 		}
+	}
+	if len(s) > 32 {
+		return 0, fmt.Errorf("unknown personal-data type (a %d-byte name)", len(s))
 	}
 	return 0, fmt.Errorf("unknown personal-data type %q", s)
 }
@@ -102,7 +106,9 @@ const AllTypeSet = TypeSet(1<<numTypes-1) &^ 1
 func NewTypeSet(ts ...Type) TypeSet {
 	var s TypeSet
 	for _, t := range ts {
-		s |= 1 << t
+		if t.Valid() {
+			s |= 1 << t
+		}
 	}
 	return s
 }
@@ -110,14 +116,42 @@ func NewTypeSet(ts ...Type) TypeSet {
 // Has reports whether t is in s.
 func (s TypeSet) Has(t Type) bool { return s&(1<<t) != 0 }
 
-// ParseTypeSet parses a comma-separated list such as "EMAIL,PHONE". An empty string means all types.
+// Types lists the types in s in declaration order.
+func (s TypeSet) Types() []Type {
+	var out []Type
+	for t := Email; t < numTypes; t++ {
+		if s.Has(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// String returns the comma-separated wire names of the types in s, the form ParseTypeSet reads.
+func (s TypeSet) String() string {
+	var b strings.Builder
+	for _, t := range s.Types() {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(typeNames[t])
+	}
+	return b.String()
+}
+
+// ParseTypeSet parses a comma-separated list such as "EMAIL,PHONE". An empty string means all types;
+// empty items ("EMAIL,,PHONE,") are ignored.
 func ParseTypeSet(list string) (TypeSet, error) {
 	if strings.TrimSpace(list) == "" {
 		return AllTypeSet, nil
 	}
 	var s TypeSet
-	for _, name := range strings.Split(list, ",") {
-		t, err := ParseType(strings.TrimSpace(name))
+	for name := range strings.SplitSeq(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		t, err := ParseType(name)
 		if err != nil {
 			return 0, err
 		}

@@ -1,0 +1,170 @@
+package redact
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// isStable reports whether non-ASCII s is already in its normalized form: valid UTF-8, NFKC, and
+// with no character that mapRune changes. Most accented European text is, and then needs no copy
+// and no offset map.
+func isStable(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		i += size
+		if r < 0x300 {
+			// Latin-1 and Latin Extended: mapRune changes only NEL, NBSP and the soft hyphen here.
+			// Compatibility characters (½, ﬁ-like ligatures, ſ) are left to the NFKC check below.
+			if r == 0x85 || r == 0xA0 || r == 0xAD {
+				return false
+			}
+			continue
+		}
+		if mapRune(r) != r {
+			return false
+		}
+	}
+	return norm.NFKC.QuickSpanString(s) == len(s)
+}
+
+// normalize builds Norm and offs from s. ASCII runs are copied as they are; each island of
+// non-ASCII characters, with the ASCII character before it (a possible base of a combining mark),
+// goes through the NFKC iterator segment by segment. An ASCII character always starts a new NFKC
+// segment, so islands normalize independently.
+func (t *Text) normalize(s string) {
+	buf := t.normBuf[:0]
+	offs := t.offsBuf[:0]
+	if cap(buf) < len(s)+8 {
+		buf = make([]byte, 0, len(s)+len(s)/8+8)
+	}
+	if cap(offs) < len(s)+8 {
+		offs = make([]int32, 0, len(s)+len(s)/8+8)
+	}
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf {
+			j++
+		}
+		if j == len(s) {
+			buf, offs = appendASCII(buf, offs, s, i, j)
+			break
+		}
+		k := max(j-1, i) // the ASCII character before the island belongs to it
+		buf, offs = appendASCII(buf, offs, s, i, k)
+		e := j
+		for e < len(s) && s[e] >= utf8.RuneSelf {
+			e++
+		}
+		buf, offs = appendIsland(buf, offs, s, k, e)
+		i = e
+	}
+	offs = append(offs, int32(len(s)))
+	t.normBuf, t.offsBuf = buf, offs
+	t.Norm = bytesString(buf)
+	t.offs = offs
+}
+
+// appendASCII copies s[i:j] (ASCII) to buf with the identity offset map.
+func appendASCII(buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
+	buf = append(buf, s[i:j]...)
+	for k := i; k < j; k++ {
+		offs = append(offs, int32(k))
+	}
+	return buf, offs
+}
+
+// appendIsland normalizes s[i:j], a run that starts at an NFKC segment boundary and ends before an
+// ASCII character or at the end of s.
+func appendIsland(buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
+	var it norm.Iter
+	it.InitString(norm.NFKC, s[i:j])
+	for !it.Done() {
+		segStart := int32(i + it.Pos())
+		seg := it.Next()
+		for k := 0; k < len(seg); {
+			c := seg[k]
+			if c < utf8.RuneSelf {
+				buf = append(buf, c)
+				offs = append(offs, segStart)
+				k++
+				continue
+			}
+			r, size := utf8.DecodeRune(seg[k:])
+			k += size
+			m := mapRune(r)
+			if m < 0 {
+				continue // dropped: zero-width, soft hyphen, byte-order mark
+			}
+			before := len(buf)
+			buf = utf8.AppendRune(buf, m)
+			for range len(buf) - before {
+				offs = append(offs, segStart)
+			}
+		}
+	}
+	return buf, offs
+}
+
+// mapRune returns the replacement for a non-ASCII rune after NFKC: -1 to drop it. Invalid UTF-8
+// decodes to U+FFFD and stays so: Norm is always valid UTF-8.
+func mapRune(r rune) rune {
+	switch r {
+	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E, 0x034F:
+		return -1
+	case 0x2212, 0x2043, 0xFE63, 0xFF0D: // minus sign, hyphen bullet, small and full-width hyphen-minus
+		return '-'
+	}
+	if r >= 0xFE00 && r <= 0xFE0F || r >= 0xE0100 && r <= 0xE01EF { // variation selectors
+		return -1
+	}
+	if unicode.IsSpace(r) { // NBSP, narrow NBSP, en/em/thin spaces, ideographic space, NEL, U+2028/9
+		return ' '
+	}
+	if unicode.Is(unicode.Pd, r) { // hyphen, non-breaking hyphen, figure, en and em dashes, ...
+		return '-'
+	}
+	if unicode.Is(unicode.Cf, r) { // other invisible format characters (bidi marks, tags)
+		return -1
+	}
+	if d := digitValue(r); d >= 0 { // Arabic-Indic, Devanagari and other decimal digits NFKC keeps
+		return '0' + rune(d)
+	}
+	return r
+}
+
+// digitValue returns the decimal value of a Unicode decimal digit (category Nd), or -1. Every Nd
+// range in the Unicode tables is a whole number of 0-9 runs starting at a zero.
+func digitValue(r rune) int {
+	if r < utf8.RuneSelf {
+		if '0' <= r && r <= '9' {
+			return int(r - '0')
+		}
+		return -1
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if r < rune(rg.Lo) {
+			return -1
+		}
+		if r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r < rune(rg.Lo) {
+			return -1
+		}
+		if r <= rune(rg.Hi) {
+			return int(r-rune(rg.Lo)) % 10
+		}
+	}
+	return -1
+}
