@@ -19,6 +19,8 @@ func All(o Options) []redact.Detector {
 		NewCreditCard(),
 		NewIP(),
 		NewMAC(),
+		NewNationalID(),
+		NewVATID(),
 	}
 	return ds
 }
