@@ -1,0 +1,773 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// Address finds postal street addresses: a street with its house number, in the word orders of the
+// supported countries ("Hauptstraße 5", "12 rue de la Paix", "Via Roma 5", "Calle Mayor, 5",
+// "ul. Długa 5/7", "Strada Lalelelor nr. 5", "10 Downing Street"), optionally followed by the postcode
+// and the town (", 10115 Berlin", ", 1012 AB Amsterdam", ", 00-950 Warszawa", ", London SW1A 2AA").
+// A street without a type word is taken only when a postcode and town follow it.
+type Address struct{}
+
+// NewAddress returns the ADDRESS detector.
+func NewAddress() *Address { return &Address{} }
+
+// addressMaxLen bounds a reported address.
+const addressMaxLen = 120
+
+// Types implements redact.Detector.
+func (*Address) Types() []redact.Type { return []redact.Type{redact.Address} }
+
+// MaxLen implements redact.Detector.
+func (*Address) MaxLen() int { return addressMaxLen }
+
+const (
+	addrConfTail   = 0.9  // street, number, postcode and town
+	addrConfStreet = 0.8  // street type word and number
+	addrConfWeak   = 0.65 // weak street word (Feld, Hill, Im …) with a context word before it
+)
+
+// streetPrefix are street-type words written before the street name ("rue", "Via", "ul.").
+var streetPrefix = newWordSet(
+	// fr, be, lu, ch
+	"rue avenue av boulevard bd bld blvd chemin allée allee place pl impasse imp quai cours route rte",
+	"passage voie square sentier faubourg fg cité cite villa hameau résidence residence esplanade parvis",
+	"promenade montée montee ruelle traverse venelle ruelle",
+	// it
+	"via viale v.le piazza p.zza piazzale corso c.so largo vicolo strada contrada borgo rotonda incrocio",
+	"lungomare lungotevere lungarno salita vico località localita frazione circonvallazione galleria",
+	"traversa stradone piazzetta calata discesa",
+	// es
+	"calle c avenida avda plaza pza paseo camino carretera ctra ronda travesía travesia glorieta callejón",
+	"callejon calleja cuesta rambla riera salida muelle extramuros explanada ramal urbanización urb vía",
+	"pasaje bajada subida polígono poligono partida alameda acceso barrio carrera grupo jardines",
+	"pasadizo plazuela prolongación prolongacion puente senda transversal vereda costanilla cañada",
+	"diseminado lugar rúa",
+	// pl
+	"ul ulica al aleja aleje os osiedle plac rynek droga bulw bulwar ogród ogrod rondo skwer wyb park",
+	"wybrzeże wybrzeze wyspa szosa trakt",
+	// ro
+	"str strada bulevardul bulevard b-dul bdul calea aleea intrarea șoseaua soseaua șos sos splaiul",
+	"piața piata fundătura fundatura drumul pasajul prelungirea ulița ulita stradela",
+	// pt and others written in front
+	"rua travessa largo praça praca estrada",
+)
+
+// streetSuffix are street-type words written as their own word after the name ("Berliner Straße",
+// "Baker Street").
+var streetSuffix = newWordSet(
+	"straße strasse str weg allee platz gasse ring damm ufer chaussee steig pfad stieg twiete",
+	"street st road rd avenue ave lane ln drive dr close way court ct crescent cres place pl square sq",
+	"terrace grove gardens gdns croft ridge grange yard orchard parade row mews walk rise vale",
+	"meadow meadows wharf quay circus hollow copse dale heights boulevard brow chase path fold garth",
+	"straat laan plein gracht kade singel dreef steeg",
+)
+
+// streetSuffixWeak are suffix words that are also ordinary nouns ("Feld", "Hill", "Park"): they make
+// an address only after a context word or before a postcode.
+var streetSuffixWeak = newWordSet(
+	"feld markt hof berg graben kamp winkel wall tor garten brücke bruecke",
+	"hill bank field fields side green park view end gate wood woods hall lea leys",
+	"park hof pad dijk wal veld baan haven dam erf",
+)
+
+// streetCompound are endings of one-word street names ("Hauptstraße", "Kerkstraat", "Moldijk").
+var streetCompound = []string{
+	"straße", "strasse", "str", "weg", "allee", "platz", "gasse", "damm", "ufer", "chaussee", "steig",
+	"pfad", "stieg", "ring", "markt", "graben", "kamp", "winkel", "hof", "feld", "berg", "garten",
+	"straat", "laan", "plein", "gracht", "dijk", "kade", "singel", "plantsoen", "pad", "steeg", "dreef",
+	"wal", "veld", "baan", "park", "haven", "dam", "burgwal", "hoeve",
+	"gade", "vej", "gatan", "vägen", "väg", "gata", "veien", "gate", "gränd", "torg",
+}
+
+// streetCompoundWeak are compound endings that also end ordinary words or town names ("Heidelberg",
+// "Bahnhof"): they need a context word before them or a postcode after the number.
+var streetCompoundWeak = newWordSet("hof feld berg garten markt ring kamp park dam haven veld baan gate")
+
+// streetLeadDE are the German prepositional openers of street names ("Am Markt", "Im Feld",
+// "Auf dem Berg", "An der Kirche").
+var streetLeadDE = newWordSet("am an auf im in zum zur hinter unter vor über ober bei neben alte alter alten neue neuer")
+
+// houseMarker are words that may stand between a street name and its number ("nr. 5", "n. 5").
+var houseMarker = newWordSet("nr no n nº núm num numero número number nummer")
+
+// houseExtra are Romanian and Polish building parts after the number (", bl. A2, sc. 1, ap. 4").
+var houseExtra = newWordSet("bloc bl scara sc etaj et ap apartament apt m lok lokal piso puerta esc")
+
+// addrParticles are lower-case words inside street and town names.
+var addrParticles = newWordSet(
+	"de la le les du des d l del della dello dei degli delle di da do dos das van der den het von vom a",
+	"am an auf im in zum zur of the upon on under over sur sous en aan op bij nad pod i y e al el lui",
+	"nell dell sull all nel sul t s",
+)
+
+// townQualifier are lower-case words that end Italian and other town names ("Montecatini terme").
+var townQualifier = newWordSet("terme mare lido ligure veneto sardo emilia calabro marina scalo superiore inferiore",
+	"alto alta basso bassa centro vecchio nuovo nuova")
+
+// addrStop are capitalised words that end a street or town name: what usually follows an address
+// on the same line.
+var addrStop = newWordSet("bitte please merci grazie gracias danke thanks thank bedankt dziękuję mulțumesc",
+	"tel tel. telefon telephone phone téléphone telefono teléfono telefoon iban email e-mail mail call",
+	"rufen appelez chiamate llamad bel zadzwoń sunați and und et en și or oder ou of lub sau",
+	"ich je io yo ik ja eu we wir nous noi nosotros wij my")
+
+// addrContext are words that announce an address and let weak street words count.
+var addrContext = newWordSet(
+	"address adresse indirizzo dirección direccion adres adresa anschrift wohnhaft wohne live lives",
+	"at to zu an nach bei in à a au en la pe op naar na pod w do deliver liefern livrer consegnare",
+	"entregar bezorgen dostarczyć livrați",
+)
+
+// Detect implements redact.Detector.
+func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	toks := t.Tokens
+	for i := 0; i < len(toks); i++ {
+		last, conf := a.matchAt(t, i)
+		if last < 0 {
+			continue
+		}
+		start, end := toks[i].Start, toks[last].End
+		if end < len(t.Norm) && t.Norm[end] == '.' && tokLower(t, last) == "n" && last > 0 && gap(t, last) == "/" {
+			end++ // "s/n."
+		}
+		if end-start > addressMaxLen {
+			continue
+		}
+		dst = append(dst, redact.Finding{Type: redact.Address, Start: start, End: end, Confidence: conf})
+		i = last
+	}
+	return dst
+}
+
+// matchAt tries every address shape that starts at token i and returns the last token of the
+// longest, or -1.
+func (a *Address) matchAt(t *redact.Text, i int) (last int, conf float64) {
+	last = -1
+	try := func(e int, c float64) {
+		if e > last || e == last && c > conf {
+			last, conf = e, c
+		}
+	}
+	if e, c := prefixStreet(t, i); e >= 0 {
+		try(e, c)
+	}
+	if e, c := numberFirst(t, i); e >= 0 {
+		try(e, c)
+	}
+	if e, c := suffixStreet(t, i); e >= 0 {
+		try(e, c)
+	}
+	if last < 0 {
+		if e, c := bareStreetWithTail(t, i); e >= 0 {
+			try(e, c)
+		}
+	}
+	return last, conf
+}
+
+// prefixStreet: TYPE name [,] [nr.] NUMBER [tail], as in "Via Roma 5", "ul. Długa 5/7, 00-950
+// Warszawa", "Calle Mayor, 5", "Strada Lalelelor nr. 5", "Aleea Lisabona, Bloc 80".
+func prefixStreet(t *redact.Text, i int) (int, float64) {
+	toks := t.Tokens
+	w := tokLower(t, i)
+	if !streetPrefix.has(w) || toks[i].Flags&redact.HasDigit != 0 {
+		return -1, 0
+	}
+	if toks[i].Flags&redact.HasUpper != 0 && !toks[i].Is(redact.InitUpper) {
+		return -1, 0 // "VIA" shouting or "cAlle": not a street word
+	}
+	j := i + 1
+	if j >= len(toks) {
+		return -1, 0
+	}
+	g := gap(t, j)
+	if len(w) == 1 { // "C/ Mayor"
+		if g != "/ " && g != "/" && g != ". " {
+			return -1, 0
+		}
+	} else if g != " " && g != ". " && g != "." && g != "-" {
+		return -1, 0
+	}
+	if w == "b" { // "b-dul"
+		return -1, 0
+	}
+	nameEnd := streetName(t, j, true)
+	if nameEnd < 0 {
+		return -1, 0
+	}
+	e, ok := houseAfterName(t, nameEnd)
+	if !ok {
+		return -1, 0
+	}
+	if te, ok := addrTail(t, e); ok {
+		return te, addrConfTail
+	}
+	return e, addrConfStreet
+}
+
+// numberFirst: NUMBER [,] TYPE name | NUMBER name SUFFIX, as in "12 rue de la Paix",
+// "225 Boulevard de la Pompe, 22121 Perpignan", "10 Downing Street", "430 Pouros Hill".
+// A street without a type word ("252 Broadway") needs a GB postcode tail.
+func numberFirst(t *redact.Text, i int) (int, float64) {
+	toks := t.Tokens
+	if !isHouseNumberTok(t, i) || toks[i].Flags&redact.HasDigit == 0 {
+		return -1, 0
+	}
+	if i > 0 && !numberStartGap(gap(t, i)) {
+		return -1, 0
+	}
+	j := i + 1
+	if j >= len(toks) {
+		return -1, 0
+	}
+	if g := gap(t, j); g != " " && g != ", " {
+		return -1, 0
+	}
+	var e int
+	conf := addrConfStreet
+	switch w := tokLower(t, j); {
+	case streetPrefix.has(w) && isStreetCase(toks[j]) && len(w) > 1:
+		if gg := gap(t, j+1); j+1 >= len(toks) || gg != " " && gg != ". " {
+			return -1, 0
+		}
+		e = streetName(t, j+1, true)
+		if e < 0 {
+			return -1, 0
+		}
+	default:
+		// name words ending in a suffix type
+		e = streetName(t, j, false)
+		if e < 0 {
+			return -1, 0
+		}
+		lw := tokLower(t, e)
+		switch {
+		case streetSuffix.has(lw) && e > j:
+		case streetSuffixWeak.has(lw) && e > j:
+			conf = addrConfWeak + 0.1
+		default:
+			// "252 Broadway", "30 The Copse": only with a postcode after it
+			if te, ok := addrTail(t, e); ok {
+				return te, addrConfTail - 0.05
+			}
+			return -1, 0
+		}
+	}
+	if te, ok := addrTail(t, e); ok {
+		return te, addrConfTail
+	}
+	return e, conf
+}
+
+// suffixStreet: name ending in a street word, then NUMBER [tail], as in "Hauptstraße 5",
+// "Berliner Str. 12a", "Carlo-Mierendorff-Str. 4", "van der Veldelaan 929a", "Im Staderfeld 99c",
+// "Auf dem Blahnenhof 719".
+func suffixStreet(t *redact.Text, i int) (int, float64) {
+	toks := t.Tokens
+	// the street name: optional German opener or Dutch particles, then capitalised words joined by
+	// spaces or hyphens, the last of which is or ends in a street word
+	j := i
+	lead := false
+	w := tokLower(t, j)
+	switch {
+	case streetLeadDE.has(w) && toks[j].Is(redact.InitUpper):
+		lead = true
+		j++
+		if j < len(toks) && (tokLower(t, j) == "dem" || tokLower(t, j) == "der" || tokLower(t, j) == "den") &&
+			onlySpaces(gap(t, j)) {
+			j++
+		}
+	case isLowerWord(toks[j]) && (w == "van" || w == "de" || w == "den" || w == "der" || w == "ter" || w == "ten"):
+		for j < len(toks) && j-i < 3 && isLowerWord(toks[j]) && addrParticles.has(tokLower(t, j)) {
+			j++
+		}
+		lead = true
+	}
+	if j >= len(toks) || j > i && !onlySpaces(gap(t, j)) {
+		return -1, 0
+	}
+	if !isStreetCase(toks[j]) || toks[j].Flags&redact.HasDigit != 0 {
+		return -1, 0
+	}
+	if i > 0 && !lead && joinedBefore(t, i) {
+		return -1, 0 // the street starts earlier; the scan reaches it there
+	}
+	// walk capitalised words (spaces or hyphens) up to 4, remember where a street word ends one
+	weak, found := false, -1
+	for k, words := j, 0; k < len(toks) && words < 5; k++ {
+		if k > j {
+			g := gap(t, k)
+			if g != "-" && g != " " {
+				break
+			}
+		}
+		tok := toks[k]
+		if tok.Flags&redact.HasDigit != 0 || !tok.Is(redact.HasLetter) {
+			break
+		}
+		lw := tokLower(t, k)
+		if k > j && gap(t, k) == " " && !isStreetCase(tok) {
+			break
+		}
+		words++
+		switch {
+		case streetSuffix.has(lw) && k > j:
+			found, weak = k, false
+		case streetSuffixWeak.has(lw) && k > j:
+			found, weak = k, true
+		case isStreetCase(tok):
+			if sfx, ok := compoundSuffix(lw); ok {
+				found, weak = k, streetCompoundWeak.has(sfx)
+			}
+		}
+		if found == k {
+			break
+		}
+	}
+	if found < 0 {
+		return -1, 0
+	}
+	e, ok := houseAfterName(t, found)
+	if !ok {
+		return -1, 0
+	}
+	if te, ok := addrTail(t, e); ok {
+		return te, addrConfTail
+	}
+	if weak || lead && streetLeadDE.has(tokLower(t, i)) {
+		if i > 0 && addrContext.has(tokLower(t, i-1)) && onlySpaces(gap(t, i)) && houseNumberPlausible(t, found+1) {
+			return e, addrConfWeak
+		}
+		return -1, 0
+	}
+	return e, addrConfStreet
+}
+
+// bareStreetWithTail: Name NUMBER, POSTCODE Town — a street without a type word, taken only when a
+// postcode and town follow ("Winterberg 31c, 46707 Nord Livstadt").
+func bareStreetWithTail(t *redact.Text, i int) (int, float64) {
+	toks := t.Tokens
+	if !isCapWord(toks[i]) || i > 0 && joinedBefore(t, i) {
+		return -1, 0
+	}
+	k := i
+	if streetLeadDE.has(tokLower(t, i)) { // "Auf dem Bohnbüchel 6, 79013 …"
+		if k+1 < len(toks) && onlySpaces(gap(t, k+1)) && (tokLower(t, k+1) == "dem" || tokLower(t, k+1) == "der" ||
+			tokLower(t, k+1) == "den") {
+			k++
+		}
+		if k+1 >= len(toks) || !onlySpaces(gap(t, k+1)) || !isCapWord(toks[k+1]) {
+			return -1, 0
+		}
+		k++
+	}
+	for n := 0; n < 3; n++ {
+		if k+1 >= len(toks) {
+			return -1, 0
+		}
+		g := gap(t, k+1)
+		if g == "-" && isStreetCase(toks[k+1]) || g == " " && isCapWord(toks[k+1]) {
+			k++
+			continue
+		}
+		break
+	}
+	e, ok := houseAfterName(t, k)
+	if !ok || gap(t, k+1) != " " {
+		return -1, 0
+	}
+	te, ok := addrTail(t, e)
+	if !ok {
+		return -1, 0
+	}
+	return te, addrConfTail - 0.15
+}
+
+// streetName reads the name after a street type: capitalised words, particles, initials,
+// apostrophe and hyphen compounds. It returns the last token of the name, or -1. With needCap the
+// name must contain a capitalised word (after "rue", "Via", "ul.").
+func streetName(t *redact.Text, j int, needCap bool) int {
+	toks := t.Tokens
+	last := -1
+	start := toks[j].Start
+	for k, words := j, 0; k < len(toks) && words < 7; k++ {
+		if k > j {
+			g := gap(t, k)
+			switch {
+			case g == " ", g == "-", isApostrophe(g):
+			case g == ". " && isInitial(t, k-1):
+			default:
+				return last
+			}
+		}
+		tok := toks[k]
+		if toks[k].End-start > addressMaxLen/2 {
+			return last
+		}
+		lw := tokLower(t, k)
+		switch {
+		case isStreetCase(tok) && tok.Flags&redact.HasDigit == 0:
+			if addrStop.has(lw) {
+				return last
+			}
+			last = k
+			words++
+		case isLowerWord(tok) && addrParticles.has(lw):
+			// a particle; the name must go on after it
+		case k > j && gap(t, k) == "-" && tok.Flags&redact.HasDigit == 0:
+			// lower-case part of a hyphenated name ("Faubourg-Saint-Denis" is capitalised, but
+			// "Johnston-under-Waters" is not)
+		case isRoman(tokText(t, k)):
+			last = k
+			words++
+		default:
+			return last
+		}
+	}
+	if needCap && last < 0 {
+		return -1
+	}
+	return last
+}
+
+// houseAfterName parses [,] [nr.] NUMBER after the street name that ends at token e, and Romanian or
+// Polish building parts after it. It returns the last token of the number part.
+func houseAfterName(t *redact.Text, e int) (int, bool) {
+	toks := t.Tokens
+	j := e + 1
+	if j >= len(toks) {
+		return 0, false
+	}
+	g := gap(t, j)
+	if g != " " && g != ", " && g != "," && g != ". " && g != ". , " {
+		return 0, false
+	}
+	if g == ". " && !strings.HasSuffix(tokLower(t, e), "str") && len(tokText(t, e)) > 4 {
+		return 0, false // the sentence ended after the name
+	}
+	// "s/n": sin número
+	if tokLower(t, j) == "s" && j+1 < len(toks) && gap(t, j+1) == "/" && tokLower(t, j+1) == "n" {
+		return j + 1, true
+	}
+	w := tokLower(t, j)
+	if houseMarker.has(w) || w == "bloc" || w == "bl" {
+		if j+1 >= len(toks) {
+			return 0, false
+		}
+		if mg := gap(t, j+1); mg != " " && mg != ". " && mg != "." {
+			return 0, false
+		}
+		j++
+	}
+	end, ok := houseNumber(t, j)
+	if !ok {
+		return 0, false
+	}
+	// building parts: ", bl. A2, sc. 1, et. 3, ap. 14"
+	for end+2 < len(toks) {
+		g := gap(t, end+1)
+		if g != ", " && g != " " {
+			break
+		}
+		if !houseExtra.has(tokLower(t, end+1)) {
+			break
+		}
+		mg := gap(t, end+2)
+		if mg != " " && mg != ". " && mg != "." {
+			break
+		}
+		k := toks[end+2]
+		if k.Flags&redact.HasDigit == 0 && k.End-k.Start > 2 {
+			break
+		}
+		end += 2
+	}
+	return end, true
+}
+
+// houseNumber parses a house number at token j: "5", "12a", "221B", "5/7", "5-7", "12 bis",
+// "738 II", "26b". It returns the last token.
+func houseNumber(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	if !isHouseNumberTok(t, j) {
+		return 0, false
+	}
+	end := j
+	if end+1 < len(toks) {
+		g := gap(t, end+1)
+		next := tokText(t, end+1)
+		switch {
+		case (g == "/" || g == "-") && isHouseNumberTok(t, end+1):
+			end++
+		case g == " " && (next == "bis" || next == "ter" || next == "quater"):
+			end++
+		case g == " " && isRoman(next) && len(next) <= 3 && (end+2 >= len(toks) || gap(t, end+2) != " " ||
+			!isCapWord(toks[end+2])):
+			end++
+		case g == " " && len(next) == 1 && next[0] >= 'a' && next[0] <= 'z' &&
+			(end+2 >= len(toks) || !strings.HasPrefix(gap(t, end+2), " ")):
+			end++ // "12 a,"
+		}
+	}
+	return end, true
+}
+
+// isHouseNumberTok reports whether token j looks like a house number: 1 to 5 digits, maybe with up
+// to two letters after them.
+func isHouseNumberTok(t *redact.Text, j int) bool {
+	s := tokText(t, j)
+	if len(s) == 0 || len(s) > 6 || s[0] < '1' || s[0] > '9' {
+		return false
+	}
+	d := 0
+	for d < len(s) && s[d] >= '0' && s[d] <= '9' {
+		d++
+	}
+	if d > 5 || len(s)-d > 2 {
+		return false
+	}
+	for k := d; k < len(s); k++ {
+		c := s[k] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// houseNumberPlausible rejects numbers that look like years or counts in prose ("Im Jahr 2019").
+func houseNumberPlausible(t *redact.Text, j int) bool {
+	for j < len(t.Tokens) && houseMarker.has(tokLower(t, j)) {
+		j++
+	}
+	if j >= len(t.Tokens) {
+		return false
+	}
+	s := tokText(t, j)
+	return len(s) <= 3 || len(s) == 4 && s[3] > '9'
+}
+
+// addrTail parses ", POSTCODE Town" (or ", Town POSTCODE" with a GB postcode) after token e and
+// returns the last token of the town or postcode.
+func addrTail(t *redact.Text, e int) (int, bool) {
+	toks := t.Tokens
+	j := e + 1
+	if j >= len(toks) {
+		return 0, false
+	}
+	switch g := gap(t, j); g {
+	case ", ", " ", ",\n", "\n", ",":
+	default:
+		if g != "., " || tokLower(t, e) != "n" { // "s/n., 28013 Madrid"
+			return 0, false
+		}
+	}
+	if pe, ok := postcode(t, j); ok {
+		if pe+1 < len(toks) && gap(t, pe+1) == " " {
+			if ce := town(t, pe+1); ce >= 0 {
+				return ce, true
+			}
+		}
+		return 0, false
+	}
+	// GB: ", Town POSTCODE" or ", Town, POSTCODE"
+	if ce := town(t, j); ce >= 0 && ce+1 < len(toks) {
+		if g := gap(t, ce+1); g == " " || g == ", " {
+			if pe, ok := gbPostcode(t, ce+1); ok {
+				return pe, true
+			}
+		}
+	}
+	if pe, ok := gbPostcode(t, j); ok {
+		return pe, true
+	}
+	return 0, false
+}
+
+// postcode parses a continental postcode at token j: 5 digits (DE, FR, IT, ES), 4 digits (AT, BE,
+// CH, DK, LU, HU), 4 digits and 2 capitals (NL), 2-3 digits (PL), 4-3 digits (PT), 6 digits (RO),
+// optionally after a country letter ("D-10115").
+func postcode(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	s := tokText(t, j)
+	if len(s) <= 2 && toks[j].Flags&(redact.HasDigit|redact.HasLower) == 0 && j+1 < len(toks) &&
+		gap(t, j+1) == "-" {
+		j++ // "D-", "F-", "NL-"
+		s = tokText(t, j)
+	}
+	if toks[j].Flags&redact.HasLetter != 0 {
+		return 0, false
+	}
+	switch len(s) {
+	case 5, 6:
+		return j, true
+	case 4:
+		if j+1 < len(toks) && gap(t, j+1) == " " {
+			n := tokText(t, j+1)
+			if len(n) == 2 && toks[j+1].Flags&(redact.HasDigit|redact.HasLower) == 0 {
+				return j + 1, true // NL "1012 AB"
+			}
+		}
+		if j+1 < len(toks) && gap(t, j+1) == "-" && len(tokText(t, j+1)) == 3 && toks[j+1].AllDigits() {
+			return j + 1, true // PT "1000-001"
+		}
+		return j, true
+	case 2:
+		if j+1 < len(toks) && gap(t, j+1) == "-" && len(tokText(t, j+1)) == 3 && toks[j+1].AllDigits() {
+			return j + 1, true // PL "00-950"
+		}
+	}
+	return 0, false
+}
+
+// gbPostcode parses a UK postcode at token j: an outward code (A9, A99, AA9, AA99, A9A, AA9A) and an
+// inward code of three characters starting with a digit.
+func gbPostcode(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	if j+1 >= len(toks) || gap(t, j+1) != " " {
+		return 0, false
+	}
+	out, in := tokText(t, j), tokText(t, j+1)
+	if len(out) < 2 || len(out) > 4 || len(in) != 3 {
+		return 0, false
+	}
+	if toks[j].Flags&redact.HasLower != 0 || toks[j+1].Flags&redact.HasLower != 0 {
+		return 0, false
+	}
+	letters := 0
+	for letters < len(out) && out[letters] >= 'A' && out[letters] <= 'Z' {
+		letters++
+	}
+	if letters == 0 || letters > 2 || letters == len(out) || out[letters] < '0' || out[letters] > '9' {
+		return 0, false
+	}
+	if in[0] < '0' || in[0] > '9' {
+		return 0, false
+	}
+	return j + 1, true
+}
+
+// town reads a town name at token j: capitalised words, hyphenated compounds in any case
+// ("Johnston-under-Waters"), lower-case particles between capitalised words ("Rüsselsheim am Main",
+// "Santiago de Compostela") and trailing qualifiers ("Montecatini terme"). It returns the last token
+// or -1.
+func town(t *redact.Text, j int) int {
+	toks := t.Tokens
+	if j >= len(toks) || !isStreetCase(toks[j]) || toks[j].Flags&redact.HasDigit != 0 {
+		return -1
+	}
+	last := j
+	for k := j + 1; k < len(toks) && k-j < 8; k++ {
+		g := gap(t, k)
+		tok := toks[k]
+		if tok.Flags&redact.HasDigit != 0 {
+			break
+		}
+		lw := tokLower(t, k)
+		if g == "-" || isApostrophe(g) {
+			if k == last+1 || addrParticles.has(tokLower(t, k-1)) {
+				last = k
+				continue
+			}
+			break
+		}
+		if g != " " {
+			break
+		}
+		if isStreetCase(tok) {
+			if addrStop.has(lw) {
+				break
+			}
+			if k != last+1 && !particleRun(t, last+1, k) {
+				break
+			}
+			last = k
+			continue
+		}
+		if isLowerWord(tok) && townQualifier.has(lw) && (k == last+1 || particleRun(t, last+1, k)) {
+			last = k
+			continue
+		}
+		if isLowerWord(tok) && addrParticles.has(lw) {
+			continue // kept only if a capitalised word follows
+		}
+		break
+	}
+	return last
+}
+
+// particleRun reports whether tokens a..b-1 are all lower-case particles.
+func particleRun(t *redact.Text, a, b int) bool {
+	for k := a; k < b; k++ {
+		if !isLowerWord(t.Tokens[k]) || !addrParticles.has(tokLower(t, k)) {
+			return false
+		}
+	}
+	return true
+}
+
+// compoundSuffix reports whether the lower-case word w ends in a street word and is longer than it.
+func compoundSuffix(w string) (string, bool) {
+	for _, s := range streetCompound {
+		if len(w) > len(s)+2 && strings.HasSuffix(w, s) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// isStreetCase reports whether token k starts with a capital and has no digits ("Rue", "Długa").
+func isStreetCase(k redact.Token) bool {
+	return k.Is(redact.InitUpper|redact.HasLetter) && k.Flags&redact.HasDigit == 0
+}
+
+// joinedBefore reports whether token i continues a name that started before it (joined by a hyphen
+// or apostrophe, or after a capitalised word on the same line).
+func joinedBefore(t *redact.Text, i int) bool {
+	g := gap(t, i)
+	if g == "-" || isApostrophe(g) {
+		return true
+	}
+	if g == " " && isStreetCase(t.Tokens[i-1]) && !nameStop.has(tokLower(t, i-1)) &&
+		!softStop.has(tokLower(t, i-1)) {
+		return true
+	}
+	if g == " " && isLowerWord(t.Tokens[i-1]) && (tokLower(t, i-1) == "van" || tokLower(t, i-1) == "de") {
+		return true
+	}
+	return false
+}
+
+// numberStartGap reports whether a house number may start after gap g (not inside a longer number).
+func numberStartGap(g string) bool {
+	if g == "" {
+		return false
+	}
+	switch g[len(g)-1] {
+	case ' ', '\n', '\t', '(', ':':
+		return true
+	}
+	return false
+}
+
+// isRoman reports whether s is a short upper-case Roman numeral (floor or name part: "II", "XX").
+func isRoman(s string) bool {
+	if s == "" || len(s) > 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case 'I', 'V', 'X', 'L', 'C':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var _ redact.Detector = (*Address)(nil)
