@@ -21,6 +21,7 @@ type command struct {
 
 // commands is the subcommand table. Each command lives in its own file.
 var commands = map[string]command{
+	"scan":    {"redact personal data in text or JSONL read on stdin", runScan},
 	"version": {"print the version", runVersion},
 }
 
