@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -26,14 +27,14 @@ var DefaultPhoneRegions = []string{"DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL
 
 // phoneWords near a number say it is a phone number, in the languages Veil serves.
 var phoneWords = []string{
-	"tel", "tel.", "tél", "tél.", "tlf", "tfn", "phone", "telephone", "téléphone", "telefon",
+	"tel", "tél", "tlf", "mob", "tfn", "phone", "telephone", "téléphone", "telefon",
 	"telefonisch", "telefonnummer", "rufnummer", "telefono", "telefonico", "teléfono", "telefone",
 	"telefoon", "telefoonnummer", "puhelin", "mobile", "mobil", "mobiel", "mobiltelefon", "handy",
 	"cell", "cellphone", "cellulare", "portable", "móvil", "movil", "celular", "telemóvel", "gsm",
 	"fax", "whatsapp", "sms", "call", "ring", "dial", "anrufen", "ruf", "rufen", "rufe", "erreichbar",
 	"appeler", "appelez", "appelle", "chiamare", "chiamami", "chiama", "llamar", "llámame",
 	"llama", "ligar", "bellen", "bel", "zadzwoń", "zadzwon", "numer", "sună", "suna", "sunați",
-	"soita", "ring mig", "ring til", "ringa", "contact", "kontakt", "contatto", "contacto",
+	"soita", "ringa", "contact", "kontakt", "contatto", "contacto",
 }
 
 // phoneNotWords near a number say it is some other kind of number.
@@ -45,12 +46,56 @@ var phoneNotWords = []string{
 	"faktura", "comanda", "factura", "ordre", "tilaus", "lasku", "encomenda", "fatura",
 }
 
+// phoneWordKinds classifies the context words: phoneWordYes for phoneWords, phoneWordNo for
+// phoneNotWords.
+var phoneWordKinds = func() map[string]uint8 {
+	m := make(map[string]uint8, len(phoneWords)+len(phoneNotWords))
+	for _, w := range phoneNotWords {
+		m[w] = phoneWordNo
+	}
+	for _, w := range phoneWords {
+		m[w] = phoneWordYes
+	}
+	return m
+}()
+
+const (
+	phoneWordYes = 1
+	phoneWordNo  = 2
+)
+
+// phoneContext looks at the words in the 48 bytes before a number that starts at token i; the
+// nearest context word decides whether it is introduced as a phone number (yes) or as another
+// kind of number (no).
+func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
+	for j := i - 1; j >= 0; j-- {
+		k := t.Tokens[j]
+		if k.Start < start-48 {
+			break
+		}
+		if !k.Is(redact.HasLetter) {
+			continue
+		}
+		switch phoneWordKinds[t.Lower[k.Start:k.End]] {
+		case phoneWordYes:
+			return true, false
+		case phoneWordNo:
+			return false, true
+		}
+	}
+	return false, false
+}
+
 // phoneCountry is what validation needs to know about a calling code.
 type phoneCountry struct {
 	cc      int32
 	region  string // main region, "001" for non-geographic codes
 	prefix  string // national (trunk) prefix, "" where there is none
 	lengths uint32 // bit n set: a national significant number may have n digits
+
+	mds   []*phonenumbers.PhoneMetadata // every region sharing the code
+	once  sync.Once
+	descs map[string]*phoneDescs // by region id, compiled on first use
 }
 
 // phoneCountries maps calling codes to their metadata, built once from the library's tables.
@@ -67,28 +112,102 @@ var phoneCountries = sync.OnceValue(func() map[int32]*phoneCountry {
 			c = &phoneCountry{cc: cc, region: phonenumbers.GetRegionCodeForCountryCode(int(cc))}
 			m[cc] = c
 		}
+		c.mds = append(c.mds, md)
 		if md.GetId() == c.region || c.region == "001" {
 			c.prefix = md.GetNationalPrefix()
 		}
-		lengths := md.GetGeneralDesc().GetPossibleLength()
-		if len(lengths) == 0 {
-			c.lengths = ^uint32(0)
-		}
-		for _, l := range lengths {
-			if l > 0 && l < 32 {
-				c.lengths |= 1 << l
-			}
-		}
+		c.lengths |= phoneLengths(md.GetGeneralDesc(), ^uint32(0))
 	}
 	return m
 })
 
+// phoneDesc is one number type of a region: its possible lengths and its pattern, compiled once.
+type phoneDesc struct {
+	lengths uint32
+	re      *regexp.Regexp
+}
+
+// phoneDescs holds a region's general description and its number types (fixed line, mobile,
+// toll free, premium rate, shared cost, VoIP, personal, pager, UAN, voicemail).
+type phoneDescs struct {
+	general phoneDesc
+	types   []phoneDesc
+}
+
+// valid reports what libphonenumber's IsValidNumberForRegion reports for the national significant
+// number nsn: it matches the general description and at least one number type. It compiles each
+// pattern once instead of concatenating and looking it up on every call, so it does not allocate.
+func (d *phoneDescs) valid(nsn []byte) bool {
+	if !d.general.match(nsn) {
+		return false
+	}
+	for _, t := range d.types {
+		if t.match(nsn) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d phoneDesc) match(nsn []byte) bool {
+	return d.re != nil && len(nsn) < 32 && d.lengths&(1<<len(nsn)) != 0 && d.re.Match(nsn)
+}
+
+// regions returns the compiled descriptions of the regions sharing c's calling code.
+func (c *phoneCountry) regions() map[string]*phoneDescs {
+	c.once.Do(func() {
+		c.descs = make(map[string]*phoneDescs, len(c.mds))
+		for _, md := range c.mds {
+			gen := md.GetGeneralDesc()
+			d := &phoneDescs{general: phoneCompile(gen, 0)}
+			for _, t := range []*phonenumbers.PhoneNumberDesc{md.GetFixedLine(), md.GetMobile(),
+				md.GetTollFree(), md.GetPremiumRate(), md.GetSharedCost(), md.GetVoip(),
+				md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail()} {
+				if t != nil && t.GetNationalNumberPattern() != "" {
+					d.types = append(d.types, phoneCompile(t, d.general.lengths))
+				}
+			}
+			c.descs[md.GetId()] = d
+		}
+	})
+	return c.descs
+}
+
+// phoneCompile compiles a number description the way the library matches it: the whole number
+// against the pattern, and the length against the listed possible lengths (or inherit, if none).
+func phoneCompile(d *phonenumbers.PhoneNumberDesc, inherit uint32) phoneDesc {
+	re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+	if err != nil {
+		return phoneDesc{}
+	}
+	if inherit == 0 {
+		inherit = ^uint32(0)
+	}
+	return phoneDesc{lengths: phoneLengths(d, inherit), re: re}
+}
+
+// phoneLengths returns the possible-length mask of d; a description without lengths has those
+// of the general description (inherit). A length of -1 means the type does not exist.
+func phoneLengths(d *phonenumbers.PhoneNumberDesc, inherit uint32) uint32 {
+	ls := d.GetPossibleLength()
+	if len(ls) == 0 {
+		return inherit
+	}
+	var m uint32
+	for _, l := range ls {
+		if l > 0 && l < 32 {
+			m |= 1 << l
+		}
+	}
+	return m
+}
+
 // phoneRegion is a region whose national format (no + or 00) is tried.
 type phoneRegion struct {
 	code    string
-	cc      int32
 	prefix  string
 	lengths uint32
+	country *phoneCountry
 }
 
 // Phone finds telephone numbers. It picks candidates from runs of digit tokens joined by phone
@@ -111,10 +230,11 @@ func NewPhone(regions []string) *Phone {
 		if cc == 0 {
 			continue
 		}
-		pr := phoneRegion{code: r, cc: cc, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: ^uint32(0)}
-		if c := phoneCountries()[cc]; c != nil {
-			pr.lengths = c.lengths
+		c := phoneCountries()[cc]
+		if c == nil {
+			continue
 		}
+		pr := phoneRegion{code: r, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: c.lengths, country: c}
 		p.regions = append(p.regions, pr)
 	}
 	return p
@@ -242,7 +362,6 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 		return -1, 0, 0
 	}
 
-	var win string // the lower-cased text before the number, fetched once
 	ctxKnown, ctx, neg := false, false, false
 	checks := 0
 	for m := j - 1; m >= 0 && checks < phoneMaxChecks; m-- {
@@ -266,9 +385,7 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 			continue
 		}
 		if !ctxKnown {
-			win = t.Before(start, 48)
-			ctx = hasWord(win, phoneWords)
-			neg = !ctx && hasWord(win, phoneNotWords)
+			ctx, neg = phoneContext(t, i, start)
 			ctxKnown = true
 		}
 		national := !intl && !zeroZero
@@ -288,7 +405,7 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 			continue
 		}
 		checks++
-		if national && p.validNational(d) || !national && phoneValidIntl(d) {
+		if p.valid(d, national) {
 			if ctx {
 				conf = max(conf, 0.9)
 			}
@@ -331,10 +448,33 @@ func phoneEndOK(s string, e int) bool {
 
 // phoneNearMoney reports a currency sign or code, or a percent sign, next to the number.
 func phoneNearMoney(s string, start, end int) bool {
-	before := s[max(0, start-4):start]
-	after := s[end:min(len(s), end+5)]
-	for _, sym := range [...]string{"€", "$", "£", "%", "eur", "EUR", "usd", "USD", "chf", "CHF", "zł", "kr"} {
-		if strings.HasSuffix(strings.TrimRight(before, " "), sym) || strings.HasPrefix(strings.TrimLeft(after, " "), sym) {
+	i := start
+	for i > 0 && s[i-1] == ' ' && start-i < 2 {
+		i--
+	}
+	j := end
+	for j < len(s) && s[j] == ' ' && j-end < 2 {
+		j++
+	}
+	return phoneMoney(s[max(0, i-3):i], false) || phoneMoney(s[j:min(len(s), j+3)], true)
+}
+
+// phoneMoney reports whether w, the bytes just after (or before) a number, start (or end) with a
+// currency sign, a percent sign or a three-letter currency code.
+func phoneMoney(w string, after bool) bool {
+	if w == "" {
+		return false
+	}
+	for _, sym := range [...]string{"€", "$", "£", "%"} {
+		if after && strings.HasPrefix(w, sym) || !after && strings.HasSuffix(w, sym) {
+			return true
+		}
+	}
+	if len(w) < 3 {
+		return false
+	}
+	for _, code := range [...]string{"eur", "usd", "chf", "gbp", "pln", "sek", "dkk", "ron", "huf", "czk"} {
+		if strings.EqualFold(w, code) {
 			return true
 		}
 	}
@@ -403,6 +543,24 @@ func phoneWordByte(c byte) bool {
 	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
+// phoneBufs hold the digits handed to the regular expressions, which keep a reference to their
+// input and so would move a stack buffer to the heap on every call.
+var phoneBufs = sync.Pool{New: func() any { return new([phoneMaxDigits + 4]byte) }}
+
+// valid validates the digits d of a national or international (after + or 00) number.
+func (p *Phone) valid(d []byte, national bool) bool {
+	buf := phoneBufs.Get().(*[phoneMaxDigits + 4]byte)
+	n := copy(buf[:], d)
+	var ok bool
+	if national {
+		ok = p.validNational(buf[:n])
+	} else {
+		ok = phoneValidIntl(buf[:n])
+	}
+	phoneBufs.Put(buf)
+	return ok
+}
+
 // validNational reports whether d, dialled nationally, is a valid number in one of p's regions.
 func (p *Phone) validNational(d []byte) bool {
 	for _, r := range p.regions {
@@ -413,17 +571,18 @@ func (p *Phone) validNational(d []byte) bool {
 			}
 			nsn = d[len(r.prefix):]
 		}
-		if len(nsn) == 0 || r.lengths&(1<<len(nsn)) == 0 {
+		if len(nsn) == 0 || len(nsn) >= 32 || r.lengths&(1<<len(nsn)) == 0 {
 			continue
 		}
-		if phonenumbers.IsValidNumberForRegion(phoneNumber(r.cc, nsn), r.code) {
+		if ds := r.country.regions()[r.code]; ds != nil && ds.valid(nsn) {
 			return true
 		}
 	}
 	return false
 }
 
-// phoneValidIntl reports whether d (digits after + or 00) is a valid international number.
+// phoneValidIntl reports whether d (digits after + or 00) is a valid international number: a
+// calling code and a national significant number valid in one of the regions sharing that code.
 func phoneValidIntl(d []byte) bool {
 	countries := phoneCountries()
 	for l := 1; l <= 3 && l < len(d); l++ {
@@ -433,36 +592,25 @@ func phoneValidIntl(d []byte) bool {
 		}
 		nsn := d[l:]
 		// "+49 030 …": a trunk prefix written after the country code is not dialled.
-		if c.prefix != "" && strings.HasPrefix(string(nsn), c.prefix) && c.region != "IT" {
-			if alt := nsn[len(c.prefix):]; len(alt) > 0 && c.lengths&(1<<len(alt)) != 0 &&
-				phonenumbers.IsValidNumber(phoneNumber(c.cc, alt)) {
-				return true
-			}
-		}
-		if len(nsn) < 32 && c.lengths&(1<<len(nsn)) != 0 && phonenumbers.IsValidNumber(phoneNumber(c.cc, nsn)) {
+		if c.prefix != "" && strings.HasPrefix(string(nsn), c.prefix) && phoneValidIn(c, nsn[len(c.prefix):]) {
 			return true
 		}
-		return false // calling codes are prefix-free: no longer code can match
+		return phoneValidIn(c, nsn) // calling codes are prefix-free: no longer code can match
 	}
 	return false
 }
 
-// phoneNumber builds the library's number for a calling code and national significant number,
-// keeping leading zeros (Italian numbers) the way Parse would.
-func phoneNumber(cc int32, nsn []byte) *phonenumbers.PhoneNumber {
-	var v uint64
-	for _, c := range nsn {
-		v = v*10 + uint64(c-'0')
+// phoneValidIn reports whether nsn is valid in any region of c.
+func phoneValidIn(c *phoneCountry, nsn []byte) bool {
+	if len(nsn) == 0 || len(nsn) >= 32 || c.lengths&(1<<len(nsn)) == 0 {
+		return false
 	}
-	num := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &v}
-	if zeros := int32(len(nsn) - len(strings.TrimLeft(string(nsn), "0"))); zeros > 0 {
-		lead := true
-		num.ItalianLeadingZero = &lead
-		if zeros > 1 {
-			num.NumberOfLeadingZeros = &zeros
+	for _, ds := range c.regions() {
+		if ds.valid(nsn) {
+			return true
 		}
 	}
-	return num
+	return false
 }
 
 var _ redact.Detector = (*Phone)(nil)

@@ -1,7 +1,10 @@
 package detect
 
 import (
+	"strconv"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/veil-privacy/veil/redact"
 )
@@ -96,4 +99,40 @@ func FuzzPhone(f *testing.F) {
 
 func BenchmarkPhone(b *testing.B) {
 	benchDetector(b, NewPhone(nil), "Ruf mich an unter +49 30 1234567 oder (0922) 106224051, Bestellung 302-4411873-0918273 vom 12.10.2023. ")
+}
+
+// TestPhoneMatchesLibrary checks the compiled validator against libphonenumber's own Parse and
+// IsValidNumber on pseudo-random numbers in the default regions, national and international.
+func TestPhoneMatchesLibrary(t *testing.T) {
+	t.Parallel()
+	p := NewPhone(nil)
+	seed := uint64(0x9e3779b97f4a7c15)
+	next := func() uint64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+	mismatches := 0
+	for n := 0; n < 4000; n++ {
+		r := p.regions[n%len(p.regions)]
+		l := 6 + int(next()%7)
+		d := make([]byte, 0, 16)
+		d = append(d, r.prefix...)
+		for len(d) < l+len(r.prefix) {
+			d = append(d, byte('0'+next()%10))
+		}
+		num, err := phonenumbers.Parse(string(d), r.code)
+		want := err == nil && phonenumbers.IsValidNumberForRegion(num, r.code) &&
+			phonenumbers.GetNationalSignificantNumber(num) == string(d[len(r.prefix):])
+		if got := r.country.regions()[r.code].valid(d[len(r.prefix):]); got != want {
+			mismatches++
+			t.Logf("%s national %s: got %v, library %v", r.code, d, got, want)
+		}
+		intl := append([]byte(strconv.Itoa(phonenumbers.GetCountryCodeForRegion(r.code))), d[len(r.prefix):]...)
+		num, err = phonenumbers.Parse("+"+string(intl), "")
+		want = err == nil && phonenumbers.IsValidNumber(num)
+		if got := phoneValidIntl(intl); got != want {
+			mismatches++
+			t.Logf("+%s: got %v, library %v", intl, got, want)
+		}
+	}
+	if mismatches > 0 {
+		t.Errorf("%d mismatches with libphonenumber", mismatches)
+	}
 }
