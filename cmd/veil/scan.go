@@ -177,7 +177,7 @@ type scanRequest struct {
 type scanResult struct {
 	ID       json.RawMessage `json:"id"`
 	Text     *string         `json:"text,omitempty"`
-	Findings []scanFinding   `json:"findings,omitempty"`
+	Findings *[]scanFinding  `json:"findings,omitempty"` // a pointer so that none is [] and an error line has none
 	Error    string          `json:"error,omitempty"`
 }
 
@@ -275,21 +275,34 @@ func scanLine(s *redact.Scanner, opts redact.ScanOptions, line []byte, lineNo in
 	if findings == nil {
 		findings = []scanFinding{}
 	}
-	return scanResult{ID: id, Text: &red, Findings: findings}
+	return scanResult{ID: id, Text: &red, Findings: &findings}
 }
 
-// idOf returns the id of a line whose other fields are unusable, or null.
+// idOf returns the id of a line whose other fields are unusable, or null. It reads the top-level
+// object up to the "id" member, so an id that comes before the broken part is still found.
 func idOf(line []byte) json.RawMessage {
-	var probe struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(line, &probe) != nil || len(probe.ID) == 0 {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return jsonNull
 	}
-	if c := probe.ID[0]; c != '"' && c != '-' && (c < '0' || c > '9') {
-		return jsonNull
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return jsonNull
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return jsonNull
+		}
+		if key != "id" {
+			continue
+		}
+		if c := v[0]; c != '"' && c != '-' && (c < '0' || c > '9') {
+			return jsonNull
+		}
+		return v
 	}
-	return probe.ID
+	return jsonNull
 }
 
 // readLine reads one line (without its end) into buf. A line longer than max is consumed and
