@@ -27,34 +27,48 @@ var DefaultPhoneRegions = []string{"DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL
 
 // phoneWords near a number say it is a phone number, in the languages Veil serves.
 var phoneWords = []string{
-	"tel", "tél", "tlf", "mob", "tfn", "phone", "telephone", "téléphone", "telefon",
-	"telefonisch", "telefonnummer", "rufnummer", "telefono", "telefonico", "teléfono", "telefone",
-	"telefoon", "telefoonnummer", "puhelin", "mobile", "mobil", "mobiel", "mobiltelefon", "handy",
-	"cell", "cellphone", "cellulare", "portable", "móvil", "movil", "celular", "telemóvel", "gsm",
-	"fax", "whatsapp", "sms", "call", "ring", "dial", "anrufen", "ruf", "rufen", "rufe", "erreichbar",
-	"appeler", "appelez", "appelle", "chiamare", "chiamami", "chiama", "llamar", "llámame",
-	"llama", "ligar", "bellen", "bel", "zadzwoń", "zadzwon", "numer", "sună", "suna", "sunați",
-	"soita", "ringa", "contact", "kontakt", "contatto", "contacto",
+	"tel", "tél", "tlf", "mob", "tfn", "gsm", "fax", "sms", "dial", "ruf", "rufe", "rufen", "bel",
+	"portable", "puhelin", "soita", "erreichbar", "numer", "contact", "kontakt", "contatto",
+	"contacto", "ligar", "ligue", "call", "calls", "called", "calling", "callback", "ring", "ringa",
+	"ringe", "ringer", "ringt", "bellen", "belt", "gebeld",
+}
+
+// phoneStems start words of the phone vocabulary in all their inflections ("chiamate",
+// "oddzwonić", "anrufen", "llámame", "calling").
+var phoneStems = []string{
+	"telef", "teléf", "télép", "telep", "phone", "mobil", "móvil", "movil", "cellul", "celular",
+	"cellphone", "handy", "whatsapp", "anruf", "rückruf", "zurückruf", "appel",
+	"rappel", "chiam", "richiam", "llam", "terugbel", "zadzwo", "oddzwo", "dzwo", "sună",
+	"suna", "sunaț", "telemóvel", "telemovel",
 }
 
 // phoneNotWords near a number say it is some other kind of number.
 var phoneNotWords = []string{
 	"order", "invoice", "customer", "account", "reference", "ref", "tracking", "serial", "sku",
-	"ticket", "case", "id", "iban", "bic", "version", "isbn", "imei", "bestellung", "bestellnummer",
-	"rechnung", "rechnungsnummer", "auftrag", "kundennummer", "kunden", "konto", "commande",
-	"facture", "ordine", "fattura", "pedido", "factura", "bestelling", "factuur", "zamówienie",
-	"faktura", "comanda", "factura", "ordre", "tilaus", "lasku", "encomenda", "fatura",
+	"ticket", "case", "id", "iban", "bic", "version", "isbn", "imei", "model", "part", "product",
+	"batch", "lot", "policy", "claim", "booking", "reservation", "confirmation", "parcel",
+	"shipment", "passport", "licence", "license", "tax", "vat", "member", "membership", "contract",
+	"bestellung", "bestellnummer", "rechnung", "rechnungsnummer", "auftrag", "auftragsnummer",
+	"kundennummer", "kunden", "konto", "vertrag", "vertragsnummer", "versicherungsnummer",
+	"mitgliedsnummer", "sendungsnummer", "seriennummer", "ausweis", "reisepass", "steuernummer",
+	"commande", "facture", "série", "serie", "dossier", "contrat", "ordine", "fattura", "seriale",
+	"pratica", "pedido", "factura", "póliza", "bestelling", "bestelnummer", "ordernummer",
+	"klantnummer", "factuur", "factuurnummer", "serienummer", "polis", "zamówienie", "zamówienia",
+	"faktura", "faktury", "klienta", "konta", "rachunku", "seryjny", "seryjnego", "seria", "paczki",
+	"przesyłki", "umowy", "polisy", "comanda", "comenzii", "facturii", "clientului", "contului",
+	"ordre", "ordrenummer", "kundenummer", "tilaus", "lasku", "sarjanumero", "encomenda", "fatura",
+	"nip", "pesel", "regon", "bsn", "nif", "nie", "dni", "cnp", "svnr",
 }
 
 // phoneWordKinds classifies the context words: phoneWordYes for phoneWords, phoneWordNo for
 // phoneNotWords.
 var phoneWordKinds = func() map[string]uint8 {
 	m := make(map[string]uint8, len(phoneWords)+len(phoneNotWords))
-	for _, w := range phoneNotWords {
-		m[w] = phoneWordNo
-	}
 	for _, w := range phoneWords {
 		m[w] = phoneWordYes
+	}
+	for _, w := range phoneNotWords {
+		m[w] = phoneWordNo
 	}
 	return m
 }()
@@ -76,7 +90,7 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 		if !k.Is(redact.HasLetter) {
 			continue
 		}
-		switch phoneWordKinds[t.Lower[k.Start:k.End]] {
+		switch phoneWordKind(t.Lower[k.Start:k.End]) {
 		case phoneWordYes:
 			return true, false
 		case phoneWordNo:
@@ -84,6 +98,19 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 		}
 	}
 	return false, false
+}
+
+// phoneWordKind classifies one lower-case word.
+func phoneWordKind(w string) uint8 {
+	if k := phoneWordKinds[w]; k != 0 {
+		return k
+	}
+	for _, stem := range phoneStems {
+		if strings.HasPrefix(w, stem) {
+			return phoneWordYes
+		}
+	}
+	return 0
 }
 
 // phoneCountry is what validation needs to know about a calling code.

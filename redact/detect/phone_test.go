@@ -34,7 +34,11 @@ func TestPhone(t *testing.T) {
 		{desc: "compact without trunk needs context", in: "Handy: 612345678", want: []string{"612345678"}},
 		{desc: "two numbers", in: "030 1234567 or 040 7654321", want: []string{"030 1234567", "040 7654321"}},
 		{desc: "end of sentence", in: "Call me at 020 7946 0958.", want: []string{"020 7946 0958"}},
+		{desc: "inflected context word", in: "chiamate il 3713402470 all'arrivo", want: []string{"3713402470"}},
+		{desc: "call back", in: "Czy możecie oddzwonić na 501 234 567?", want: []string{"501 234 567"}},
 		// Look-alikes.
+		{desc: "serial after generic number word", in: "Numer seryjny 427285031 jest na spodzie", want: nil},
+		{desc: "grazie is not a phone word", in: "ringrazio, 3713402470", want: nil},
 		{desc: "order number", in: "order 302-4411873-0918273", want: nil},
 		{desc: "order number with context", in: "call about 302-4411873-0918273", want: nil},
 		{desc: "date dotted", in: "am 23.10.2023", want: nil},
