@@ -1,0 +1,215 @@
+package detect
+
+import (
+	"time"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// DateOfBirth finds dates that the text introduces as a birth date ("born on 14.03.1985",
+// "geb. 14. März 1985", "date de naissance : 1er mars 1985", "data urodzenia 14 marca 1985"). Other
+// dates (appointments, deliveries) are left alone. The date must exist in the calendar and its year
+// must lie between 1900 and the current year.
+type DateOfBirth struct{}
+
+// NewDateOfBirth returns the DATE_OF_BIRTH detector.
+func NewDateOfBirth() *DateOfBirth { return &DateOfBirth{} }
+
+// dobMaxLen is the longest date form: "29 de septiembre de 1985" and its neighbours.
+const dobMaxLen = 40
+
+const dobConf = 0.9
+
+// Types implements redact.Detector.
+func (*DateOfBirth) Types() []redact.Type { return []redact.Type{redact.DateOfBirth} }
+
+// MaxLen implements redact.Detector.
+func (*DateOfBirth) MaxLen() int { return dobMaxLen }
+
+// dobTriggers introduce a birth date in the supported languages.
+var dobTriggers = newPhraseSet().add(1, "born|born on|was born|date of birth|dob|d.o.b|birth date|birthdate|"+
+	"birthday|date of birth is|"+
+	"geboren|geboren am|geb|geburtsdatum|geburtstag|"+
+	"né|née|né le|née le|né e|date de naissance|naissance|"+
+	"nato|nata|nato il|nata il|data di nascita|nascita|"+
+	"nacido|nacida|nacido el|nacida el|fecha de nacimiento|nacimiento|f. nac|fec. nac|"+
+	"geboren op|geboortedatum|geb. datum|"+
+	"urodził się|urodziła się|urodzil sie|urodzila sie|urodzony|urodzona|ur|data urodzenia|"+
+	"născut|născută|nascut|nascuta|născut pe|născută pe|născut la|data nașterii|data nasterii|data naşterii|"+
+	"nascido|nascida|data de nascimento")
+
+// dobFiller are the short words allowed between a trigger and the date ("geboren am", "né le",
+// "ist der", "is the").
+var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est è e era was w dnia dia de em",
+	"in at my mine his her sein ihr son sa suo sua su zijn haar mój moja meu mea", "a as date datum")
+
+// Detect implements redact.Detector.
+func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	toks := t.Tokens
+	for i := 0; i < len(toks); i++ {
+		if _, _, ok := dobTriggers.matchEnd(t, i); !ok {
+			continue
+		}
+		// skip up to three filler words, then the date must start
+		j := i + 1
+		for n := 0; j < len(toks) && n <= 3; n++ {
+			if g := gap(t, j); len(g) > 4 {
+				break
+			}
+			if first, last, ok := parseDate(t, j); ok {
+				dst = append(dst, redact.Finding{
+					Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
+				})
+				i = last
+				break
+			}
+			if !dobFiller.has(tokLower(t, j)) {
+				break
+			}
+			j++
+		}
+	}
+	return dst
+}
+
+// parseDate reads a date that starts at token j and returns its first and last tokens.
+func parseDate(t *redact.Text, j int) (first, last int, ok bool) {
+	if e, ok := numericDate(t, j); ok {
+		return j, e, true
+	}
+	if e, ok := longDate(t, j); ok {
+		return j, e, true
+	}
+	return 0, 0, false
+}
+
+// numericDate reads "14.03.1985", "14/03/1985", "14-03-1985", "14.03.85", "1985-03-14" and, when the
+// day-first reading is impossible, the US "03/14/1985".
+func numericDate(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	if j+2 >= len(toks) {
+		return 0, false
+	}
+	a, ok1 := atoiTok(t, j)
+	b, ok2 := atoiTok(t, j+1)
+	c, ok3 := atoiTok(t, j+2)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, false
+	}
+	s1, s2 := gap(t, j+1), gap(t, j+2)
+	if s1 != s2 || s1 != "." && s1 != "/" && s1 != "-" && s1 != ". " {
+		return 0, false
+	}
+	la, lb, lc := len(tokText(t, j)), len(tokText(t, j+1)), len(tokText(t, j+2))
+	switch {
+	case la == 4 && lb <= 2 && lc <= 2: // ISO
+		if validDate(a, b, c) {
+			return j + 2, true
+		}
+	case la <= 2 && lb <= 2 && (lc == 4 || lc == 2):
+		y := c
+		if lc == 2 {
+			y = expandYear(c)
+		}
+		if validDate(y, b, a) || validDate(y, a, b) {
+			return j + 2, true
+		}
+	}
+	return 0, false
+}
+
+// longDate reads dates with a month name: "14. März 1985", "14 de marzo de 1985", "1er mars 1985",
+// "14th of March 1985", "14 marca 1985", "March 14, 1985", "14-Mar-1985".
+func longDate(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	n := len(toks)
+	// day first
+	if day, ok := dayTok(t, j); ok {
+		k := j + 1
+		if k < n && isSep(gap(t, k)) && (tokLower(t, k) == "de" || tokLower(t, k) == "of") {
+			k++
+		}
+		if k < n && isSep(gap(t, k)) {
+			if m, ok := monthNames[tokLower(t, k)]; ok {
+				k++
+				if k < n && isSep(gap(t, k)) && (tokLower(t, k) == "de" || tokLower(t, k) == "del") {
+					k++
+				}
+				if k < n && isSep(gap(t, k)) {
+					if y, ok := atoiTok(t, k); ok && len(tokText(t, k)) == 4 && validDate(y, m, day) {
+						return k, true
+					}
+				}
+			}
+		}
+	}
+	// month first
+	if m, ok := monthNames[tokLower(t, j)]; ok && j+2 < n && isSep(gap(t, j+1)) {
+		if day, ok := dayTok(t, j+1); ok && isSep(gap(t, j+2)) {
+			if y, ok := atoiTok(t, j+2); ok && len(tokText(t, j+2)) == 4 && validDate(y, m, day) {
+				return j + 2, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// dayTok reads a day of the month: "14", "1er", "1st", "2nd", "3rd", "14th", "1o" (Spanish "1º").
+func dayTok(t *redact.Text, j int) (int, bool) {
+	s := tokText(t, j)
+	d, k := 0, 0
+	for k < len(s) && k < 2 && s[k] >= '0' && s[k] <= '9' {
+		d = d*10 + int(s[k]-'0')
+		k++
+	}
+	if k == 0 || d < 1 || d > 31 {
+		return 0, false
+	}
+	switch s[k:] {
+	case "", "er", "st", "nd", "rd", "th", "o", "e":
+		return d, true
+	}
+	return 0, false
+}
+
+// isSep reports whether g may separate the parts of a long date.
+func isSep(g string) bool {
+	switch g {
+	case " ", ". ", ", ", "-", ".", "/", " - ":
+		return true
+	}
+	return false
+}
+
+// expandYear turns a two-digit year into the most recent past year with those digits.
+func expandYear(y int) int {
+	now := time.Now().Year()
+	full := now/100*100 + y
+	if full > now {
+		full -= 100
+	}
+	return full
+}
+
+// validDate reports whether y-m-d exists and y is a plausible birth year.
+func validDate(y, m, d int) bool {
+	if y < 1900 || y > time.Now().Year() || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= daysIn(y, m)
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+var _ redact.Detector = (*DateOfBirth)(nil)
