@@ -21,6 +21,12 @@ func All(o Options) []redact.Detector {
 		NewMAC(),
 		NewNationalID(),
 		NewVATID(),
+		NewPerson(),
+		NewAddress(),
+		NewDateOfBirth(),
+		NewPassport(),
+		NewDrivingLicence(),
+		NewHealth(),
 	}
 	return ds
 }
