@@ -58,10 +58,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listening: %w", err)
 	}
+	// Requests run under baseCtx; cancelling it ends streams and WebSockets that
+	// outlive the shutdown grace period (Shutdown does not wait for hijacked connections).
+	baseCtx, cancelRequests := context.WithCancel(logger.WithContext(context.Background()))
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           demobot.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return logger.WithContext(context.Background()) },
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	logger.Info().Str("addr", ln.Addr().String()).Msg("demobot listening")
 
@@ -75,7 +79,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	logger.Info().Msg("demobot shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err = srv.Shutdown(sctx)
+	cancelRequests()
+	if err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
 	return nil

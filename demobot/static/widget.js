@@ -9,7 +9,7 @@
   "use strict";
 
   var log, input, send, channel, form, status;
-  var history = []; // OpenAI messages of this page's conversation
+  var turns = []; // finished OpenAI exchanges of this page: {user, assistant}
   var socket = null; // open or opening WebSocket
   var socketQueue = []; // messages waiting for the socket to open
   var sender = newSenderID();
@@ -71,13 +71,17 @@
   }
 
   function sendOpenAI(text) {
-    history.push({ role: "user", content: text });
+    var messages = [];
+    turns.forEach(function (t) {
+      messages.push({ role: "user", content: t.user }, { role: "assistant", content: t.assistant });
+    });
+    messages.push({ role: "user", content: text });
     var el = addMessage("bot-msg", "", "streaming");
     return fetch("/v1/chat/completions", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
       credentials: "same-origin",
-      body: JSON.stringify({ model: "demo-bot", stream: true, messages: history })
+      body: JSON.stringify({ model: "demo-bot", stream: true, messages: messages })
     }).then(function (res) {
       var type = res.headers.get("Content-Type") || "";
       if (!res.ok || type.indexOf("text/event-stream") !== 0 || !res.body) {
@@ -85,19 +89,18 @@
           if (!res.ok) throw new Error(errorText(res, body));
           var data = JSON.parse(body); // a proxy may answer a stream with one object
           el.textContent = data.choices[0].message.content;
-          finishOpenAI(el);
+          finishOpenAI(el, text);
         });
       }
-      return readSSE(res.body, el);
+      return readSSE(res.body, el, text);
     }).catch(function (err) {
-      history.pop();
       el.textContent = String(err && err.message || err);
       el.setAttribute("data-state", "error");
     });
   }
 
   // readSSE appends each delta to el as it arrives.
-  function readSSE(body, el) {
+  function readSSE(body, el, userText) {
     var reader = body.getReader();
     var decoder = new TextDecoder();
     var buf = "";
@@ -128,7 +131,7 @@
         if (r.done) {
           if (buf) handleEvent(buf);
           if (!finished) throw new Error("Error: the stream ended early");
-          finishOpenAI(el);
+          finishOpenAI(el, userText);
           return;
         }
         return pump();
@@ -137,8 +140,8 @@
     return pump();
   }
 
-  function finishOpenAI(el) {
-    history.push({ role: "assistant", content: el.textContent });
+  function finishOpenAI(el, userText) {
+    turns.push({ user: userText, assistant: el.textContent });
     el.setAttribute("data-state", "done");
   }
 
