@@ -28,14 +28,14 @@ func (*Person) MaxLen() int { return personMaxLen }
 
 // Trigger kinds, from the most to the least telling.
 const (
-	trigNamePhrase  uint8 = iota + 1 // "my name is": the name may even be written in lower case
-	trigSelf                         // "I am", "je suis", "soy": capitalised, and known or two words
-	trigLabel                        // "Name:", "Nom :": a colon must follow
-	trigTitle                        // "Mr", "Frau", "Sig.ra": one capitalised word is enough
-	trigRole                         // "Patient", "Kontoinhaber", "Please add": two capitalised words
-	trigSignoff                      // "Kind regards", "Cordialement": two words, on the same or next line
-	trigSignoffSep                   // "Thanks", "Danke", "Best": as trigSignoff, but a comma or line break must follow
-	trigWeak                         // "contact", "spoke to": two words, one of them in the gazetteer
+	trigNamePhrase uint8 = iota + 1 // "my name is": the name may even be written in lower case
+	trigSelf                        // "I am", "je suis", "soy": capitalised, and known or two words
+	trigLabel                       // "Name:", "Nom :": a colon must follow
+	trigTitle                       // "Mr", "Frau", "Sig.ra": one capitalised word is enough
+	trigRole                        // "Patient", "Kontoinhaber", "Please add": two capitalised words
+	trigSignoff                     // "Kind regards", "Cordialement": two words, on the same or next line
+	trigSignoffSep                  // "Thanks", "Danke", "Best": as trigSignoff, but a comma or line break must follow
+	trigWeak                        // "contact", "spoke to": two words, one of them in the gazetteer
 )
 
 // Confidence per trigger kind; a name found without context gets personBare (personBareKnown if
@@ -199,14 +199,6 @@ var nameStop = func() wordSet {
 // given name when a surname follows.
 var softStop = func() wordSet {
 	s := newWordSet(
-		"i me my we our you your he she it they the a an this that these those and or but if so not no yes",
-		"ich mich mein meine wir unser sie ihr ihre er es der die das den dem ein eine und oder aber nicht ja nein",
-		"je moi mon ma mes nous vous il elle ils elles le la les un une et ou mais pas oui non ce cette",
-		"io mio mia noi voi lui lei loro il lo gli un una e o ma non sì si no questo questa",
-		"yo mi mis nosotros vosotros usted ustedes él ella ellos el los las un una y o pero sí no este esta",
-		"ik mij mijn wij we ons onze jij je u uw hij zij het een en of maar niet ja nee dit deze",
-		"ja mnie mój moja my nasz wy pan pani on ona oni i lub ale nie tak ten ta to",
-		"eu mine meu mea noi voi el ea ei ele și si sau dar nu da acest această",
 		"morgen co post",
 		// places
 		"street st road rd avenue ave lane ln drive dr close way court ct place pl square hill park",
@@ -245,8 +237,28 @@ var softStop = func() wordSet {
 	for w := range weekdayNames {
 		s[w] = struct{}{}
 	}
+	for w := range funcWords {
+		s[w] = struct{}{}
+	}
 	return s
 }()
+
+// funcWords are pronouns, articles and other function words. A name may not start with one unless
+// it is also a given name ("Ella", "Ida"): "This is Not Working" holds no name.
+var funcWords = newWordSet(
+	"i me my we our you your he she it they the a an this that these those and or but if so not no yes",
+	"ich mich mein meine wir unser sie ihr ihre er es der die das den dem ein eine und oder aber nicht ja nein",
+	"je moi mon ma mes nous vous il elle ils elles le la les un une et ou mais pas oui non ce cette",
+	"io mio mia noi voi lui lei loro il lo gli un una e o ma non sì si no questo questa",
+	"yo mi mis nosotros vosotros usted ustedes él ella ellos el los las un una y o pero sí no este esta",
+	"ik mij mijn wij we ons onze jij je u uw hij zij het een en of maar niet ja nee dit deze",
+	"ja mnie mój moja my nasz wy pan pani on ona oni i lub ale nie tak ten ta to",
+	"eu mine meu mea noi voi el ea ei ele și si sau dar nu da acest această",
+)
+
+// companySuffix are legal-form words that turn a name before them into a company name.
+var companySuffix = newWordSet("ltd limited plc llc inc corp gmbh ag kg ohg ug mbh sa sas sarl srl spa sl slu bv nv",
+	"co & sp oy ab as aps")
 
 // lowerStop are lower-case words that cannot be a name written in lower case after "my name is".
 var lowerStop = newWordSet(
@@ -292,6 +304,9 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 }
 
 func appendPerson(t *redact.Text, dst []redact.Finding, m personMatch, conf float64) []redact.Finding {
+	if n := m.last + 1; n < len(t.Tokens) && onlySpaces(gap(t, n)) && companySuffix.has(tokLower(t, n)) {
+		return dst // "Thomas Cook Ltd", "Anna Schmidt GmbH": a company named after people
+	}
 	return append(dst, redact.Finding{
 		Type: redact.Person, Start: t.Tokens[m.first].Start, End: t.Tokens[m.last].End, Confidence: conf,
 	})
@@ -415,7 +430,7 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 			}
 		}
 		// a name word, maybe a compound
-		if e, soft, ok := nameWord(t, k, o.lower && k == j, o.strict); ok {
+		if e, soft, ok := nameWord(t, k, o.lower && k == j, o.strict, m.words == 0); ok {
 			if toks[e].End-start > personMaxLen {
 				break
 			}
@@ -440,7 +455,7 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 		// a middle initial: "John F. Smith"
 		if m.words > 0 && isInitial(t, k) && k+1 < len(toks) {
 			if g := gap(t, k+1); g == ". " || g == "." {
-				if e, _, ok := nameWord(t, k+1, false, o.strict); ok && toks[e].End-start <= personMaxLen {
+				if e, _, ok := nameWord(t, k+1, false, o.strict, false); ok && toks[e].End-start <= personMaxLen {
 					m.words++
 					m.sur = surnames.has(tokLower(t, e))
 					m.last = e
@@ -460,7 +475,7 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 				e++
 			}
 			if e < len(toks) && onlySpaces(gap(t, e)) {
-				if end, _, ok := nameWord(t, e, false, o.strict); ok && toks[end].End-start <= personMaxLen {
+				if end, _, ok := nameWord(t, e, false, o.strict, m.words == 0); ok && toks[end].End-start <= personMaxLen {
 					m.words++
 					m.sur = surnames.has(tokLower(t, end))
 					m.last = end
@@ -481,13 +496,13 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 // nameWord reports whether a name word starts at token k and returns the index of its last token,
 // and whether the word is a soft stop word. Compounds joined by '-' or an apostrophe without spaces
 // ("Anne-Marie", "O'Brien", "D'Angelo") are one word. With lower the word may be in lower case.
-func nameWord(t *redact.Text, k int, lower, strict bool) (last int, soft, ok bool) {
+func nameWord(t *redact.Text, k int, lower, strict, first bool) (last int, soft, ok bool) {
 	toks := t.Tokens
 	tok := toks[k]
 	w := tokLower(t, k)
 	switch {
 	case isCapWord(tok):
-		if nameStop.has(w) {
+		if nameStop.has(w) || first && funcWords.has(w) && !givenNames.has(w) {
 			return 0, false, false
 		}
 		soft = softStop.has(w)
