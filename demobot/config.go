@@ -36,7 +36,8 @@ type Config struct {
 	// written and flushed, with the number of events sent so far (1 after the first
 	// event), and the stream waits for it to return. Returning an error ends the stream
 	// without the final events (the client sees a truncated stream). It lets a test hold
-	// a stream open after its first event without timing; see HoldAfter.
+	// a stream open after its first event without timing; see HoldAfter. It is called
+	// from every stream's own goroutine, so it must be safe for concurrent use.
 	StreamGate func(ctx context.Context, sent int) error
 
 	// OriginPatterns lists the extra browser origins (host patterns matched with
