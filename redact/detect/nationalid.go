@@ -48,6 +48,7 @@ const (
 func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
 	s := t.Norm
+	var buf []byte
 	for i := 0; i < len(toks); i++ {
 		k := toks[i]
 		if !nidStartToken(s, k) || !nidFreeBefore(t, i) {
@@ -55,6 +56,7 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		}
 		var best redact.Finding
 		bestJ := -1
+		digits := false
 		for j := i; j < len(toks); j++ {
 			if j > i {
 				prev := toks[j-1].End
@@ -66,10 +68,16 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			if n > nidMaxPat {
 				break
 			}
-			if len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
+			digits = digits || toks[j].Flags&redact.HasDigit != 0
+			if !digits || len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
 				continue
 			}
-			if f, ok := nidJudge(t, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
+			if buf == nil {
+				// One buffer per call for the compact candidates: the validators are called
+				// through function values, so a stack array would escape on every candidate.
+				buf = make([]byte, 0, nidMaxPat)
+			}
+			if f, ok := nidJudge(t, buf, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
 				best, bestJ = f, j
 			}
 		}
@@ -192,75 +200,10 @@ func nidCompact(dst []byte, raw string) []byte {
 	return dst
 }
 
-// nidContext caches the context analysis of one candidate.
-type nidContext struct {
-	before, after string
-	negEnd        int  // end of the closest negative word before the candidate, -1 if none
-	negAfter      bool // a negative word follows the candidate
-	genEnd        int  // end of the closest generic id word before, -1 if none
-	genAfter      bool
-}
-
-func newNIDContext(t *redact.Text, start, end int) nidContext {
-	c := nidContext{before: t.Before(start, nidCtxBefore), after: t.After(end, nidCtxAfter)}
-	near := c.before
-	if len(near) > nidNegBefore {
-		near = near[len(near)-nidNegBefore:]
-	}
-	c.negEnd = lastWordEnd(near, nidNegativeWords)
-	if c.negEnd >= 0 {
-		c.negEnd += len(c.before) - len(near)
-	}
-	nearAfter := c.after
-	if len(nearAfter) > nidNegAfter {
-		nearAfter = nearAfter[:nidNegAfter]
-	}
-	c.negAfter = hasWord(nearAfter, nidNegativeWords)
-	c.genEnd = lastWordEnd(c.before, nidGenericWords)
-	c.genAfter = hasWord(c.after, nidGenericWords)
-	return c
-}
-
-// scheme reports whether a context word of words surrounds the candidate and beats any negative word.
-func (c *nidContext) scheme(words []string) bool {
-	e := lastWordEnd(c.before, words)
-	if e >= 0 && e >= c.negEnd {
-		return true
-	}
-	return c.negEnd < 0 && hasWord(c.after, words)
-}
-
-// generic reports whether a generic id word surrounds the candidate and beats any negative word.
-func (c *nidContext) generic() bool {
-	if c.genEnd >= 0 && c.genEnd >= c.negEnd {
-		return true
-	}
-	return c.negEnd < 0 && c.genAfter
-}
-
-// negative reports whether an order, invoice, tracking or similar word marks the number.
-func (c *nidContext) negative() bool { return c.negEnd >= 0 || c.negAfter }
-
-// lastWordEnd returns the end offset of the last whole-word occurrence in window of any of words,
-// or -1.
-func lastWordEnd(window string, words []string) int {
-	best := -1
-	for _, w := range words {
-		if len(w) > len(window) {
-			continue
-		}
-		if i := indexWord(window, w); i >= 0 && i+len(w) > best {
-			best = i + len(w)
-		}
-	}
-	return best
-}
-
 // nidJudge validates the candidate Norm[start:end] against every scheme spelled with that length
 // and returns the most confident finding.
-func nidJudge(t *redact.Text, start, end int) (redact.Finding, bool) {
+func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool) {
 	raw := t.Norm[start:end]
-	var buf [nidMaxPat]byte
 	c := nidCompact(buf[:0], raw)
 	var ctx nidContext
 	haveCtx := false
@@ -276,7 +219,7 @@ func nidJudge(t *redact.Text, start, end int) (redact.Finding, bool) {
 		if !haveCtx {
 			ctx, haveCtx = newNIDContext(t, start, end), true
 		}
-		conf := nidScore(p, v, &ctx)
+		conf := nidScore(p, v, &ctx, start)
 		if conf > best.Confidence {
 			best.Confidence, best.Subtype = conf, p.s.sub
 		}
@@ -285,8 +228,9 @@ func nidJudge(t *redact.Text, start, end int) (redact.Finding, bool) {
 }
 
 // nidScore turns a verdict into a confidence, 0 meaning "do not report".
-func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext) float64 {
-	own := ctx.scheme(p.s.words)
+func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
+	own := ctx.has(p.s.class, start)
+	generic := ctx.has(nidClassGeneric, start)
 	switch v {
 	case nidBadSum:
 		if own {
@@ -300,9 +244,9 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext) float64 {
 			switch {
 			case own:
 				return min(0.99, max(nidConfCtx, p.s.conf+0.05))
-			case ctx.generic():
+			case generic:
 				return max(nidConfGeneric, p.s.conf)
-			case ctx.negative():
+			case ctx.negative(start):
 				return 0
 			}
 			return p.s.conf
@@ -311,7 +255,7 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext) float64 {
 	switch {
 	case own:
 		return nidConfCtx
-	case ctx.generic():
+	case generic:
 		return nidConfGeneric
 	}
 	return 0

@@ -20,7 +20,8 @@ type nidScheme struct {
 	spellings []nidSpelling
 	// check validates raw (the candidate as written) and c (its letters upper-cased and digits).
 	check func(raw string, c []byte) nidVerdict
-	conf  float64 // confidence of a valid number without context
+	conf  float64  // confidence of a valid number without context
+	class nidClass // the scheme's bit among the context-word classes, set by init
 }
 
 type nidSpelling struct {

@@ -128,8 +128,8 @@ var wordsBGEGN = []string{"егн", "egn", "единен граждански н
 
 var wordsEEIK = []string{"isikukood", "isikukoodi", "personal identification code"}
 
-var wordsLTAK = []string{"asmens kodas", "asmens kodą", "a.k."}
+var wordsLTAK = []string{"asmens kodas", "asmens kodą"}
 
-var wordsLVPK = []string{"personas kods", "personas koda", "p.k."}
+var wordsLVPK = []string{"personas kods", "personas koda"}
 
 var wordsGRAMKA = []string{"amka", "αμκα", "α.μ.κ.α."}

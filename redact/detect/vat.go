@@ -36,6 +36,7 @@ const (
 func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	s := t.Norm
 	toks := t.Tokens
+	var buf []byte // the body, allocated once: it escapes through country.check
 	for i := 0; i < len(toks); i++ {
 		k := toks[i]
 		if k.End-k.Start < 2 || k.Flags&redact.NonASCII != 0 || !isUpperASCII(s[k.Start]) ||
@@ -55,7 +56,10 @@ func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			}
 			j, first = i+1, toks[i+1].Start
 		}
-		if f, last, ok := vatJudge(t, country, k.Start, j, first); ok {
+		if buf == nil {
+			buf = make([]byte, 0, vatMaxBody)
+		}
+		if f, last, ok := vatJudge(t, buf, country, k.Start, j, first); ok {
 			dst = append(dst, f)
 			i = last
 		}
@@ -66,10 +70,9 @@ func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 // vatJudge reads the body from token j (from offset first) on, joining tokens separated by one
 // of " .-", and returns the finding for the first end where the body has a length of the country,
 // is not continued by another digit group, and validates (or has context).
-func vatJudge(t *redact.Text, country *vatCountry, start, j, first int) (redact.Finding, int, bool) {
+func vatJudge(t *redact.Text, buf []byte, country *vatCountry, start, j, first int) (redact.Finding, int, bool) {
 	s := t.Norm
 	toks := t.Tokens
-	var buf [vatMaxBody]byte
 	body := buf[:0]
 	for e := j; e < len(toks); e++ {
 		if e > j {
@@ -91,7 +94,8 @@ func vatJudge(t *redact.Text, country *vatCountry, start, j, first int) (redact.
 			continue
 		}
 		end := toks[e].End
-		ctx := hasWord(t.Before(start, nidCtxBefore), vatWords) || hasWord(t.After(end, nidCtxAfter), vatWords)
+		c := newNIDContext(t, start, end)
+		ctx := c.lastEnd(nidClassVAT) >= 0 || c.after&nidClassVAT != 0
 		f := redact.Finding{Type: redact.VATID, Subtype: country.code, Start: start, End: end}
 		switch {
 		case v == nidBadSum && ctx:

@@ -1,0 +1,158 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/veil-privacy/veil/redact"
+)
+
+// Context words of the national-id and VAT detectors, compiled once into one index keyed by the
+// lower-case text of a phrase's last token. A candidate's context is read in one walk over the few
+// tokens around it, whatever the number of words, so the cost does not grow with the word lists.
+
+// nidClass is a bit set of word classes: one bit per national-id scheme (its index in nidSchemes),
+// and the classes below.
+type nidClass uint64
+
+const (
+	nidClassNegative nidClass = 1 << (60 + iota) // order, invoice, tracking, phone… words
+	nidClassGeneric                              // "id number", "national id"…
+	nidClassVAT                                  // "VAT", "USt-IdNr", "TVA"…
+)
+
+type nidPhrase struct {
+	words []string // lower-case tokens
+	class nidClass
+}
+
+// nidPhrases maps the last token of each phrase to the phrases ending with it.
+var nidPhrases = map[string][]nidPhrase{}
+
+func init() {
+	if len(nidSchemes) > 60 {
+		panic("detect: too many national-id schemes for nidClass")
+	}
+	for i, s := range nidSchemes {
+		s.class = 1 << i
+		nidAddPhrases(s.class, s.words)
+	}
+	nidAddPhrases(nidClassNegative, nidNegativeWords)
+	nidAddPhrases(nidClassGeneric, nidGenericWords)
+	nidAddPhrases(nidClassVAT, vatWords)
+}
+
+// nidAddPhrases tokenizes each phrase the way redact.Text tokenizes messages (after the same
+// normalization) and adds it with class; a phrase listed in several classes gets all of them.
+func nidAddPhrases(class nidClass, list []string) {
+	for _, p := range list {
+		t := redact.NewText(p)
+		if len(t.Tokens) == 0 {
+			continue
+		}
+		words := make([]string, len(t.Tokens))
+		for i, k := range t.Tokens {
+			words[i] = t.Lower[k.Start:k.End]
+		}
+		last := words[len(words)-1]
+		merged := false
+		for i, q := range nidPhrases[last] {
+			if strings.Join(q.words, " ") == strings.Join(words, " ") {
+				nidPhrases[last][i].class |= class
+				merged = true
+			}
+		}
+		if !merged {
+			nidPhrases[last] = append(nidPhrases[last], nidPhrase{words: words, class: class})
+		}
+	}
+}
+
+// nidClassesAt returns the classes of the phrases that end with token i.
+func nidClassesAt(t *redact.Text, i int) nidClass {
+	k := t.Tokens[i]
+	cands := nidPhrases[t.Lower[k.Start:k.End]]
+	var c nidClass
+	for _, ph := range cands {
+		n := len(ph.words)
+		if n > i+1 {
+			continue
+		}
+		ok := true
+		for m := 1; m < n && ok; m++ {
+			j := i - m
+			a, b := t.Tokens[j], t.Tokens[j+1]
+			g := t.Norm[a.End:b.Start]
+			ok = t.Lower[a.Start:a.End] == ph.words[n-1-m] && len(g) <= 3 && strings.IndexByte(g, '\n') < 0
+		}
+		if ok {
+			c |= ph.class
+		}
+	}
+	return c
+}
+
+// nidContext is the context of one candidate: the phrases that end shortly before it (with their
+// end offsets) and those shortly after it.
+type nidContext struct {
+	n      int
+	ends   [24]int // end offsets of the matches before the candidate, in text order
+	masks  [24]nidClass
+	after  nidClass // classes within nidCtxAfter bytes after
+	nearAf nidClass // classes within nidNegAfter bytes after
+}
+
+func newNIDContext(t *redact.Text, start, end int) nidContext {
+	var c nidContext
+	lo := t.TokenAt(max(0, start-nidCtxBefore))
+	for i := lo; i < len(t.Tokens) && t.Tokens[i].End <= start; i++ {
+		if m := nidClassesAt(t, i); m != 0 && c.n < len(c.ends) {
+			c.ends[c.n], c.masks[c.n] = t.Tokens[i].End, m
+			c.n++
+		}
+	}
+	for i := t.TokenAt(end); i < len(t.Tokens) && t.Tokens[i].Start < end+nidCtxAfter; i++ {
+		if t.Tokens[i].Start < end {
+			continue
+		}
+		m := nidClassesAt(t, i)
+		c.after |= m
+		if t.Tokens[i].Start < end+nidNegAfter {
+			c.nearAf |= m
+		}
+	}
+	return c
+}
+
+// lastEnd returns the end of the closest phrase of class before the candidate, or -1. Negative
+// phrases count only within nidNegBefore bytes of start.
+func (c *nidContext) lastEnd(class nidClass) int {
+	for i := c.n - 1; i >= 0; i-- {
+		if c.masks[i]&class != 0 {
+			return c.ends[i]
+		}
+	}
+	return -1
+}
+
+// has reports whether a phrase of class surrounds the candidate and is closer than any negative
+// phrase before it.
+func (c *nidContext) has(class nidClass, start int) bool {
+	neg := c.negEnd(start)
+	if e := c.lastEnd(class); e >= 0 && e >= neg {
+		return true
+	}
+	return neg < 0 && c.after&class != 0
+}
+
+func (c *nidContext) negEnd(start int) int {
+	e := c.lastEnd(nidClassNegative)
+	if e >= 0 && start-e > nidNegBefore {
+		return -1
+	}
+	return e
+}
+
+// negative reports whether an order, invoice, tracking or similar word marks the number.
+func (c *nidContext) negative(start int) bool {
+	return c.negEnd(start) >= 0 || c.nearAf&nidClassNegative != 0
+}
