@@ -222,6 +222,9 @@ func numberFirst(t *redact.Text, i int) (int, float64) {
 		return -1, 0
 	}
 	j := i + 1
+	if j+1 < len(toks) && gap(t, j) == " " && (tokLower(t, j) == "bis" || tokLower(t, j) == "ter") {
+		j++ // "7 bis avenue …"
+	}
 	if j >= len(toks) {
 		return -1, 0
 	}
@@ -231,7 +234,7 @@ func numberFirst(t *redact.Text, i int) (int, float64) {
 	var e int
 	conf := addrConfStreet
 	switch w := tokLower(t, j); {
-	case streetPrefix.has(w) && isStreetCase(toks[j]) && len(w) > 1:
+	case streetPrefix.has(w) && toks[j].Flags&redact.HasDigit == 0 && len(w) > 1:
 		if gg := gap(t, j+1); j+1 >= len(toks) || gg != " " && gg != ". " {
 			return -1, 0
 		}
@@ -282,7 +285,7 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 			onlySpaces(gap(t, j)) {
 			j++
 		}
-	case isLowerWord(toks[j]) && (w == "van" || w == "de" || w == "den" || w == "der" || w == "ter" || w == "ten"):
+	case isLowerWord(toks[j]) && (w == "van" || w == "ter" || w == "ten"):
 		for j < len(toks) && j-i < 3 && isLowerWord(toks[j]) && addrParticles.has(tokLower(t, j)) {
 			j++
 		}
@@ -465,8 +468,8 @@ func houseAfterName(t *redact.Text, e int) (int, bool) {
 		j++
 	}
 	end, ok := houseNumber(t, j)
-	if !ok {
-		return 0, false
+	if !ok || strings.IndexByte(g, ',') >= 0 && toks[j].AllDigits() && len(tokText(t, j)) > 4 {
+		return 0, false // "rue de la Paix, 75002 Paris": a postcode, not a house number
 	}
 	// building parts: ", bl. A2, sc. 1, et. 3, ap. 14"
 	for end+2 < len(toks) {

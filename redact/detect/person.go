@@ -257,8 +257,7 @@ var funcWords = newWordSet(
 )
 
 // companySuffix are legal-form words that turn a name before them into a company name.
-var companySuffix = newWordSet("ltd limited plc llc inc corp gmbh ag kg ohg ug mbh sa sas sarl srl spa sl slu bv nv",
-	"co & sp oy ab as aps")
+var companySuffix = newWordSet("ltd limited plc llc inc corp gmbh ag kg ohg ug mbh sa sas sarl srl spa sl slu bv nv")
 
 // lowerStop are lower-case words that cannot be a name written in lower case after "my name is".
 var lowerStop = newWordSet(
