@@ -39,7 +39,7 @@ const (
 // Context windows, in bytes of Norm around the candidate.
 const (
 	nidCtxBefore = 48
-	nidCtxAfter  = 32
+	nidCtxAfter  = 48
 	nidNegBefore = 32
 	nidNegAfter  = 24
 )
@@ -238,7 +238,11 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
 		}
 		return 0
 	case nidWeak:
-		// valid but too common by chance: only with a context word
+		// no check digit, or too common by chance: only with the scheme's own context word
+		if own {
+			return nidConfCtx
+		}
+		return 0
 	case nidValid:
 		if !p.needCtx {
 			switch {

@@ -78,7 +78,7 @@ var nidSchemes = []*nidScheme{
 		sp("#########"), sp("########_#"), sp("##.###.###_#"),
 	}},
 	{sub: "ES_NIE", words: wordsESNIE, check: checkESNIE, conf: nidConfValid, spellings: []nidSpelling{
-		sp("#########"), sp("#_#######_#"),
+		sp("#########"), sp("#_#######_#"), sp("########_#"), sp("#_########"),
 	}},
 	{sub: "GB_NINO", words: wordsGBNINO, check: checkGBNINO, conf: 0.9, spellings: []nidSpelling{
 		sp("#########"), sp("##_##_##_##_#"), sp("########_#"), sp("##_######_#"),
