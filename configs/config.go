@@ -81,7 +81,7 @@ func (c *Config) Validate() error {
 		t := true
 		c.Log.Access = &t
 	}
-	if c.Admin.Listen != "" && c.Admin.Listen == c.Listen {
+	if c.Admin.Listen != "" && c.Admin.Listen == c.Listen && !strings.HasSuffix(c.Listen, ":0") {
 		probs = append(probs, "admin.listen: must differ from listen: the admin API never shares the public listener")
 	}
 	if len(probs) == 0 {
