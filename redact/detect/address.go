@@ -235,7 +235,10 @@ func numberFirst(t *redact.Text, i int) (int, float64) {
 	conf := addrConfStreet
 	switch w := tokLower(t, j); {
 	case streetPrefix.has(w) && toks[j].Flags&redact.HasDigit == 0 && len(w) > 1:
-		if gg := gap(t, j+1); j+1 >= len(toks) || gg != " " && gg != ". " {
+		if j+1 >= len(toks) {
+			return -1, 0
+		}
+		if gg := gap(t, j+1); gg != " " && gg != ". " {
 			return -1, 0
 		}
 		e = streetName(t, j+1, true)
