@@ -3,6 +3,7 @@ package redact
 import (
 	"slices"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,8 @@ var fuzzSeeds = []string{
 	"e" + string(make([]rune, 0)) + "\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310\u0311\u0312\u0313\u0314\u0315\u0316\u0317\u0318\u0319\u031a\u031b\u031c\u031d\u031e\u031f\u0320\u0321",
 	"한국어 텍스트 ᄀ\u1161\u11a8",
 	"Grüße aus Kraków, Mădălina Ionescu",
+	"Å\u0301 u\u0308\u0304 ü\u0304 ALL CAPS AND ÉÈ ΣΑΣ ДОМ İI",
+	"Ⅻ ǅ ſ Ĳ ŉ ǈ ＡＢＣ",
 }
 
 // FuzzText checks the invariants of the normalized view and that the fast paths agree with a plain
@@ -40,6 +43,9 @@ func FuzzText(f *testing.F) {
 		// Invalid bytes may be grouped differently; both groupings are valid maps.
 		if x.offs != nil && utf8.ValidString(s) && !slices.Equal(x.offs, refOffs) {
 			t.Fatalf("offs = %v, reference %v", x.offs, refOffs)
+		}
+		if want := refLower(x.Norm); x.Lower != want {
+			t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 		}
 		// A reused Text gives the same view.
 		var y Text
@@ -115,4 +121,16 @@ func FuzzScan(f *testing.F) {
 		}
 		_ = Replace(text, fs, Placeholder)
 	})
+}
+
+// refLower lower-cases each rune of s whose lower case has the same UTF-8 length.
+func refLower(s string) string {
+	var b []byte
+	for _, r := range s {
+		if l := unicode.ToLower(r); (unicode.IsUpper(r) || unicode.IsTitle(r)) && utf8.RuneLen(l) == utf8.RuneLen(r) {
+			r = l
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
 }

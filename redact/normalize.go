@@ -11,11 +11,17 @@ import (
 // with no character that mapRune changes. Most accented European text is, and then needs no copy
 // and no offset map.
 func isStable(s string) bool {
+	quick := true // every non-ASCII character is in stableTwoByte: no NFKC check needed
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
+		if r, ok := decode2(s, i); ok && stableTwoByte[r] {
+			i += 2
+			continue
+		}
+		quick = false
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			return false
@@ -33,8 +39,21 @@ func isStable(s string) bool {
 			return false
 		}
 	}
-	return norm.NFKC.QuickSpanString(s) == len(s)
+	return quick || norm.NFKC.QuickSpanString(s) == len(s)
 }
+
+// stableTwoByte marks the runes below U+0800 that normalization leaves alone wherever they stand:
+// NFKC-normal on their own, combining class 0, never composing with what precedes, and unchanged
+// by mapRune. A text of ASCII and such runes is normalized. (Anything that could compose with
+// them, a combining mark, is not in the table.)
+var stableTwoByte = func() (t [0x800]bool) {
+	for r := rune(0x80); r < 0x800; r++ {
+		p := norm.NFKC.PropertiesString(string(r))
+		t[r] = mapRune(r) == r && p.CCC() == 0 && p.BoundaryBefore() &&
+			norm.NFKC.IsNormalString(string(r))
+	}
+	return t
+}()
 
 // normalize builds Norm and offs from s. ASCII runs are copied as they are; each island of
 // non-ASCII characters, with the ASCII character before it (a possible base of a combining mark),
@@ -64,7 +83,7 @@ func (t *Text) normalize(s string) {
 		for e < len(s) && s[e] >= utf8.RuneSelf {
 			e++
 		}
-		buf, offs = appendIsland(buf, offs, s, k, e)
+		buf, offs = appendIsland(&t.iter, buf, offs, s, k, e)
 		i = e
 	}
 	offs = append(offs, int32(len(s)))
@@ -84,8 +103,7 @@ func appendASCII(buf []byte, offs []int32, s string, i, j int) ([]byte, []int32)
 
 // appendIsland normalizes s[i:j], a run that starts at an NFKC segment boundary and ends before an
 // ASCII character or at the end of s.
-func appendIsland(buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
-	var it norm.Iter
+func appendIsland(it *norm.Iter, buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
 	it.InitString(norm.NFKC, s[i:j])
 	for !it.Done() {
 		segStart := int32(i + it.Pos())

@@ -3,6 +3,8 @@ package redact
 import (
 	"unicode/utf8"
 	"unsafe"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Text is the view of a message that detectors read: the original bytes, a normalized copy
@@ -29,6 +31,7 @@ type Text struct {
 	normBuf  []byte  // backing store of Norm when it differs from Orig
 	lowerBuf []byte  // backing store of Lower when it differs from Norm
 	offsBuf  []int32 // backing store of offs
+	iter     norm.Iter
 }
 
 // NewText normalizes and tokenizes s.

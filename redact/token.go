@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 )
@@ -51,83 +52,180 @@ var byteClass = func() (c [256]TokenFlag) {
 	return c
 }()
 
-// slowPath marks a non-ASCII byte in byteClass; it is never set on a Token.
-const slowPath TokenFlag = 1 << 7
+// Internal flags, never set on a Token: slowPath marks a non-ASCII byte in byteClass, markFlag a
+// combining mark in twoByteClass.
+const (
+	slowPath TokenFlag = 1 << 7
+	markFlag TokenFlag = 1 << 6
+)
+
+// twoByteClass holds runeClass for every rune below U+0800 (two UTF-8 bytes), with markFlag for
+// combining marks, which continue a token but do not start one.
+var twoByteClass = func() (c [0x800]TokenFlag) {
+	for r := rune(0x80); r < 0x800; r++ {
+		if f := runeClass(r, false); f != 0 {
+			c[r] = f
+		} else if runeClass(r, true) != 0 {
+			c[r] = markFlag
+		}
+	}
+	return c
+}()
+
+// twoByteLower holds the lower case of each upper- or title-case rune below U+0800 whose lower
+// case also takes two bytes, and 0 for the others.
+var twoByteLower = func() (l [0x800]uint16) {
+	for r := rune(0x80); r < 0x800; r++ {
+		if unicode.IsUpper(r) || unicode.IsTitle(r) {
+			if lr := unicode.ToLower(r); lr != r && lr >= 0x80 && lr < 0x800 {
+				l[r] = uint16(lr)
+			}
+		}
+	}
+	return l
+}()
+
+// decode2 decodes the two-byte UTF-8 character at s[i], or returns ok false.
+func decode2(s string, i int) (r rune, ok bool) {
+	if i+1 < len(s) {
+		c0, c1 := s[i], s[i+1]
+		if c0 >= 0xC2 && c0 <= 0xDF && c1&0xC0 == 0x80 {
+			return rune(c0&0x1F)<<6 | rune(c1&0x3F), true
+		}
+	}
+	return 0, false
+}
+
+// classAt returns the token flags of the non-ASCII character at s[i] and its size.
+func classAt(s string, i int, inToken bool) (TokenFlag, int) {
+	if r, ok := decode2(s, i); ok {
+		f := twoByteClass[r]
+		if f == markFlag {
+			if inToken {
+				return NonASCII, 2
+			}
+			return 0, 2
+		}
+		return f, 2
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return runeClass(r, inToken), size
+}
 
 // fold builds Lower: ASCII letters lower-cased, other letters lower-cased when their lower-case
-// form has the same UTF-8 length. Lower shares Norm's memory when nothing changes.
+// form has the same UTF-8 length. Lower shares Norm's memory when nothing changes. ASCII is folded
+// eight bytes at a time.
 func (t *Text) fold() {
 	s := t.Norm
-	i := 0
-	// Fast scan for the first byte that may change.
-	for i < len(s) {
-		c := s[i]
-		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			break
-		}
-		i++
-	}
-	if i == len(s) {
-		t.Lower = s
-		return
-	}
 	buf := t.lowerBuf[:0]
 	if cap(buf) < len(s) {
 		buf = make([]byte, 0, len(s)+len(s)/8)
 	}
 	buf = append(buf, s...)
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				buf[i] = c + 'a' - 'A'
+	t.lowerBuf = buf
+	var diff uint64 // non-zero once some byte changed
+	for i := 0; i < len(buf); {
+		if i+8 <= len(buf) {
+			w := binary.LittleEndian.Uint64(buf[i:])
+			if w&hiBits == 0 {
+				// Bytes in 'A'..'Z' get their 0x20 bit set.
+				ge := w + 0x3f3f3f3f3f3f3f3f // high bit set where byte >= 'A' (0x41)
+				gt := w + 0x2525252525252525 // high bit set where byte > 'Z' (0x5a)
+				upper := ge &^ gt & hiBits
+				if upper != 0 {
+					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
+					diff |= upper
+				}
+				i += 8
+				continue
 			}
+		}
+		c := buf[i]
+		if c < utf8.RuneSelf {
+			l := lowerASCII[c]
+			buf[i] = l
+			diff |= uint64(l ^ c)
 			i++
 			continue
 		}
+		if r, ok := decode2(s, i); ok {
+			if l := twoByteLower[r]; l != 0 {
+				buf[i], buf[i+1] = byte(0xC0|l>>6), byte(0x80|l&0x3F)
+				diff = 1
+			}
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == size {
-			utf8.EncodeRune(buf[i:], l)
+		if unicode.IsUpper(r) || unicode.IsTitle(r) {
+			if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == size {
+				utf8.EncodeRune(buf[i:], l)
+				diff = 1
+			}
 		}
 		i += size
 	}
-	t.lowerBuf = buf
+	if diff == 0 {
+		t.Lower = s
+		return
+	}
 	t.Lower = bytesString(buf)
 }
 
-// tokenize splits Norm into tokens in one pass.
+const hiBits = 0x8080808080808080
+
+// lowerASCII maps each ASCII byte to its lower case.
+var lowerASCII = func() (l [utf8.RuneSelf]byte) {
+	for i := range l {
+		l[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			l[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return l
+}()
+
+// tokenize splits Norm into tokens in one pass, with a tight loop over ASCII letters and digits.
 func (t *Text) tokenize() {
 	s := t.Norm
 	toks := t.Tokens[:0]
 	if cap(toks) == 0 {
-		toks = make([]Token, 0, len(s)/5+4)
+		toks = make([]Token, 0, len(s)/6+4)
 	}
-	start := -1
-	var flags TokenFlag
-	for i := 0; i < len(s); {
+	i := 0
+	for i < len(s) {
 		f := byteClass[s[i]]
 		size := 1
 		if f == slowPath {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			f = runeClass(r, start >= 0)
+			f, size = classAt(s, i, false)
 		}
-		if f != 0 {
-			if start < 0 {
-				start, flags = i, 0
-				if f&HasUpper != 0 {
-					flags |= InitUpper
-				}
-			}
-			flags |= f
-		} else if start >= 0 {
-			toks = append(toks, Token{Start: start, End: i, Flags: flags})
-			start = -1
+		if f == 0 {
+			i += size
+			continue
+		}
+		start, flags := i, f
+		if f&HasUpper != 0 {
+			flags |= InitUpper
 		}
 		i += size
-	}
-	if start >= 0 {
-		toks = append(toks, Token{Start: start, End: len(s), Flags: flags})
+		for i < len(s) {
+			f = byteClass[s[i]]
+			if f == 0 {
+				break
+			}
+			if f != slowPath {
+				flags |= f
+				i++
+				continue
+			}
+			f, size := classAt(s, i, true)
+			if f == 0 {
+				break
+			}
+			flags |= f
+			i += size
+		}
+		toks = append(toks, Token{Start: start, End: i, Flags: flags})
 	}
 	t.Tokens = toks
 }
