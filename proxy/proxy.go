@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,7 +43,6 @@ type Proxy struct {
 	streams   *Streams
 	log       zerolog.Logger
 	accessLog bool
-	bufPool   sync.Pool
 }
 
 // New returns a Proxy for cfg, which must have passed Validate.

@@ -44,13 +44,3 @@ func mod97(s string) (rem int, ok bool) {
 	}
 	return rem, true
 }
-
-// digitsOnly returns the ASCII digits of s in order, dropping everything else, appended to dst.
-func digitsOnly(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= '0' && c <= '9' {
-			dst = append(dst, c)
-		}
-	}
-	return dst
-}

@@ -273,13 +273,6 @@ func (*Phone) Types() []redact.Type { return []redact.Type{redact.Phone} }
 // MaxLen implements redact.Detector.
 func (*Phone) MaxLen() int { return phoneMaxLen }
 
-// phoneRun is a candidate: digit tokens from..to (inclusive) of a Text, joined by separators.
-type phoneRun struct {
-	start int  // span start: the first digit, or a '+' or '(' before it
-	intl  bool // written with + or 00
-	plus  bool // the + is part of the span
-}
-
 // Detect implements redact.Detector.
 func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	s, toks := t.Norm, t.Tokens
