@@ -718,14 +718,36 @@ func particleRun(t *redact.Text, a, b int) bool {
 }
 
 // compoundSuffix reports whether the lower-case word w ends in a street word and is longer than it.
+// It looks the word's endings up in a map, after a one-lookup filter on the last two bytes.
 func compoundSuffix(w string) (string, bool) {
-	for _, s := range streetCompound {
-		if len(w) > len(s)+2 && strings.HasSuffix(w, s) {
-			return s, true
+	if len(w) < 5 || !compoundTails.has(w[len(w)-2:]) {
+		return "", false
+	}
+	for n := 2; n <= compoundMaxLen && n <= len(w)-3; n++ {
+		if sfx := w[len(w)-n:]; streetCompoundSet.has(sfx) {
+			return sfx, true
 		}
 	}
 	return "", false
 }
+
+var (
+	streetCompoundSet = newWordSet(strings.Join(streetCompound, " "))
+	compoundTails     = func() wordSet {
+		s := make(wordSet)
+		for _, c := range streetCompound {
+			s[c[len(c)-2:]] = struct{}{}
+		}
+		return s
+	}()
+	compoundMaxLen = func() int {
+		n := 0
+		for _, c := range streetCompound {
+			n = max(n, len(c))
+		}
+		return n
+	}()
+)
 
 // isStreetCase reports whether token k starts with a capital and has no digits ("Rue", "Długa").
 func isStreetCase(k redact.Token) bool {

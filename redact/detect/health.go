@@ -59,6 +59,15 @@ var healthStems = newWordSet(
 	"insulin insuline insulina insulină",
 )
 
+// healthHeads are the first three bytes of every stem: one lookup rules most words out.
+var healthHeads = func() wordSet {
+	s := make(wordSet)
+	for w := range healthStems {
+		s[w[:3]] = struct{}{}
+	}
+	return s
+}()
+
 // healthWords are whole words: short names and abbreviations that would match too much as stems.
 var healthWords = newWordSet(
 	"hiv aids sida vih adhd tdah ptsd ptbs tspt ocd copd bpco epoc chemo",
@@ -129,7 +138,7 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 // hasHealthStem reports whether the lower-case word w starts with one of healthStems. It tries the
 // prefixes of w from 3 runes up to 14 bytes, one map lookup each, without allocating.
 func hasHealthStem(w string) bool {
-	if len(w) < 3 {
+	if len(w) < 3 || !healthHeads.has(w[:3]) {
 		return false
 	}
 	for n, i := 0, 0; i < len(w) && i <= 14; n++ {
