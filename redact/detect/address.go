@@ -98,6 +98,10 @@ var houseMarker = newWordSet("nr no n nº núm num numero número number nummer"
 // houseExtra are Romanian and Polish building parts after the number (", bl. A2, sc. 1, ap. 4").
 var houseExtra = newWordSet("bloc bl scara sc etaj et ap apartament apt m lok lokal piso puerta esc")
 
+// unitWords name a flat or unit written before the street ("Flat 3, 12 High Street").
+var unitWords = newWordSet("flat apartment apt unit suite wohnung whg appartement appt appartamento apartamento",
+	"piso mieszkanie apartament")
+
 // addrParticles are lower-case words inside street and town names.
 var addrParticles = newWordSet(
 	"de la le les du des d l del della dello dei degli delle di da do dos das van der den het von vom a",
@@ -132,6 +136,10 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 			continue
 		}
 		start, end := toks[i].Start, toks[last].End
+		if i >= 2 && unitWords.has(tokLower(t, i-2)) && onlySpaces(gap(t, i-1)) && gap(t, i) == ", " &&
+			toks[i-1].Flags&redact.HasDigit != 0 {
+			start = toks[i-2].Start // "Flat 3, 12 High Street"
+		}
 		if end < len(t.Norm) && t.Norm[end] == '.' && tokLower(t, last) == "n" && last > 0 && gap(t, last) == "/" {
 			end++ // "s/n."
 		}

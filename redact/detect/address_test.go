@@ -45,6 +45,7 @@ func TestAddress(t *testing.T) {
 		{"gb street", "Please send it to 221B Baker Street, London NW1 6XE.", []string{"221B Baker Street, London NW1 6XE"}},
 		{"gb road no tail", "I moved to 14 Station Road last year", []string{"14 Station Road"}},
 		{"gb no type with postcode", "10 Downing Street, London SW1A 2AA", []string{"10 Downing Street, London SW1A 2AA"}},
+		{"gb flat", "Send it to Flat 3, 12 High Street, Leeds LS1 4AP please", []string{"Flat 3, 12 High Street, Leeds LS1 4AP"}},
 		// negatives
 		{"time and street word", "Meeting at 10 Main items to discuss", nil},
 		{"order number", "Order 302-4411873-0918273 from Amazon", nil},

@@ -41,7 +41,8 @@ var dobTriggers = newPhraseSet().add(1, "born|born on|was born|date of birth|dob
 // dobFiller are the short words allowed between a trigger and the date ("geboren am", "né le",
 // "ist der", "is the").
 var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est è e era was w dnia dia de em",
-	"in at my mine his her sein ihr son sa suo sua su zijn haar mój moja meu mea", "a as date datum")
+	"in at my mine his her sein ihr son sa suo sua su zijn haar mój moja meu mea", "a as date datum",
+	"dd mm yyyy yy tt jjjj jj aaaa gg rrrr ll zz")
 
 // Detect implements redact.Detector.
 func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {

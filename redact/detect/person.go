@@ -46,7 +46,8 @@ var personConf = [...]float64{
 }
 
 const (
-	personBare      = 0.55
+	personConfBefore = 0.7
+	personBare       = 0.55
 	personBareKnown = 0.7
 )
 
@@ -107,7 +108,18 @@ var personTriggers = newPhraseSet().
 		"querido|querida|beste|geachte|drogi|droga|szanowny|szanowna|stimate|stimată|dragă|"+
 		"please add|add|aggiungete|aggiungere|aggiungi|ajouter|d'ajouter|ajoutez|añadid a|añadir a|añade a|"+
 		"agregar a|agregue a|hinzufügen|voeg|toevoegen|dopisać|dopiszcie|adăugați pe|adăugați|adăugați-l pe|"+
-		"să-l adăugați pe|adaugati pe").
+		"să-l adăugați pe|adaugati pe|"+
+		"c/o|care of|attn|attention|for the attention of|on behalf of|z. hd|zu händen|zhd|im auftrag von|"+
+		"à l'attention de|de la part de|all'attenzione di|alla c.a|c.a|a la atención de|a/a|t.a.v|ter attentie van|"+
+		"namens|do rąk|w imieniu|în atenția|in atentia|în numele|"+
+		"wife|husband|son|daughter|mother|father|partner|brother|sister|colleague|"+
+		"ehefrau|ehemann|mann|sohn|tochter|mutter|vater|bruder|schwester|kollege|kollegin|"+
+		"femme|mari|fils|fille|mère|père|frère|sœur|soeur|collègue|"+
+		"moglie|marito|figlio|figlia|madre|padre|fratello|sorella|collega|"+
+		"esposa|esposo|marido|mujer|hijo|hija|hermano|hermana|compañero|compañera|"+
+		"vrouw|echtgenote|echtgenoot|zoon|dochter|moeder|vader|broer|zus|collega|"+
+		"żona|mąż|syn|córka|matka|ojciec|brat|siostra|kolega|koleżanka|"+
+		"soția|soțul|sotia|sotul|fiul|fiica|mama|tata|fratele|sora|colegul|colega").
 	add(trigSignoff, "regards|kind regards|best regards|warm regards|yours sincerely|sincerely|yours faithfully|"+
 		"best wishes|all the best|many thanks|"+
 		"grüße|grüsse|gruß|gruss|viele grüße|liebe grüße|beste grüße|freundliche grüße|"+
@@ -290,6 +302,11 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 				continue
 			}
 		}
+		if m, ok := nameBeforeDetails(t, i); ok {
+			dst = appendPerson(t, dst, m, personConfBefore)
+			i = m.last
+			continue
+		}
 		if m, ok := bareName(t, i); ok {
 			conf := personBare
 			if m.sur {
@@ -322,8 +339,9 @@ func afterTrigger(t *redact.Text, i int, tag uint8) (personMatch, bool) {
 		return personMatch{}, false
 	}
 	lower := tag == trigNamePhrase
+	caps := tag == trigNamePhrase || tag == trigLabel
 	particleStart := tag != trigSelf && tag != trigSignoff && tag != trigSignoffSep && tag != trigWeak
-	m, ok := parseName(t, j, nameOpts{lower: lower, particleStart: particleStart})
+	m, ok := parseName(t, j, nameOpts{lower: lower, caps: caps, particleStart: particleStart})
 	if !ok {
 		return m, false
 	}
@@ -404,11 +422,43 @@ func bareName(t *redact.Text, i int) (personMatch, bool) {
 	return m, true
 }
 
+// nameBeforeDetails finds a name of two or more capitalised words that a comma and a birth date or
+// passport context follow ("Jan Kowalski, ur. 12.03.1980", "Ana Pop, pașaport 05123456").
+func nameBeforeDetails(t *redact.Text, i int) (personMatch, bool) {
+	if !isCapWord(t.Tokens[i]) || i > 0 && onlySpaces(gap(t, i)) && isCapWord(t.Tokens[i-1]) {
+		return personMatch{}, false
+	}
+	m, ok := parseName(t, i, nameOpts{})
+	if !ok || m.words < 2 {
+		return personMatch{}, false
+	}
+	n := m.last + 1
+	if n >= len(t.Tokens) || gap(t, n) != ", " {
+		return personMatch{}, false
+	}
+	for k := n; k < len(t.Tokens) && k < n+4; k++ {
+		if _, _, ok := dobTriggers.matchEnd(t, k); ok && dobTriggerStart(t, k) == n {
+			return m, true
+		}
+		if _, _, ok := passportTriggers.matchEnd(t, k); ok {
+			return m, true
+		}
+	}
+	return personMatch{}, false
+}
+
+// dobTriggerStart returns the first token of the birth-date phrase that ends at token k.
+func dobTriggerStart(t *redact.Text, k int) int {
+	s, _, _ := dobTriggers.matchEnd(t, k)
+	return s
+}
+
 // nameOpts tunes parseName.
 type nameOpts struct {
 	lower         bool // the first word may be lower case; later lower-case words must be known names
 	particleStart bool // the name may begin with a particle ("Herr van der Meer")
 	strict        bool // no context: soft stop words end the name
+	caps          bool // words may be written in capitals ("Name: JOHN SMITH")
 }
 
 // personMaxWords bounds the words of one name ("María de los Ángeles Uribe Casares" has five).
@@ -429,6 +479,12 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 			}
 		}
 		// a name word, maybe a compound
+		if o.caps && isCapsWord(t, k) {
+			m.words++
+			m.last = k
+			k++
+			continue
+		}
 		if e, soft, ok := nameWord(t, k, o.lower && k == j, o.strict, m.words == 0); ok {
 			if toks[e].End-start > personMaxLen {
 				break
@@ -541,6 +597,17 @@ func nameWord(t *redact.Text, k int, lower, strict, first bool) (last int, soft,
 		return 0, false, false
 	}
 	return e, soft && e == k, true
+}
+
+// isCapsWord reports whether token k is a word in capitals that may be a name ("SMITH"): letters
+// only, at least two of them, and not a known non-name word ("IBAN", "PESEL").
+func isCapsWord(t *redact.Text, k int) bool {
+	tok := t.Tokens[k]
+	if tok.Flags&(redact.HasDigit|redact.HasLower) != 0 || !tok.Is(redact.HasUpper) || tok.End-tok.Start < 2 {
+		return false
+	}
+	w := tokLower(t, k)
+	return !nameStop.has(w) && !softStop.has(w)
 }
 
 // isC1 reports whether g is one C1 control character, the trace of text decoded twice.

@@ -120,6 +120,10 @@ func TestPerson(t *testing.T) {
 		{"bare at start", "Anna Schmidt here, my parcel is late", []string{"Anna Schmidt"}},
 		{"bare hyphenated given", "Jean-Pierre Moreau asked for a refund", []string{"Jean-Pierre Moreau"}},
 		{"street is no name", "I live on George Street", nil},
+		{"caps after label", "Name: JOHN SMITH\nIBAN: DE44500105175407324931", []string{"JOHN SMITH"}},
+		{"care of", "Paket c/o Hildegard Brenninkmeyer, Hauptstr. 5", []string{"Hildegard Brenninkmeyer"}},
+		{"family role", "My husband Rafferty Quilliam will pick it up", []string{"Rafferty Quilliam"}},
+		{"name before birth date", "Zbyszko Trzaskalik, ur. 12.03.1980, prosi o kontakt", []string{"Zbyszko Trzaskalik"}},
 		{"company is no name", "Contact Thomas Cook Ltd", nil},
 	})
 }
