@@ -150,7 +150,7 @@ var personParticles = newWordSet("van der den de del della dello dei degli di da
 	"von zu vom zum ten ter te 't y i e bin ben al el d' los las")
 
 // nameStop are capitalised words that never start or continue a name: greetings, sign-off words,
-// team and service words, document and payment words, products. Trigger words are added at init.
+// team and service words, document and payment words, products.
 var nameStop = func() wordSet {
 	s := newWordSet(
 		"please bitte svp stp prego por favor alstublieft proszę vă rog",
@@ -192,11 +192,14 @@ var nameStop = func() wordSet {
 		"linkedin twitter tiktok youtube chrome firefox safari linux ubuntu dhl ups fedex dpd gls hermes",
 		"royal mail poste posta correos postnl inpost",
 	)
+	// Words of titles, sign-offs and self-introductions ("Herr", "Grüße", "heiße") are never names.
 	for _, ps := range personTriggers.byLast {
 		for _, p := range ps {
+			if p.tag == trigRole || p.tag == trigLabel || p.tag == trigWeak {
+				continue
+			}
 			for _, w := range p.words {
-				if !personParticles.has(w) && !givenNames.has(w) && !surnames.has(w) && !softStop.has(w) &&
-					len(w) > 1 {
+				if !personParticles.has(w) && !givenNames.has(w) && !surnames.has(w) && len(w) > 1 {
 					s[w] = struct{}{}
 				}
 			}
@@ -206,9 +209,9 @@ var nameStop = func() wordSet {
 }()
 
 // softStop are capitalised words that are rarely a name but may be one (pronouns that are also given
-// names like "Ella", months like "August", places like "Paris", street words like "Dijk"). A name
-// found without context may not contain them; after a context word they may be a surname, or a
-// given name when a surname follows.
+// names like "Ella", months like "August", places like "Paris", street words like "Dijk", context
+// words like "Mari"). A name found without context may not contain them; after a context word they
+// may be a surname, or a given name when a surname follows.
 var softStop = func() wordSet {
 	s := newWordSet(
 		"morgen co post",
@@ -251,6 +254,16 @@ var softStop = func() wordSet {
 	}
 	for w := range funcWords {
 		s[w] = struct{}{}
+	}
+	// Role and label words ("Patient", "Mari", "Dear") rarely belong to a name, but some are surnames.
+	for _, ps := range personTriggers.byLast {
+		for _, p := range ps {
+			for _, w := range p.words {
+				if !personParticles.has(w) && !givenNames.has(w) && len(w) > 1 {
+					s[w] = struct{}{}
+				}
+			}
+		}
 	}
 	return s
 }()
