@@ -9,37 +9,40 @@ import (
 
 // isStable reports whether non-ASCII s is already in its normalized form: valid UTF-8, NFKC, and
 // with no character that mapRune changes. Most accented European text is, and then needs no copy
-// and no offset map.
+// and no offset map. ASCII and the runes of stableTwoByte are NFKC segment starters that nothing
+// composes with, so only the runs of other characters (with the starter before them) are checked
+// with the NFKC quick check.
 func isStable(s string) bool {
-	quick := true // every non-ASCII character is in stableTwoByte: no NFKC check needed
+	prev := 0 // start of the last ASCII or stableTwoByte character
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
+			prev = i
 			i++
 			continue
 		}
 		if r, ok := decode2(s, i); ok && stableTwoByte[r] {
+			prev = i
 			i += 2
 			continue
 		}
-		quick = false
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return false
-		}
-		i += size
-		if r < 0x300 {
-			// Latin-1 and Latin Extended: mapRune changes only NEL, NBSP and the soft hyphen here.
-			// Compatibility characters (½, ﬁ-like ligatures, ſ) are left to the NFKC check below.
-			if r == 0x85 || r == 0xA0 || r == 0xAD {
+		// A run of other characters: check each, then the run as a whole.
+		j := i
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			if r, ok := decode2(s, j); ok && stableTwoByte[r] {
+				break
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError && size == 1 || mapRune(r) != r {
 				return false
 			}
-			continue
+			j += size
 		}
-		if mapRune(r) != r {
+		if norm.NFKC.QuickSpanString(s[prev:j]) != j-prev {
 			return false
 		}
+		prev, i = j, j
 	}
-	return quick || norm.NFKC.QuickSpanString(s) == len(s)
+	return true
 }
 
 // stableTwoByte marks the runes below U+0800 that normalization leaves alone wherever they stand:
