@@ -1,0 +1,149 @@
+// Command loadgen sends a fixed JSON POST to a URL, either as fast as possible (closed loop) or at a
+// fixed rate (open loop, latency measured from each request's scheduled time), and prints requests/s
+// and latency percentiles as one JSON line. It only targets loopback addresses.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	target := flag.String("url", "", "target URL (loopback only)")
+	bodyFile := flag.String("body", "", "request body file (JSON)")
+	conns := flag.Int("c", 32, "concurrent connections")
+	dur := flag.Duration("d", 10*time.Second, "measurement duration")
+	warm := flag.Duration("warmup", 2*time.Second, "warm-up duration, not measured")
+	rate := flag.Int("rate", 0, "requests per second; 0 means as fast as possible")
+	label := flag.String("label", "", "label printed with the result")
+	flag.Parse()
+	u, err := url.Parse(*target)
+	if err != nil || !isLoopback(u.Hostname()) {
+		fmt.Fprintln(os.Stderr, "loadgen: -url must be an http(s) URL on a loopback address")
+		os.Exit(2)
+	}
+	body, err := os.ReadFile(*bodyFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(2)
+	}
+	tr := &http.Transport{
+		MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, ForceAttemptHTTP2: false,
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}, // loopback benchmark
+		TLSNextProto:    map[string]func(string, *tls.Conn) http.RoundTripper{},              // HTTP/1.1, one request per connection at a time
+	}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	send := func() error {
+		req, _ := http.NewRequest("POST", *target, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	}
+	run(send, *conns, *warm, *rate)
+	lat, errs, elapsed := run(send, *conns, *dur, *rate)
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	out := map[string]any{
+		"label": *label, "url": *target, "rate": *rate, "conns": *conns,
+		"requests": len(lat), "errors": errs, "rps": float64(len(lat)) / elapsed.Seconds(),
+		"p50_ms": pct(.50), "p90_ms": pct(.90), "p99_ms": pct(.99), "max_ms": pct(1),
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(out)
+}
+
+// run sends for d and returns the latencies of successful requests, the error count and the time taken.
+func run(send func() error, conns int, d time.Duration, rate int) ([]time.Duration, int64, time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var mu sync.Mutex
+	var all []time.Duration
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	var sched chan time.Time
+	if rate > 0 {
+		sched = make(chan time.Time, conns*4)
+		go func() {
+			// Release every request that is due by now, stamped with its due time, so a slow
+			// server shows up as latency (no coordinated omission) and the rate does not drift.
+			defer close(sched)
+			interval := time.Second / time.Duration(rate)
+			for sent := 0; ctx.Err() == nil; {
+				due := int(time.Since(start) / interval)
+				for ; sent < due; sent++ {
+					select {
+					case sched <- start.Add(time.Duration(sent) * interval):
+					case <-ctx.Done():
+						return
+					}
+				}
+				time.Sleep(interval / 4)
+			}
+		}()
+	}
+	for i := 0; i < conns; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat := make([]time.Duration, 0, 1<<14)
+			for {
+				var t0 time.Time
+				if sched != nil {
+					var ok bool
+					if t0, ok = <-sched; !ok {
+						break
+					}
+				} else {
+					if ctx.Err() != nil {
+						break
+					}
+					t0 = time.Now()
+				}
+				if err := send(); err != nil {
+					errs.Add(1)
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return all, errs.Load(), time.Since(start)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
