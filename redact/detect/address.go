@@ -140,8 +140,8 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 			toks[i-1].Flags&redact.HasDigit != 0 {
 			start = toks[i-2].Start // "Flat 3, 12 High Street"
 		}
-		if end < len(t.Norm) && t.Norm[end] == '.' && tokLower(t, last) == "n" && last > 0 && gap(t, last) == "/" {
-			end++ // "s/n."
+		if end < len(t.Norm) && t.Norm[end] == '.' && isAbbrevTok(toks[last]) {
+			end++ // "s/n.", "izq."
 		}
 		if end-start > addressMaxLen {
 			continue
@@ -482,10 +482,20 @@ func houseAfterName(t *redact.Text, e int) (int, bool) {
 	if !ok || strings.IndexByte(g, ',') >= 0 && toks[j].AllDigits() && len(tokText(t, j)) > 4 {
 		return 0, false // "rue de la Paix, 75002 Paris": a postcode, not a house number
 	}
-	// building parts: ", bl. A2, sc. 1, et. 3, ap. 14"
-	for end+2 < len(toks) {
+	// building parts: ", bl. A2, sc. 1, et. 3, ap. 14", Spanish floors: ", 3º izq.", ", 2ª B"
+	for end+1 < len(toks) {
 		g := gap(t, end+1)
 		if g != ", " && g != " " {
+			break
+		}
+		if isFloorTok(tokText(t, end+1)) {
+			end++
+			if end+1 < len(toks) && gap(t, end+1) == " " && floorSide.has(tokLower(t, end+1)) {
+				end++
+			}
+			continue
+		}
+		if end+2 >= len(toks) {
 			break
 		}
 		if !houseExtra.has(tokLower(t, end+1)) {
@@ -503,6 +513,20 @@ func houseAfterName(t *redact.Text, e int) (int, bool) {
 	}
 	return end, true
 }
+
+// isAbbrevTok reports whether token k is a short lower-case word that a full stop may abbreviate.
+func isAbbrevTok(k redact.Token) bool {
+	return k.End-k.Start <= 4 && k.Flags&(redact.HasDigit|redact.HasUpper) == 0
+}
+
+// isFloorTok reports whether s is a Spanish floor such as "3o" or "2a" (NFKC of "3º", "2ª").
+func isFloorTok(s string) bool {
+	return len(s) >= 2 && len(s) <= 3 && s[0] >= '0' && s[0] <= '9' && (s[len(s)-1] == 'o' || s[len(s)-1] == 'a') &&
+		(len(s) == 2 || s[1] >= '0' && s[1] <= '9')
+}
+
+// floorSide are the door words after a Spanish floor ("3º izq.", "2º B").
+var floorSide = newWordSet("izq izda izquierda dcha dch der derecha ctro centro a b c d e f g h")
 
 // houseNumber parses a house number at token j: "5", "12a", "221B", "5/7", "5-7", "12 bis",
 // "738 II", "26b". It returns the last token.
@@ -524,7 +548,7 @@ func houseNumber(t *redact.Text, j int) (int, bool) {
 			!isCapWord(toks[end+2])):
 			end++
 		case g == " " && len(next) == 1 && next[0] >= 'a' && next[0] <= 'z' &&
-			(end+2 >= len(toks) || !strings.HasPrefix(gap(t, end+2), " ")):
+			(end+2 >= len(toks) || !strings.HasPrefix(gap(t, end+2), " ") && !strings.HasPrefix(gap(t, end+2), ".")):
 			end++ // "12 a,"
 		}
 	}
@@ -577,7 +601,8 @@ func addrTail(t *redact.Text, e int) (int, bool) {
 	switch g := gap(t, j); g {
 	case ", ", " ", ",\n", "\n", ",":
 	default:
-		if g != "., " || tokLower(t, e) != "n" { // "s/n., 28013 Madrid"
+		// an abbreviation before the comma: "s/n., 28013 Madrid", "3º izq., 28008 Madrid"
+		if g != "., " || !isAbbrevTok(t.Tokens[e]) {
 			return 0, false
 		}
 	}

@@ -46,6 +46,8 @@ func TestAddress(t *testing.T) {
 		{"gb road no tail", "I moved to 14 Station Road last year", []string{"14 Station Road"}},
 		{"gb no type with postcode", "10 Downing Street, London SW1A 2AA", []string{"10 Downing Street, London SW1A 2AA"}},
 		{"gb flat", "Send it to Flat 3, 12 High Street, Leeds LS1 4AP please", []string{"Flat 3, 12 High Street, Leeds LS1 4AP"}},
+		{"es floor", "Plaza de España 3, 3º izq., 28008 Madrid", []string{"Plaza de España 3, 3o izq., 28008 Madrid"}},
+		{"pl m.", "ul. Marszałkowska 140 m. 12, 00-061 Warszawa", []string{"ul. Marszałkowska 140 m. 12, 00-061 Warszawa"}},
 		// negatives
 		{"time and street word", "Meeting at 10 Main items to discuss", nil},
 		{"order number", "Order 302-4411873-0918273 from Amazon", nil},

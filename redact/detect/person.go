@@ -77,7 +77,10 @@ var personTriggers = newPhraseSet().
 		"nombre|apellido|apellidos|nombre completo|nombre y apellidos|remitente|"+
 		"naam|voornaam|achternaam|volledige naam|van|aan|afzender|ontvanger|"+
 		"imię|imie|nazwisko|imię i nazwisko|imie i nazwisko|od|do|nadawca|odbiorca|"+
-		"nume|prenume|nume complet|nume și prenume|nume si prenume|expeditor|destinatar").
+		"nume|prenume|nume complet|nume și prenume|nume si prenume|expeditor|destinatar|"+
+		"by|ordered by|booked by|requested by|submitted by|created by|bestellt von|gebucht von|par|commandé par|"+
+		"ordinato da|prenotato da|por|pedido por|reservado por|door|besteld door|przez|zamówione przez|"+
+		"comandat de|rezervat de").
 	add(trigTitle, "mr|mrs|ms|miss|mx|dr|prof|sir|madam|"+
 		"herr|frau|hr|fr|dr. med|"+
 		"m|mme|mlle|monsieur|madame|mademoiselle|maître|"+
@@ -147,7 +150,7 @@ var titleNeedsDot = newWordSet("m hr fr ing avv dott dl dna sig")
 
 // personParticles are the lower-case words that join parts of a name.
 var personParticles = newWordSet("van der den de del della dello dei degli di da das dos du le la les",
-	"von zu vom zum ten ter te 't y i e bin ben al el d' los las")
+	"von zu vom zum ten ter te t y i e bin ben al el los las")
 
 // nameStop are capitalised words that never start or continue a name: greetings, sign-off words,
 // team and service words, document and payment words, products.
@@ -537,7 +540,7 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 		if (m.words > 0 || o.particleStart) && isLowerWord(toks[k]) && personParticles.has(tokLower(t, k)) {
 			e := k
 			for e < len(toks) && e-k < 3 && isLowerWord(toks[e]) && personParticles.has(tokLower(t, e)) {
-				if e > k && !onlySpaces(gap(t, e)) {
+				if e > k && !onlySpaces(gap(t, e)) && !(gap(t, e) == " '" && tokLower(t, e) == "t") {
 					break
 				}
 				e++

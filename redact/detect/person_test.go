@@ -124,6 +124,8 @@ func TestPerson(t *testing.T) {
 		{"care of", "Paket c/o Hildegard Brenninkmeyer, Hauptstr. 5", []string{"Hildegard Brenninkmeyer"}},
 		{"family role", "My husband Rafferty Quilliam will pick it up", []string{"Rafferty Quilliam"}},
 		{"name before birth date", "Zbyszko Trzaskalik, ur. 12.03.1980, prosi o kontakt", []string{"Zbyszko Trzaskalik"}},
+		{"ordered by", "Ordered by: Clémentine Baudouin-Lacroix", []string{"Clémentine Baudouin-Lacroix"}},
+		{"nl 't", "Hallo, ik ben Maarten van 't Hek", []string{"Maarten van 't Hek"}},
 		{"company is no name", "Contact Thomas Cook Ltd", nil},
 	})
 }
