@@ -129,6 +129,11 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			continue
 		}
 		end := healthDose(t, i)
+		if toks[end].End-k.Start > healthMaxLen {
+			if end = i; k.End-k.Start > healthMaxLen {
+				continue
+			}
+		}
 		dst = append(dst, redact.Finding{Type: redact.Health, Start: k.Start, End: toks[end].End, Confidence: conf})
 		i = end
 	}

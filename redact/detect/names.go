@@ -61,4 +61,7 @@ var ambiguousGiven = newWordSet(
 	"fortuna marina lima",
 	"roma milano napoli franco bruno nico leon león georgia virginia carolina",
 	"emma ella ava noa alma mia lea lena liv eva ida pia",
+	"christian holly daisy poppy violet ivy lily willow hazel iris rosa luz paz amparo rocío rocio aurora",
+	"marine claire pierre olivier victoire constance prudence ambre capucine maja pola doina florin dan ion",
+	"bianca serena felice violeta flora hugo",
 )

@@ -141,7 +141,7 @@ func (d *docNumber) value(t *redact.Text, j int) (int, bool) {
 			n++
 		}
 	}
-	if n < d.minLen || n > d.maxLen {
+	if n < d.minLen || toks[last].End-toks[j].Start > d.maxLen {
 		return 0, false
 	}
 	// German documents use a vowel-free alphabet, so a number may have no digit at all

@@ -48,7 +48,7 @@ var personConf = [...]float64{
 const (
 	personConfBefore = 0.7
 	personBare       = 0.55
-	personBareKnown = 0.7
+	personBareKnown  = 0.7
 )
 
 // personTriggers are the context phrases of every supported language. Detection does not depend on
@@ -495,7 +495,7 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 			}
 		}
 		// a name word, maybe a compound
-		if o.caps && isCapsWord(t, k) {
+		if o.caps && isCapsWord(t, k) && toks[k].End-start <= personMaxLen {
 			m.words++
 			m.last = k
 			k++
