@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +28,10 @@ import (
 var veilBin string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run()) // every test skips itself
+	}
 	dir, err := os.MkdirTemp("", "veil-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -57,6 +62,9 @@ type bot struct {
 // release is closed.
 func startBot(t *testing.T, gate bool) *bot {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
 	b := &bot{release: make(chan struct{})}
 	cfg := demobot.Config{}
 	if gate {

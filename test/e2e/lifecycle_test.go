@@ -25,6 +25,9 @@ import (
 )
 
 func TestValidateReportsEveryMistake(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(path, []byte(`
