@@ -31,102 +31,6 @@ const (
 	addrConfWeak   = 0.65 // weak street word (Feld, Hill, Im …) with a context word before it
 )
 
-// streetPrefix are street-type words written before the street name ("rue", "Via", "ul.").
-var streetPrefix = newWordSet(
-	// fr, be, lu, ch
-	"rue avenue av boulevard bd bld blvd chemin allée allee place pl impasse imp quai cours route rte",
-	"passage voie square sentier faubourg fg cité cite villa hameau résidence residence esplanade parvis",
-	"promenade montée montee ruelle traverse venelle ruelle",
-	// it
-	"via viale v.le piazza p.zza piazzale corso c.so largo vicolo strada contrada borgo rotonda incrocio",
-	"lungomare lungotevere lungarno salita vico località localita frazione circonvallazione galleria",
-	"traversa stradone piazzetta calata discesa",
-	// es
-	"calle c avenida avda plaza pza paseo camino carretera ctra ronda travesía travesia glorieta callejón",
-	"callejon calleja cuesta rambla riera salida muelle extramuros explanada ramal urbanización urb vía",
-	"pasaje bajada subida polígono poligono partida alameda acceso barrio carrera grupo jardines",
-	"pasadizo plazuela prolongación prolongacion puente senda transversal vereda costanilla cañada",
-	"diseminado lugar rúa",
-	// pl
-	"ul ulica al aleja aleje os osiedle plac rynek droga bulw bulwar ogród ogrod rondo skwer wyb park",
-	"wybrzeże wybrzeze wyspa szosa trakt",
-	// ro
-	"str strada bulevardul bulevard b-dul bdul calea aleea intrarea șoseaua soseaua șos sos splaiul",
-	"piața piata fundătura fundatura drumul pasajul prelungirea ulița ulita stradela",
-	// pt and others written in front
-	"rua travessa largo praça praca estrada",
-)
-
-// streetSuffix are street-type words written as their own word after the name ("Berliner Straße",
-// "Baker Street").
-var streetSuffix = newWordSet(
-	"straße strasse str weg allee platz gasse ring damm ufer chaussee steig pfad stieg twiete",
-	"street st road rd avenue ave lane ln drive dr close way court ct crescent cres place pl square sq",
-	"terrace grove gardens gdns croft ridge grange yard orchard parade row mews walk rise vale",
-	"meadow meadows wharf quay circus hollow copse dale heights boulevard brow chase path fold garth",
-	"straat laan plein gracht kade singel dreef steeg",
-)
-
-// streetSuffixWeak are suffix words that are also ordinary nouns ("Feld", "Hill", "Park"): they make
-// an address only after a context word or before a postcode.
-var streetSuffixWeak = newWordSet(
-	"feld markt hof berg graben kamp winkel wall tor garten brücke bruecke",
-	"hill bank field fields side green park view end gate wood woods hall lea leys",
-	"park hof pad dijk wal veld baan haven dam erf",
-)
-
-// streetCompound are endings of one-word street names ("Hauptstraße", "Kerkstraat", "Moldijk").
-var streetCompound = []string{
-	"straße", "strasse", "str", "weg", "allee", "platz", "gasse", "damm", "ufer", "chaussee", "steig",
-	"pfad", "stieg", "ring", "markt", "graben", "kamp", "winkel", "hof", "feld", "berg", "garten",
-	"straat", "laan", "plein", "gracht", "dijk", "kade", "singel", "plantsoen", "pad", "steeg", "dreef",
-	"wal", "veld", "baan", "park", "haven", "dam", "burgwal", "hoeve",
-	"gade", "vej", "gatan", "vägen", "väg", "gata", "veien", "gate", "gränd", "torg",
-}
-
-// streetCompoundWeak are compound endings that also end ordinary words or town names ("Heidelberg",
-// "Bahnhof"): they need a context word before them or a postcode after the number.
-var streetCompoundWeak = newWordSet("hof feld berg garten markt ring kamp park dam haven veld baan gate")
-
-// streetLeadDE are the German prepositional openers of street names ("Am Markt", "Im Feld",
-// "Auf dem Berg", "An der Kirche").
-var streetLeadDE = newWordSet("am an auf im in zum zur hinter unter vor über ober bei neben alte alter alten neue neuer")
-
-// houseMarker are words that may stand between a street name and its number ("nr. 5", "n. 5").
-var houseMarker = newWordSet("nr no n nº núm num numero número number nummer")
-
-// houseExtra are Romanian and Polish building parts after the number (", bl. A2, sc. 1, ap. 4").
-var houseExtra = newWordSet("bloc bl scara sc etaj et ap apartament apt m lok lokal piso puerta esc")
-
-// unitWords name a flat or unit written before the street ("Flat 3, 12 High Street").
-var unitWords = newWordSet("flat apartment apt unit suite wohnung whg appartement appt appartamento apartamento",
-	"piso mieszkanie apartament")
-
-// addrParticles are lower-case words inside street and town names.
-var addrParticles = newWordSet(
-	"de la le les du des d l del della dello dei degli delle di da do dos das van der den het von vom a",
-	"am an auf im in zum zur of the upon on under over sur sous en aan op bij nad pod i y e al el lui",
-	"nell dell sull all nel sul t s",
-)
-
-// townQualifier are lower-case words that end Italian and other town names ("Montecatini terme").
-var townQualifier = newWordSet("terme mare lido ligure veneto sardo emilia calabro marina scalo superiore inferiore",
-	"alto alta basso bassa centro vecchio nuovo nuova")
-
-// addrStop are capitalised words that end a street or town name: what usually follows an address
-// on the same line.
-var addrStop = newWordSet("bitte please merci grazie gracias danke thanks thank bedankt dziękuję mulțumesc",
-	"tel tel. telefon telephone phone téléphone telefono teléfono telefoon iban email e-mail mail call",
-	"rufen appelez chiamate llamad bel zadzwoń sunați and und et en și or oder ou of lub sau",
-	"ich je io yo ik ja eu we wir nous noi nosotros wij my")
-
-// addrContext are words that announce an address and let weak street words count.
-var addrContext = newWordSet(
-	"address adresse indirizzo dirección direccion adres adresa anschrift wohnhaft wohne live lives",
-	"at to zu an nach bei in à a au en la pe op naar na pod w do deliver liefern livrer consegnare",
-	"entregar bezorgen dostarczyć livrați",
-)
-
 // Detect implements redact.Detector.
 func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
@@ -524,9 +428,6 @@ func isFloorTok(s string) bool {
 	return len(s) >= 2 && len(s) <= 3 && s[0] >= '0' && s[0] <= '9' && (s[len(s)-1] == 'o' || s[len(s)-1] == 'a') &&
 		(len(s) == 2 || s[1] >= '0' && s[1] <= '9')
 }
-
-// floorSide are the door words after a Spanish floor ("3º izq.", "2º B").
-var floorSide = newWordSet("izq izda izquierda dcha dch der derecha ctro centro a b c d e f g h")
 
 // houseNumber parses a house number at token j: "5", "12a", "221B", "5/7", "5-7", "12 bis",
 // "738 II", "26b". It returns the last token.
