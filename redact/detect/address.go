@@ -273,6 +273,12 @@ func bareStreetWithTail(t *redact.Text, i int) (int, float64) {
 	if !isCapWord(toks[i]) || i > 0 && joinedBefore(t, i) {
 		return -1, 0
 	}
+	if w := tokLower(t, i); nameStop.has(w) || funcWords.has(w) || weekdayNames.has(w) {
+		return -1, 0 // "Windows 10, 2004 Update"
+	}
+	if _, ok := monthNames[tokLower(t, i)]; ok {
+		return -1, 0
+	}
 	k := i
 	if streetLeadDE.has(tokLower(t, i)) { // "Auf dem Bohnbüchel 6, 79013 …"
 		if k+1 < len(toks) && onlySpaces(gap(t, k+1)) && (tokLower(t, k+1) == "dem" || tokLower(t, k+1) == "der" ||
@@ -598,7 +604,7 @@ func gbPostcode(t *redact.Text, j int) (int, bool) {
 // or -1.
 func town(t *redact.Text, j int) int {
 	toks := t.Tokens
-	if j >= len(toks) || !isStreetCase(toks[j]) || toks[j].Flags&redact.HasDigit != 0 {
+	if j >= len(toks) || !isStreetCase(toks[j]) || toks[j].Flags&redact.HasDigit != 0 || nameStop.has(tokLower(t, j)) {
 		return -1
 	}
 	last := j
@@ -620,7 +626,7 @@ func town(t *redact.Text, j int) int {
 			break
 		}
 		if isStreetCase(tok) {
-			if addrStop.has(lw) {
+			if addrStop.has(lw) || nameStop.has(lw) {
 				break
 			}
 			if k != last+1 && !particleRun(t, last+1, k) {

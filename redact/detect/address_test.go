@@ -54,6 +54,7 @@ func TestAddress(t *testing.T) {
 		{"city alone", "I live in Berlin", nil},
 		{"price", "Der Preis ist 1.299,00 € bei MediaMarkt", nil},
 		{"version", "Update to version 10.0.19045.3570 fixed it", nil},
+		{"product and year", "Windows 10, 2004 Update broke my printer", nil},
 		{"count of items", "I ordered 3 Road bikes and 2 helmets", nil},
 	})
 }
