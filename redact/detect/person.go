@@ -107,6 +107,11 @@ func afterTrigger(t *redact.Text, i int, tag uint8) (personMatch, bool) {
 		return personMatch{}, false
 	}
 	lower := tag == trigNamePhrase
+	if (tag == trigLabel || tag == trigSelf) && isLowerWord(t.Tokens[j]) {
+		// "name: john smith", "i'm sophie": lower case only for a known, unambiguous given name
+		w := tokLower(t, j)
+		lower = givenNames.has(w) && !ambiguousGiven.has(w)
+	}
 	caps := tag == trigNamePhrase || tag == trigLabel
 	particleStart := tag != trigSelf && tag != trigSignoff && tag != trigSignoffSep && tag != trigWeak
 	m, ok := parseName(t, j, nameOpts{lower: lower, caps: caps, particleStart: particleStart})

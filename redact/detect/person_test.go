@@ -126,6 +126,10 @@ func TestPerson(t *testing.T) {
 		{"name before birth date", "Zbyszko Trzaskalik, ur. 12.03.1980, prosi o kontakt", []string{"Zbyszko Trzaskalik"}},
 		{"ordered by", "Ordered by: Clémentine Baudouin-Lacroix", []string{"Clémentine Baudouin-Lacroix"}},
 		{"nl 't", "Hallo, ik ben Maarten van 't Hek", []string{"Maarten van 't Hek"}},
+		{"label lower case", "name: sophie turner", []string{"sophie turner"}},
+		{"label lower case unknown", "name: unknown", nil},
+		{"self lower case", "hi i'm matteo, my order is late", []string{"matteo"}},
+		{"self lower case adjective", "i am happy with it", nil},
 		{"company is no name", "Contact Thomas Cook Ltd", nil},
 	})
 }
