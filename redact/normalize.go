@@ -15,6 +15,10 @@ import (
 func isStable(s string) bool {
 	prev := 0 // start of the last ASCII or stableTwoByte character
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && load64(s, i)&hiBits == 0 {
+			prev, i = i+7, i+8
+			continue
+		}
 		if s[i] < utf8.RuneSelf {
 			prev = i
 			i++

@@ -158,10 +158,7 @@ func (t *Text) TokenText(i int) string {
 func isASCII(s string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		// Load 8 bytes at once; any byte with its high bit set is non-ASCII.
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&0x8080808080808080 != 0 {
+		if load64(s, i)&hiBits != 0 {
 			return false
 		}
 	}
@@ -171,6 +168,13 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// load64 returns the 8 bytes of s at i as a little-endian word (the compiler makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // bytesString returns a string that shares b's memory. The caller must not change b while the

@@ -34,7 +34,7 @@ var benchSizes = []struct {
 
 func BenchmarkScan(b *testing.B) {
 	s := detect.NewScanner(detect.Options{})
-	for _, kind := range []string{"clean", "pii"} {
+	for _, kind := range []string{"ascii", "clean", "pii"} {
 		for _, sz := range benchSizes {
 			msgs := benchMessages(kind, sz.n, 16)
 			b.Run(kind+"/"+sz.name, func(b *testing.B) { benchScan(b, s, msgs) })
@@ -49,7 +49,9 @@ func BenchmarkScan(b *testing.B) {
 // on 64 KB of clean and of PII-dense text, to show where the time goes.
 func BenchmarkDetector(b *testing.B) {
 	texts := map[string][]string{"clean": benchMessages("clean", 64<<10, 4), "pii": benchMessages("pii", 64<<10, 4)}
-	b.Run("none", func(b *testing.B) { benchScan(b, redact.NewScanner(), texts["clean"]) })
+	b.Run("none/ascii", func(b *testing.B) { benchScan(b, redact.NewScanner(), benchMessages("ascii", 64<<10, 4)) })
+	b.Run("none/clean", func(b *testing.B) { benchScan(b, redact.NewScanner(), texts["clean"]) })
+	b.Run("none/pii", func(b *testing.B) { benchScan(b, redact.NewScanner(), texts["pii"]) })
 	for _, d := range detect.All(detect.Options{}) {
 		name := strings.TrimPrefix(fmt.Sprintf("%T", d), "*detect.")
 		s := redact.NewScanner(d)
@@ -150,7 +152,8 @@ func TestBenchData(t *testing.T) {
 	}
 }
 
-// benchMessages returns count messages of about n bytes each, of clean prose or dense with PII.
+// benchMessages returns count messages of about n bytes each: "ascii" (clean English prose), "clean"
+// (clean prose in eight languages) or "pii" (dense with personal data).
 func benchMessages(kind string, n, count int) []string {
 	r := rand.New(rand.NewPCG(uint64(n), uint64(len(kind))))
 	out := make([]string, count)
@@ -158,9 +161,12 @@ func benchMessages(kind string, n, count int) []string {
 		var b strings.Builder
 		for b.Len() < n {
 			var sent string
-			if kind == "pii" {
+			switch kind {
+			case "pii":
 				sent = piiSentence(r)
-			} else {
+			case "ascii":
+				sent = asciiSentences[r.IntN(len(asciiSentences))]
+			default:
 				sent = cleanSentences[r.IntN(len(cleanSentences))]
 			}
 			if b.Len() > 0 && b.Len()+1+len(sent) > n {
@@ -204,6 +210,16 @@ type genEntity struct {
 	typ   redact.Type
 	value string
 }
+
+// asciiSentences are the plain-ASCII English ones among cleanSentences.
+var asciiSentences = func() (out []string) {
+	for _, s := range cleanSentences {
+		if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}()
 
 // piiSentence returns a sentence with one or more generated, validator-passing values.
 func piiSentence(r *rand.Rand) string {
