@@ -1,0 +1,104 @@
+package proxy
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// benchBody is a 1 KB JSON chat message.
+var benchBody = []byte(`{"sender":"bench","message":"` + strings.Repeat("Hello, what are the opening hours of the store? ", 21)[:990] + `"}`)
+
+func benchUpstream(b *testing.B) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"recipient_id":"bench","text":"ok"}]`))
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func runClient(b *testing.B, url string) {
+	b.Helper()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchBody)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, err := client.Post(url, "application/json", bytes.NewReader(benchBody))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Errorf("status %d", res.StatusCode)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkChatPassThrough compares Veil's chat path (body read, decoded, handed to no-op hooks,
+// forwarded) with a bare httputil.ReverseProxy on the same loopback upstream, in the same run.
+// The allocations counted include the client's and the upstream's.
+func BenchmarkChatPassThrough(b *testing.B) {
+	up := benchUpstream(b)
+	b.Run("httputil", func(b *testing.B) {
+		u, _ := url.Parse(up.URL)
+		rp := &httputil.ReverseProxy{
+			Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
+			Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		}
+		srv := httptest.NewServer(rp)
+		defer srv.Close()
+		runClient(b, srv.URL+"/chat")
+	})
+	b.Run("veil", func(b *testing.B) {
+		cfg := testConfig(up.URL)
+		cfg.Limits = Limits{}
+		if err := cfg.Validate(); err != nil {
+			b.Fatal(err)
+		}
+		p, err := New(cfg, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(p)
+		defer srv.Close()
+		runClient(b, srv.URL+"/chat")
+	})
+}
+
+// BenchmarkReadBody measures reading and decoding a chat body, plain and gzip.
+func BenchmarkReadBody(b *testing.B) {
+	lim := Limits{MaxBodyBytes: 1 << 20, MaxDecodedBytes: 4 << 20}
+	for _, tc := range []struct {
+		desc, enc string
+		body      []byte
+	}{{"identity", "", benchBody}, {"gzip", "gzip", gz(benchBody)}} {
+		b.Run(tc.desc, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(benchBody)))
+			for i := 0; i < b.N; i++ {
+				r, _ := http.NewRequest("POST", "/chat", bytes.NewReader(tc.body))
+				r.Header.Set("Content-Type", "application/json")
+				if tc.enc != "" {
+					r.Header.Set("Content-Encoding", tc.enc)
+				}
+				if _, _, err := readBody(r, lim); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
