@@ -34,7 +34,9 @@ var dobTriggers = newPhraseSet().add(1, "born|born on|was born|date of birth|dob
 	"nato|nata|nato il|nata il|data di nascita|nascita|"+
 	"nacido|nacida|nacido el|nacida el|fecha de nacimiento|nacimiento|f. nac|fec. nac|"+
 	"geboren op|geboortedatum|geb. datum|"+
-	"urodził się|urodziła się|urodzil sie|urodzila sie|urodzony|urodzona|ur|data urodzenia|"+
+	"urodził się|urodziła się|urodziłem się|urodziłam się|urodzil sie|urodzila sie|urodzilem sie|urodzilam sie|"+
+	"urodzony|urodzona|ur|data urodzenia|dzień urodzenia|"+
+	"nací|naci|nació|nacio|vine al mondo|"+
 	"născut|născută|nascut|nascuta|născut pe|născută pe|născut la|data nașterii|data nasterii|data naşterii|"+
 	"nascido|nascida|data de nascimento")
 
@@ -48,6 +50,14 @@ var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est 
 func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
 	for i := 0; i < len(toks); i++ {
+		if dobVerbFinal.has(tokLower(t, i)) {
+			// "Ich bin am 3. Oktober 1990 geboren", "ik ben op 4 mei 1972 geboren"
+			if first, last, ok := dateEndingAt(t, i-1); ok && gap(t, i) == " " {
+				dst = append(dst, redact.Finding{
+					Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
+				})
+			}
+		}
 		if _, _, ok := dobTriggers.matchEnd(t, i); !ok {
 			continue
 		}
@@ -71,6 +81,19 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 		}
 	}
 	return dst
+}
+
+// dobVerbFinal are the participles that German and Dutch put after the date ("am … geboren").
+var dobVerbFinal = newWordSet("geboren")
+
+// dateEndingAt finds a date whose last token is e.
+func dateEndingAt(t *redact.Text, e int) (first, last int, ok bool) {
+	for j := e; j >= 0 && j > e-6; j-- {
+		if f, l, ok := parseDate(t, j); ok && l == e {
+			return f, l, true
+		}
+	}
+	return 0, 0, false
 }
 
 // parseDate reads a date that starts at token j and returns its first and last tokens.

@@ -29,6 +29,9 @@ func TestDateOfBirth(t *testing.T) {
 		{"ro născută la", "născută la 14 martie 1985", []string{"14 martie 1985"}},
 		{"ro data nașterii", "data nașterii 14.03.1985", []string{"14.03.1985"}},
 		{"two-digit year", "geb. 14.03.85", []string{"14.03.85"}},
+		{"de verb final", "Ich bin am 3. Oktober 1990 geboren.", []string{"3. Oktober 1990"}},
+		{"es nací", "Nací el 14 de febrero de 1985.", []string{"14 de febrero de 1985"}},
+		{"pl urodziłem się", "Urodziłem się 11 listopada 1980.", []string{"11 listopada 1980"}},
 		// negatives
 		{"appointment date", "My appointment is on 14/03/2026 at 14:30.", nil},
 		{"delivery", "Lieferung am 14.03.1985 war zu spät", nil},

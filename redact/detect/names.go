@@ -118,6 +118,8 @@ var personTriggers = newPhraseSet().
 		"account holder|kontoinhaber|kontoinhaberin|titulaire|titulaire du compte|intestatario|intestataria|"+
 		"intestatario del conto|titular|titular de la cuenta|rekeninghouder|właściciel|właścicielka|"+
 		"właściciel rachunku|właściciel konta|titular cont|titularul contului|cardholder|karteninhaber|"+
+		"card holder|titulaire de la carte|intestatario della carta|titolare|titolare della carta|"+
+		"titular de la tarjeta|kaarthouder|posiadacz karty|posiadacz|titularul cardului|"+
 		"customer|kunde|kundin|client|cliente|klant|klient|klientka|"+
 		"tenant|mieter|mieterin|locataire|inquilino|inquilina|huurder|najemca|chiriaș|"+
 		"guest|gast|invité|ospite|huésped|gość|oaspete|"+
