@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by Get and Delete for a record that does not exist or has expired.
+var ErrNotFound = errors.New("store: not found")
+
+// Record is one value kept about a subject. Subject is the partition key: everything Veil keeps
+// about a person hangs off it, so export and erasure are one key range (and, on Redis Cluster, one
+// hash slot). System records that belong to no person use a reserved subject starting with "_"
+// (for example "_admin").
+type Record struct {
+	Subject string
+	Kind    string // what the record is: "vault.key", "vault.token", "consent", "transcript", ...
+	Key     string // unique within (Subject, Kind)
+	Value   []byte
+	// ExpiresAt is when the record disappears; the zero time means never.
+	ExpiresAt time.Time
+}
+
+// Entry is one event in an append-only stream.
+type Entry struct {
+	// ID is assigned by Append: "<unix ms>-<seq>", strictly increasing within a stream and
+	// ordered as strings compare numerically part by part (use CompareIDs).
+	ID     string
+	Fields map[string]string
+}
+
+// Store is what both backends provide. Consumers declare the smaller interface they need.
+type Store interface {
+	// Put creates or replaces a record.
+	Put(ctx context.Context, r Record) error
+	// PutIfAbsent creates a record unless one with the same (Subject, Kind, Key) exists and has not
+	// expired; it reports whether it wrote. Replicas racing to create the same record agree on one.
+	PutIfAbsent(ctx context.Context, r Record) (bool, error)
+	// Get returns a record or ErrNotFound.
+	Get(ctx context.Context, subject, kind, key string) (Record, error)
+	// List returns a subject's live records of one kind ("" for every kind), in key order.
+	List(ctx context.Context, subject, kind string) ([]Record, error)
+	// Delete removes one record; ErrNotFound if there was none.
+	Delete(ctx context.Context, subject, kind, key string) error
+	// DeleteSubject removes every record of a subject and returns how many there were.
+	DeleteSubject(ctx context.Context, subject string) (int, error)
+	// Walk calls fn for every live record of a kind across all subjects, in no particular order,
+	// until fn returns an error (which Walk returns). Used by retention sweeps and key rotation.
+	Walk(ctx context.Context, kind string, fn func(Record) error) error
+
+	// Append adds entries to a stream in one batch and returns their ids, in order.
+	Append(ctx context.Context, stream string, entries ...map[string]string) ([]string, error)
+	// Range returns up to limit entries with from <= ID <= to ("-" and "+" mean the ends), in order.
+	Range(ctx context.Context, stream, from, to string, limit int) ([]Entry, error)
+	// TrimBefore deletes the stream's entries older than t and returns how many it deleted.
+	TrimBefore(ctx context.Context, stream string, t time.Time) (int, error)
+
+	// Ping checks the backend is usable (readiness).
+	Ping(ctx context.Context) error
+	// Close releases the backend.
+	Close() error
+}
