@@ -5,6 +5,8 @@ package detect_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,6 +60,39 @@ func BenchmarkDetector(b *testing.B) {
 		for _, kind := range []string{"clean", "pii"} {
 			b.Run(name+"/"+kind, func(b *testing.B) { benchScan(b, s, texts[kind]) })
 		}
+	}
+}
+
+// BenchmarkCorpus scans every message of the labelled corpus (see TestCorpus) per op; the
+// msgs/s metric is messages per second of CPU time.
+func BenchmarkCorpus(b *testing.B) {
+	t := &testing.T{}
+	path := os.Getenv("VEIL_CORPUS")
+	if path == "" {
+		path = filepath.Join("..", "..", "..", "shared", "corpus", "pii-dev.jsonl")
+	}
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("corpus not found at %s; set VEIL_CORPUS", path)
+	}
+	rows := loadCorpus(t, path)
+	s := detect.NewScanner(detect.Options{})
+	total := 0
+	for _, r := range rows {
+		total += len(r.Text)
+	}
+	var fs []redact.Finding
+	b.ReportAllocs()
+	b.SetBytes(int64(total))
+	cpu := cpuTime()
+	for b.Loop() {
+		for _, r := range rows {
+			fs = s.ScanWith(r.Text, redact.ScanOptions{}, fs[:0])
+		}
+	}
+	d := cpuTime() - cpu
+	reportCPU(b, cpu, total)
+	if d > 0 {
+		b.ReportMetric(float64(len(rows))*float64(b.N)/d.Seconds(), "msgs/s")
 	}
 }
 
