@@ -293,3 +293,40 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// FuzzScanJSONL feeds arbitrary input to --jsonl: it must not fail or panic, every output line must
+// be a JSON object with an id, and offsets must index the text that was read.
+func FuzzScanJSONL(f *testing.F) {
+	f.Add(`{"id":1,"text":"mail a.b@example.com"}` + "\n" + `{bad`)
+	f.Add(`{"id":"x","text":"IBAN DE44 5001 0517 5407 3249 31","more":[1,{"a":null}]}`)
+	f.Add("\n\n{\"text\":\"\\u00e9\\u200b\"}\r\n[]\nnull\n\"str\"\n")
+	f.Add(`{"id":-1.5e-3,"text":"\ud800 broken surrogate"}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var out bytes.Buffer
+		if err := runScan(context.Background(), []string{"--jsonl", "--max-line", "4096"}, strings.NewReader(in), &out, &bytes.Buffer{}); err != nil {
+			t.Fatalf("runScan: %v", err)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+			if line == "" {
+				continue
+			}
+			var res struct {
+				ID       json.RawMessage `json:"id"`
+				Text     *string         `json:"text"`
+				Error    string          `json:"error"`
+				Findings []struct {
+					Start, End int
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(line), &res); err != nil {
+				t.Fatalf("output line is not JSON: %v", err)
+			}
+			if len(res.ID) == 0 {
+				t.Fatalf("output line without id: %s", line)
+			}
+			if (res.Text == nil) == (res.Error == "") {
+				t.Fatalf("output line needs exactly one of text and error: %s", line)
+			}
+		}
+	})
+}
