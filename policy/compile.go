@@ -1,0 +1,131 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// DecisionQuery is the one query Veil asks a pack: package veil, rule decision.
+const DecisionQuery = "data.veil.decision"
+
+var decisionQuery = ast.MustParseBody(DecisionQuery)
+
+// capabilities are OPA's builtins minus the non-deterministic ones (http.send, time.now_ns,
+// rand.intn, uuid.rfc4122, ...): a decision must be a function of input and data alone, which is
+// also what makes caching decisions by input correct. Network access is denied.
+var capabilities = func() *ast.Capabilities {
+	c := ast.CapabilitiesForThisVersion()
+	kept := c.Builtins[:0]
+	for _, b := range c.Builtins {
+		if !b.Nondeterministic {
+			kept = append(kept, b)
+		}
+	}
+	c.Builtins = kept
+	c.AllowNet = []string{}
+	return c
+}()
+
+// compiled is one pack ready to evaluate: compiled once, prepared once, evaluated per message.
+type compiled struct {
+	pack  *Pack
+	query rego.PreparedEvalQuery
+	// readsSubjectID is false when no policy module can read input.subject.id; the id is then left
+	// out of the input and of the cache key, so decisions are shared across subjects.
+	readsSubjectID bool
+}
+
+// newCompiler returns the compiler every pack is compiled with.
+func newCompiler(strict, print bool) *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(capabilities).
+		WithStrict(strict).
+		WithEnablePrintStatements(print).
+		WithDefaultRegoVersion(ast.RegoV1)
+}
+
+// newStore returns a read-only-by-convention store holding the pack's data as AST values.
+func (p *Pack) newStore() storage.Store {
+	return inmem.NewFromObjectWithOpts(p.data, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
+}
+
+// compile compiles the pack's policy modules in strict mode and prepares the decision query.
+func (p *Pack) compile(ctx context.Context) (*compiled, error) {
+	mods := p.policyModules()
+	c := newCompiler(true, false)
+	if c.Compile(mods); c.Failed() {
+		return nil, fmt.Errorf("compiling policy: %w", c.Errors)
+	}
+	if !definesDecision(c) {
+		return nil, fmt.Errorf("compiling policy: no rule %s (package veil, rule decision)", DecisionQuery)
+	}
+	q, err := rego.New(
+		rego.ParsedQuery(decisionQuery),
+		rego.Compiler(c),
+		rego.Store(p.newStore()),
+		rego.StoreReadAST(true),
+		rego.Strict(true),
+		rego.Capabilities(capabilities),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.GenerateJSON(passTerm),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing policy: %w", err)
+	}
+	return &compiled{pack: p, query: q, readsSubjectID: readsSubjectID(mods)}, nil
+}
+
+// passTerm hands results back as AST terms: the decision is parsed from them directly.
+func passTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+func definesDecision(c *ast.Compiler) bool {
+	return len(c.GetRulesExact(ast.MustParseRef(DecisionQuery))) > 0
+}
+
+// readsSubjectID reports whether any module might read input.subject.id: a reference to input,
+// input.subject, input.subject.id or input.subject[x] (a variable) counts, as does any alias of
+// those by import.
+func readsSubjectID(mods map[string]*ast.Module) bool {
+	found := false
+	for _, m := range mods {
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if found || !r.HasPrefix(ast.InputRootRef) {
+				return found
+			}
+			if len(r) < 2 || !stringTerm(r[1], "subject", true) {
+				found = len(r) < 2 || !isString(r[1])
+				return found
+			}
+			found = len(r) < 3 || !isString(r[2]) || stringTerm(r[2], "id", true)
+			return found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+func isString(t *ast.Term) bool {
+	_, ok := t.Value.(ast.String)
+	return ok
+}
+
+// stringTerm reports whether t is the string s (ignoring case when fold is set: the check is
+// conservative, never the reverse).
+func stringTerm(t *ast.Term, s string, fold bool) bool {
+	v, ok := t.Value.(ast.String)
+	if !ok {
+		return false
+	}
+	if fold {
+		return strings.EqualFold(string(v), s)
+	}
+	return string(v) == s
+}
