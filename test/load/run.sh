@@ -54,6 +54,7 @@ tls: {mode: "off"}
 upstream: {url: "http://127.0.0.1:18080"}
 routes:
   - {name: rest, path: /webhooks/rest/webhook, kind: chat, fields: [message]}
+  - {name: openai, path: /v1/chat/completions, kind: chat}
 log: {format: json, level: info}
 YAML
 sed -e 's/18092/18443/; s/19092/19443/; s/data-plain/data-tls/; s/mode: "off"/mode: self-signed/' "$work/veil-plain.yaml" >"$work/veil-tls.yaml"
@@ -87,6 +88,11 @@ NGINX
 fi
 targets+=("veil-plain http://127.0.0.1:18092" "veil-tls13 https://127.0.0.1:18443")
 
+python3 - "$work/sse.json" <<'PY'
+import json, sys
+json.dump({"model": "demo", "stream": True, "messages": [{"role": "user", "content": "Please tell me about the opening hours of the store."}]}, open(sys.argv[1], "w"))
+PY
+
 printf '| target | mode | req/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n'
 for t in "${targets[@]}"; do
   name=${t%% *}; url=${t#* }
@@ -100,4 +106,19 @@ r = json.load(open(sys.argv[1]))
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
 PY
   done
+done
+
+echo
+echo "SSE time to first event (OpenAI streaming request, ${SSE_RATE:-200} req/s):"
+printf '| target | req/s | TTFE p50 ms | TTFE p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
+for t in "${targets[@]}"; do
+  name=${t%% *}; url=${t#* }
+  case $name in nginx) continue;; esac # nginx buffers responses unless told not to; not a fair SSE row
+  taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/v1/chat/completions" -body "$work/sse.json" \
+    -c "$C" -d "$D" -rate "${SSE_RATE:-200}" -first-byte -label "$name" >"$work/result.json"
+  python3 - "$work/result.json" "$name" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"| {sys.argv[2]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
+PY
 done

@@ -29,6 +29,7 @@ func main() {
 	warm := flag.Duration("warmup", 2*time.Second, "warm-up duration, not measured")
 	rate := flag.Int("rate", 0, "requests per second; 0 means as fast as possible")
 	label := flag.String("label", "", "label printed with the result")
+	firstByte := flag.Bool("first-byte", false, "measure latency to the first response body byte (SSE time to first event) instead of the whole response")
 	flag.Parse()
 	u, err := url.Parse(*target)
 	if err != nil || !isLoopback(u.Hostname()) {
@@ -46,19 +47,30 @@ func main() {
 		TLSNextProto:    map[string]func(string, *tls.Conn) http.RoundTripper{},              // HTTP/1.1, one request per connection at a time
 	}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	send := func() error {
+	send := func(t0 time.Time) (time.Duration, error) {
 		req, _ := http.NewRequest("POST", *target, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		res, err := client.Do(req)
 		if err != nil {
-			return err
+			return 0, err
+		}
+		defer res.Body.Close()
+		var lat time.Duration
+		if *firstByte {
+			var one [1]byte
+			if _, err := io.ReadFull(res.Body, one[:]); err != nil {
+				return 0, err
+			}
+			lat = time.Since(t0)
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			return fmt.Errorf("status %d", res.StatusCode)
+		if !*firstByte {
+			lat = time.Since(t0)
 		}
-		return nil
+		if res.StatusCode != 200 {
+			return 0, fmt.Errorf("status %d", res.StatusCode)
+		}
+		return lat, nil
 	}
 	run(send, *conns, *warm, *rate)
 	lat, errs, elapsed := run(send, *conns, *dur, *rate)
@@ -78,7 +90,7 @@ func main() {
 }
 
 // run sends for d and returns the latencies of successful requests, the error count and the time taken.
-func run(send func() error, conns int, d time.Duration, rate int) ([]time.Duration, int64, time.Duration) {
+func run(send func(time.Time) (time.Duration, error), conns int, d time.Duration, rate int) ([]time.Duration, int64, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
@@ -95,7 +107,7 @@ func run(send func() error, conns int, d time.Duration, rate int) ([]time.Durati
 			defer close(sched)
 			interval := time.Second / time.Duration(rate)
 			for sent := 0; ctx.Err() == nil; {
-				due := int(time.Since(start) / interval)
+				due := int(time.Since(start)/interval) + 1 // request k is due at start + k*interval
 				for ; sent < due; sent++ {
 					select {
 					case sched <- start.Add(time.Duration(sent) * interval):
@@ -103,7 +115,7 @@ func run(send func() error, conns int, d time.Duration, rate int) ([]time.Durati
 						return
 					}
 				}
-				time.Sleep(interval / 4)
+				time.Sleep(min(interval/4, 50*time.Microsecond))
 			}
 		}()
 	}
@@ -125,11 +137,12 @@ func run(send func() error, conns int, d time.Duration, rate int) ([]time.Durati
 					}
 					t0 = time.Now()
 				}
-				if err := send(); err != nil {
+				d, err := send(t0)
+				if err != nil {
 					errs.Add(1)
 					continue
 				}
-				lat = append(lat, time.Since(t0))
+				lat = append(lat, d)
 			}
 			mu.Lock()
 			all = append(all, lat...)
