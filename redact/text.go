@@ -28,9 +28,10 @@ type Text struct {
 	// offs[len(Norm)] == len(Orig). nil when Norm == Orig.
 	offs []int32
 
-	normBuf  []byte  // backing store of Norm when it differs from Orig
-	lowerBuf []byte  // backing store of Lower when it differs from Norm
-	offsBuf  []int32 // backing store of offs
+	normBuf  []byte   // backing store of Norm when it differs from Orig
+	lowerBuf []byte   // backing store of Lower when it differs from Norm
+	offsBuf  []int32  // backing store of offs
+	wbits    []uint64 // WordSet lexicon bits of the tokens, looked up on demand (0: not yet)
 	iter     norm.Iter
 }
 
@@ -46,6 +47,7 @@ func NewText(s string) *Text {
 func (t *Text) Reset(s string) {
 	t.Orig = s
 	t.Tokens = t.Tokens[:0]
+	t.wbits = t.wbits[:0]
 	t.offs = nil
 	if isASCII(s) || isStable(s) {
 		t.Norm = s
@@ -62,6 +64,10 @@ func (t *Text) release() {
 	const keepCap = 1 << 20
 	t.Orig, t.Norm, t.Lower, t.offs = "", "", "", nil
 	t.Tokens = t.Tokens[:0]
+	t.wbits = t.wbits[:0]
+	if cap(t.wbits) > keepCap/8 {
+		t.wbits = nil
+	}
 	if cap(t.normBuf) > keepCap {
 		t.normBuf = nil
 	}
