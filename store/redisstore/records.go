@@ -1,0 +1,317 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/veil-privacy/veil/store"
+)
+
+// A stored value is a version byte, the expiry in Unix milliseconds (big-endian, 0 = never) and the
+// value. Redis expires the key itself; the copy in the value gives Get the expiry in one round trip.
+const (
+	valueVersion = 1
+	headerLen    = 9
+	mgetBatch    = 512
+	scanBatch    = 512
+)
+
+var errCorrupt = errors.New("store: corrupt record")
+
+// Put creates or replaces a record.
+func (s *Store) Put(ctx context.Context, r store.Record) error {
+	_, err := s.put(ctx, r, false)
+	return err
+}
+
+// PutIfAbsent creates a record unless a live one exists, atomically on the server.
+func (s *Store) PutIfAbsent(ctx context.Context, r store.Record) (bool, error) {
+	return s.put(ctx, r, true)
+}
+
+func (s *Store) put(ctx context.Context, r store.Record, ifAbsent bool) (bool, error) {
+	if err := store.CheckRecordID(r.Subject, r.Kind); err != nil {
+		return false, err
+	}
+	exp := expiryMS(r.ExpiresAt)
+	val := make([]byte, headerLen+len(r.Value))
+	val[0] = valueVersion
+	binary.BigEndian.PutUint64(val[1:], exp)
+	copy(val[headerLen:], r.Value)
+	nx := "0"
+	if ifAbsent {
+		nx = "1"
+	}
+	m := member(r.Kind, r.Key)
+	rk := s.k.recPrefix(r.Subject) + m
+	keys := []string{rk, s.k.idx(r.Subject)}
+	if !s.cluster {
+		keys = append(keys, s.k.kindSet(r.Kind), s.k.kinds())
+	}
+	n, err := putScript.Run(ctx, s.c, keys, m, val, strconv.FormatUint(exp, 10), nx, r.Subject, r.Kind).Int()
+	if err != nil {
+		return false, fmt.Errorf("writing record: %w", err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if s.cluster {
+		// After the record, never before: see Walk and DeleteSubject for why this order is safe.
+		if _, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.SAdd(ctx, s.k.kindSet(r.Kind), r.Subject)
+			p.SAdd(ctx, s.k.kinds(), r.Kind)
+			return nil
+		}); err != nil {
+			return false, fmt.Errorf("indexing record kind: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// Get returns a live record or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, subject, kind, key string) (store.Record, error) {
+	if err := store.CheckRecordID(subject, kind); err != nil {
+		return store.Record{}, err
+	}
+	v, err := s.c.Get(ctx, s.k.recPrefix(subject)+member(kind, key)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return store.Record{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Record{}, fmt.Errorf("reading record: %w", err)
+	}
+	r := store.Record{Subject: subject, Kind: kind, Key: key}
+	ok, err := decodeInto(&r, v, nowMS())
+	if err != nil {
+		return store.Record{}, err
+	}
+	if !ok {
+		return store.Record{}, store.ErrNotFound
+	}
+	return r, nil
+}
+
+// List returns a subject's live records of one kind ("" for all), ordered by kind then key. It reads
+// the subject's index, never the keyspace, and prunes index entries of expired records.
+func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record, error) {
+	if err := store.CheckSubject(subject); err != nil {
+		return nil, err
+	}
+	if err := store.CheckKind(kind, true); err != nil {
+		return nil, err
+	}
+	members, err := s.c.SMembers(ctx, s.k.idx(subject)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("reading subject index: %w", err)
+	}
+	type entry struct{ member, kind, key string }
+	entries := make([]entry, 0, len(members))
+	prefix := kindPrefix(kind)
+	for _, m := range members {
+		if kind != "" && !strings.HasPrefix(m, prefix) {
+			continue
+		}
+		kd, key, ok := splitMember(m)
+		if !ok {
+			return nil, errCorrupt
+		}
+		entries = append(entries, entry{m, kd, key})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].kind != entries[j].kind {
+			return entries[i].kind < entries[j].kind
+		}
+		return entries[i].key < entries[j].key
+	})
+	recPrefix := s.k.recPrefix(subject)
+	var out []store.Record
+	var stale []any
+	now := nowMS()
+	for start := 0; start < len(entries); start += mgetBatch {
+		batch := entries[start:min(start+mgetBatch, len(entries))]
+		ks := make([]string, len(batch))
+		for i, e := range batch {
+			ks[i] = recPrefix + e.member
+		}
+		vals, err := s.c.MGet(ctx, ks...).Result()
+		if err != nil {
+			return nil, fmt.Errorf("reading records: %w", err)
+		}
+		for i, v := range vals {
+			sv, ok := v.(string)
+			if !ok {
+				stale = append(stale, batch[i].member)
+				continue
+			}
+			r := store.Record{Subject: subject, Kind: batch[i].kind, Key: batch[i].key}
+			live, err := decodeInto(&r, []byte(sv), now)
+			if err != nil {
+				return nil, err
+			}
+			if live {
+				out = append(out, r)
+			}
+		}
+	}
+	if len(stale) > 0 {
+		args := append([]any{recPrefix}, stale...)
+		if err := pruneScript.Run(ctx, s.c, []string{s.k.idx(subject)}, args...).Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("pruning subject index: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Delete removes one record; store.ErrNotFound if there was no live one.
+func (s *Store) Delete(ctx context.Context, subject, kind, key string) error {
+	if err := store.CheckRecordID(subject, kind); err != nil {
+		return err
+	}
+	m := member(kind, key)
+	n, err := deleteScript.Run(ctx, s.c, []string{s.k.recPrefix(subject) + m, s.k.idx(subject)}, m).Int()
+	if err != nil {
+		return fmt.Errorf("deleting record: %w", err)
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// DeleteSubject removes every record of a subject, its index, and the subject from every kind set,
+// and returns how many live records there were.
+//
+// On Cluster the kind sets are cleaned after the records are gone. A Put racing with the erasure
+// writes its record before adding the subject to the kind set, so either the erasure deleted that
+// record, or the Put's kind-set addition comes after the cleanup; the kind set never lacks a
+// subject that has records.
+func (s *Store) DeleteSubject(ctx context.Context, subject string) (int, error) {
+	if err := store.CheckSubject(subject); err != nil {
+		return 0, err
+	}
+	kindsKey := s.k.kinds()
+	if s.cluster {
+		kindsKey = ""
+	}
+	n, err := deleteSubjectScript.Run(ctx, s.c, []string{s.k.idx(subject)},
+		s.k.recPrefix(subject), subject, kindsKey, s.k.kindSetPrefix()).Int()
+	if err != nil {
+		return 0, fmt.Errorf("deleting subject: %w", err)
+	}
+	if s.cluster {
+		kinds, err := s.c.SMembers(ctx, s.k.kinds()).Result()
+		if err != nil {
+			return n, fmt.Errorf("reading kinds: %w", err)
+		}
+		if _, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range kinds {
+				p.SRem(ctx, s.k.kindSet(k), subject)
+			}
+			return nil
+		}); err != nil {
+			return n, fmt.Errorf("removing subject from kind sets: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// Walk calls fn for every live record of kind across subjects, subject by subject, scanning the
+// kind's set of subjects incrementally (SSCAN). A subject found to have no records of the kind left
+// is removed from the set, then listed again: a record written meanwhile is seen by the second look
+// or re-adds the subject itself (Put indexes the kind after writing the record).
+func (s *Store) Walk(ctx context.Context, kind string, fn func(store.Record) error) error {
+	if err := store.CheckKind(kind, false); err != nil {
+		return err
+	}
+	set := s.k.kindSet(kind)
+	seen := map[string]struct{}{}
+	var cursor uint64
+	for {
+		subjects, next, err := s.c.SScan(ctx, set, cursor, "", scanBatch).Result()
+		if err != nil {
+			return fmt.Errorf("scanning kind index: %w", err)
+		}
+		for _, sub := range subjects {
+			if _, dup := seen[sub]; dup {
+				continue
+			}
+			seen[sub] = struct{}{}
+			recs, err := s.List(ctx, sub, kind)
+			if err != nil {
+				return err
+			}
+			if len(recs) == 0 {
+				if recs, err = s.dropFromKind(ctx, set, sub, kind); err != nil {
+					return err
+				}
+			}
+			for _, r := range recs {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// dropFromKind removes a subject from a kind set and returns its records of the kind written since.
+func (s *Store) dropFromKind(ctx context.Context, set, subject, kind string) ([]store.Record, error) {
+	if err := s.c.SRem(ctx, set, subject).Err(); err != nil {
+		return nil, fmt.Errorf("pruning kind index: %w", err)
+	}
+	recs, err := s.List(ctx, subject, kind)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	if err := s.c.SAdd(ctx, set, subject).Err(); err != nil {
+		return nil, fmt.Errorf("restoring kind index: %w", err)
+	}
+	return recs, nil
+}
+
+func nowMS() uint64 {
+	if ms := time.Now().UnixMilli(); ms > 0 {
+		return uint64(ms)
+	}
+	return 0
+}
+
+// expiryMS is the stored form of ExpiresAt: 0 for never, at least 1 for any set time.
+func expiryMS(t time.Time) uint64 {
+	if t.IsZero() {
+		return 0
+	}
+	if ms := t.UnixMilli(); ms > 0 {
+		return uint64(ms)
+	}
+	return 1
+}
+
+// decodeInto fills r from a stored value and reports whether it is live at now (Redis expires keys
+// on its own clock; this also hides a record whose time has passed on ours).
+func decodeInto(r *store.Record, v []byte, now uint64) (bool, error) {
+	if len(v) < headerLen || v[0] != valueVersion {
+		return false, errCorrupt
+	}
+	exp := binary.BigEndian.Uint64(v[1:])
+	if exp != 0 && now >= exp {
+		return false, nil
+	}
+	if exp != 0 {
+		r.ExpiresAt = time.UnixMilli(int64(exp)).UTC()
+	}
+	r.Value = append([]byte{}, v[headerLen:]...)
+	return true, nil
+}
