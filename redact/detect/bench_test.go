@@ -557,3 +557,34 @@ func adversarial(n int) []struct{ name, text string } {
 		{"fullwidth-digits", strings.Repeat("１", n/3)},
 	}
 }
+
+// TestScanConcurrent shares one Scanner between goroutines, as the proxy does; run with -race. Each
+// goroutine must get the findings a lone scan gets.
+func TestScanConcurrent(t *testing.T) {
+	t.Parallel()
+	s := detect.NewScanner(detect.Options{})
+	msgs := append(benchMessages("pii", 1<<10, 8), benchMessages("clean", 200, 8)...)
+	want := make([][]redact.Finding, len(msgs))
+	for i, m := range msgs {
+		want[i] = s.Scan(m)
+	}
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for round := range 20 {
+				i := (g + round) % len(msgs)
+				got := s.Scan(msgs[i])
+				if fmt.Sprint(got) != fmt.Sprint(want[i]) {
+					done <- fmt.Errorf("goroutine %d: message %d: findings differ from a lone scan", g, i)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
