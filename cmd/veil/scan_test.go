@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -329,4 +332,26 @@ func FuzzScanJSONL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkScanJSONL measures `veil scan --jsonl` in-process on the labelled corpus when present
+// (JSON decoding, scanning, encoding).
+func BenchmarkScanJSONL(b *testing.B) {
+	path := os.Getenv("VEIL_CORPUS")
+	if path == "" {
+		path = filepath.Join("..", "..", "..", "shared", "corpus", "pii-dev.jsonl")
+	}
+	in, err := os.ReadFile(path)
+	if err != nil {
+		b.Skipf("corpus not found at %s; set VEIL_CORPUS", path)
+	}
+	msgs := bytes.Count(in, []byte("\n"))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := runScan(context.Background(), []string{"--jsonl"}, bytes.NewReader(in), io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(msgs)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
