@@ -23,6 +23,9 @@ type Text struct {
 	Lower string
 	// Tokens are the maximal runs of letters, digits and combining marks in Norm, in order.
 	Tokens []Token
+	// Flags is the union of the flags of all tokens: a detector can return at once when, say, no
+	// token has a digit (t.Flags&HasDigit == 0).
+	Flags TokenFlag
 
 	// offs[i] is the offset in Orig of the normalization segment that produced Norm[i];
 	// offs[len(Norm)] == len(Orig). nil when Norm == Orig.
@@ -62,7 +65,7 @@ func (t *Text) Reset(s string) {
 // keep personal data reachable. Buffers that grew past keepCap are dropped too.
 func (t *Text) release() {
 	const keepCap = 1 << 20
-	t.Orig, t.Norm, t.Lower, t.offs = "", "", "", nil
+	t.Orig, t.Norm, t.Lower, t.offs, t.Flags = "", "", "", nil, 0
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
 	if cap(t.wbits) > keepCap/8 {

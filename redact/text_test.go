@@ -298,6 +298,13 @@ func checkText(t *testing.T, x *Text) {
 		t.Fatalf("no offset map but Norm %q != Orig %q", x.Norm, x.Orig)
 	}
 	prev := 0
+	var all TokenFlag
+	for _, k := range x.Tokens {
+		all |= k.Flags
+	}
+	if all != x.Flags {
+		t.Fatalf("Flags = %06b, union of token flags %06b", x.Flags, all)
+	}
 	for i, k := range x.Tokens {
 		if k.Start < prev || k.End <= k.Start || k.End > len(x.Norm) {
 			t.Fatalf("token %d [%d,%d) out of order or range", i, k.Start, k.End)

@@ -192,6 +192,7 @@ func (t *Text) tokenize() {
 	if cap(toks) == 0 {
 		toks = make([]Token, 0, len(s)/6+4)
 	}
+	var all TokenFlag
 	i := 0
 	for i < len(s) {
 		f := byteClass[s[i]]
@@ -226,8 +227,10 @@ func (t *Text) tokenize() {
 			i += size
 		}
 		toks = append(toks, Token{Start: start, End: i, Flags: flags})
+		all |= flags
 	}
 	t.Tokens = toks
+	t.Flags = all
 }
 
 // runeClass returns the token flags of a non-ASCII rune; inToken tells whether a combining mark
