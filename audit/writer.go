@@ -1,0 +1,355 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veil-privacy/veil/store"
+)
+
+// request is one Record call waiting for its event to be durable.
+type request struct {
+	ev   Event
+	done chan error
+}
+
+// writer is the single goroutine that chains events in order and commits them in batches: one
+// store Append (one round trip, or one fsync for the embedded store) or one spool fsync per batch.
+type writer struct {
+	sink     Sink
+	stream   string
+	signer   *signer
+	spool    *spool
+	m        *metrics
+	log      zerolog.Logger
+	clock    func() time.Time
+	max      int
+	window   time.Duration
+	timeout  time.Duration
+	retry    time.Duration
+	policy   checkpointPolicy
+	head     head
+	in       chan *request
+	quit     chan struct{}
+	done     chan struct{}
+	probeReq chan struct{}
+	probeRes chan bool
+	// after is the stream id of the last entry the sink acknowledged ("" if unknown).
+	after string
+	// degraded: events go to the spool until it is replayed.
+	degraded bool
+	// rescan: the sink may hold entries of a failed batch; read them before appending again.
+	rescan  bool
+	present map[string]bool
+	// carry holds chained entries of a batch whose sink write failed without a spool to take
+	// them; they go first in the next commit.
+	carry   []map[string]string
+	probing bool
+	// more: the spool still holds events after a bounded replay step; continue soon.
+	more  bool
+	batch []*request
+}
+
+// ready is always ready to receive from; select on it to come back at once.
+var ready = func() chan time.Time { c := make(chan time.Time); close(c); return c }()
+
+// run is the writer goroutine.
+func (w *writer) run() {
+	defer close(w.done)
+	cp := time.NewTimer(w.untilCheckpoint())
+	defer cp.Stop()
+	retry := time.NewTimer(w.retry)
+	defer retry.Stop()
+	for {
+		var retryC, moreC <-chan time.Time
+		if w.degraded && !w.probing {
+			retryC = retry.C
+		}
+		if w.more {
+			moreC = ready
+		}
+		select {
+		case r := <-w.in:
+			w.commit(w.gather(r))
+		case <-cp.C:
+			w.commit(nil)
+		case <-retryC:
+			w.probing = true
+			w.probeReq <- struct{}{}
+		case <-moreC:
+			w.more = false
+			w.replay()
+		case ok := <-w.probeRes:
+			w.probing = false
+			if ok {
+				w.replay()
+			}
+			retry.Reset(w.retry)
+		case <-w.quit:
+			for {
+				select {
+				case r := <-w.in:
+					w.commit(w.gather(r))
+					continue
+				default:
+				}
+				break
+			}
+			cpEv := w.policy.newCheckpoint(true)
+			_ = w.commitEntries(append(w.carry, w.chainCheckpoint(&cpEv, w.clock())), true)
+			if w.degraded {
+				w.log.Warn().Int(fieldSpoolEvents, w.spool.depth()).Msg("audit trail closed with events in the spool; they are replayed on the next start")
+			}
+			w.spool.close()
+			return
+		}
+		cp.Reset(w.untilCheckpoint())
+	}
+}
+
+// prober checks the sink when asked, off the writer goroutine, so that a hanging store never
+// stalls Record while the spool takes the events.
+func (w *writer) prober(ping func(context.Context) error) {
+	for {
+		select {
+		case <-w.probeReq:
+		case <-w.done:
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+		err := ping(ctx)
+		cancel()
+		select {
+		case w.probeRes <- err == nil:
+		case <-w.done:
+			return
+		}
+	}
+}
+
+func (w *writer) untilCheckpoint() time.Duration {
+	d := w.policy.last.Add(w.policy.interval).Sub(w.clock())
+	return max(d, 0)
+}
+
+// gather collects a batch: first, whatever is queued, and, while events keep arriving, more for at
+// most the batch window. A lone event is committed at once.
+func (w *writer) gather(first *request) []*request {
+	batch := append(w.batch[:0], first)
+	var deadline time.Time
+	idle := 0
+	for len(batch) < w.max {
+		select {
+		case r := <-w.in:
+			batch = append(batch, r)
+			idle = 0
+			continue
+		default:
+		}
+		if w.window <= 0 || idle >= 2 {
+			break
+		}
+		now := time.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(w.window)
+		} else if now.After(deadline) {
+			break
+		}
+		idle++
+		runtime.Gosched()
+	}
+	w.batch = batch
+	return batch
+}
+
+// chainCheckpoint links a checkpoint event at now.
+func (w *writer) chainCheckpoint(ev *Event, now time.Time) map[string]string {
+	f, h := w.head.link(ev, now, w.signer)
+	w.head = h
+	w.policy.since, w.policy.last = 0, h.Time
+	return f
+}
+
+// commit chains the batch (with checkpoints where due; a nil batch is a heartbeat checkpoint),
+// writes it and answers every request.
+func (w *writer) commit(batch []*request) {
+	h0, p0 := w.head, w.policy
+	entries := make([]map[string]string, 0, len(w.carry)+len(batch)+1)
+	entries = append(entries, w.carry...)
+	now := w.clock()
+	if len(batch) == 0 {
+		cp := w.policy.newCheckpoint(false)
+		entries = append(entries, w.chainCheckpoint(&cp, now))
+	}
+	for _, r := range batch {
+		if w.policy.due(now) {
+			cp := w.policy.newCheckpoint(false)
+			entries = append(entries, w.chainCheckpoint(&cp, now))
+		}
+		f, h := w.head.link(&r.ev, now, nil)
+		w.head = h
+		w.policy.since++
+		entries = append(entries, f)
+	}
+	err := w.commitEntries(entries, false)
+	if err != nil && len(w.carry) < len(entries) {
+		// The batch reached neither the sink nor the spool: the chain goes on from where it was.
+		w.head, w.policy = h0, p0
+	}
+	for _, r := range batch {
+		r.done <- err
+	}
+	clear(w.batch)
+}
+
+// commitEntries writes chained entries to the sink or, when it fails or the spool is not empty,
+// to the spool. The error wraps ErrUnavailable when neither took them.
+func (w *writer) commitEntries(entries []map[string]string, closing bool) error {
+	n := len(entries)
+	if !w.degraded {
+		err := w.appendSink(entries)
+		if err == nil {
+			w.carry = nil
+			w.m.batches.Inc()
+			w.m.batchSize.Observe(float64(n))
+			return nil
+		}
+		w.degraded, w.rescan = true, true
+		w.m.degraded.Set(1)
+		// The sink may hold part of these: they stay first in line instead of being chained over.
+		w.carry = entries
+		w.log.Warn().Err(err).Msg("audit store unavailable: events go to the local spool until it is back")
+	}
+	if err := w.spool.write(w.after, entries); err != nil {
+		w.m.unavailable.Add(float64(n))
+		if !closing {
+			w.log.Error().Err(err).Msg("audit spool unusable: refusing to record (requests get 503)")
+		}
+		return fmt.Errorf("%w: store and spool both failed", ErrUnavailable)
+	}
+	w.carry = nil
+	w.m.batches.Inc()
+	w.m.batchSize.Observe(float64(n))
+	w.m.spooled.Add(float64(n))
+	w.setSpoolGauges()
+	return nil
+}
+
+func (w *writer) setSpoolGauges() {
+	w.m.spoolDepth.Set(float64(w.spool.depth()))
+	w.m.spoolBytes.Set(float64(w.spool.bytes))
+}
+
+// appendSink writes entries to the sink, first skipping those a failed earlier attempt left there.
+func (w *writer) appendSink(entries []map[string]string) error {
+	if w.rescan {
+		if err := w.scanPresent(); err != nil {
+			return err
+		}
+		w.rescan = false
+	}
+	if w.present != nil {
+		kept := entries[:0:0]
+		for _, e := range entries {
+			if !w.present[e[fID]] {
+				kept = append(kept, e)
+			}
+		}
+		entries = kept
+		if len(entries) == 0 {
+			return nil
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	ids, err := w.sink.Append(ctx, w.stream, entries...)
+	if err != nil {
+		w.rescan = true
+		return err
+	}
+	if len(ids) != len(entries) {
+		w.rescan = true
+		return errors.New("store acknowledged a different number of entries than it was given")
+	}
+	w.after = ids[len(ids)-1]
+	w.m.written.Add(float64(len(entries)))
+	return nil
+}
+
+// scanPresent reads the event ids the sink holds after w.after, the entries a failed write or an
+// interrupted replay may have left there.
+func (w *writer) scanPresent() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*w.timeout)
+	defer cancel()
+	from := w.after
+	if from == "" {
+		from = "-"
+	}
+	present := map[string]bool{}
+	last := w.after
+	err := scan(ctx, w.sink, w.stream, from, "+", func(e store.Entry) (bool, error) {
+		present[e.Fields[fID]] = true
+		last = e.ID
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	w.present, w.after = present, last
+	return nil
+}
+
+// replay moves spooled events to the sink in order, a bounded number of batches per call so that
+// Record keeps being served; once the spool is empty, events go to the sink directly again.
+func (w *writer) replay() {
+	const batchesPerCall = 64
+	for i := 0; i < batchesPerCall; i++ {
+		entries, off, rerr := w.spool.read(w.max)
+		if len(entries) > 0 {
+			if err := w.appendSink(entries); err != nil {
+				w.log.Warn().Err(err).Msg("audit spool replay interrupted; retrying")
+				return
+			}
+			if err := w.spool.advance(off, len(entries)); err != nil {
+				w.log.Error().Err(err).Msg("audit spool replay")
+				return
+			}
+			w.m.replayed.Add(float64(len(entries)))
+			w.setSpoolGauges()
+		}
+		if rerr != nil {
+			if errors.Is(rerr, errCorruptSpool) {
+				lost := w.spool.dropCorrupt()
+				w.m.dropped.Add(float64(lost))
+				w.log.Error().Err(rerr).Int(fieldLost, lost).Msg("audit spool segment is damaged: set aside as *.corrupt; its remaining events are lost and verify will report the gap")
+				w.setSpoolGauges()
+				continue
+			}
+			w.log.Error().Err(rerr).Msg("audit spool replay")
+			return
+		}
+		if w.spool.depth() == 0 {
+			break
+		}
+	}
+	if w.spool.depth() > 0 {
+		// More to do: come back right after serving what queued meanwhile.
+		w.more = true
+		return
+	}
+	for len(w.spool.segs) > 0 {
+		if err := w.spool.dropOldest(); err != nil {
+			w.log.Error().Err(err).Msg("audit spool replay")
+			return
+		}
+	}
+	w.degraded, w.present = false, nil
+	w.m.degraded.Set(0)
+	w.setSpoolGauges()
+	w.log.Info().Msg("audit store is back: spool replayed")
+}
