@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/veil-privacy/veil/redact"
 	"github.com/veil-privacy/veil/redact/detect"
@@ -418,4 +419,54 @@ func (sc *corpusScore) assertFloors(t *testing.T) {
 	if p := pctOf(sc.negUntouched, sc.neg); p < negUntouchedFloor {
 		t.Errorf("hard negatives left unchanged %.1f%% (%d/%d) is below the %d%% floor", p, sc.negUntouched, sc.neg, negUntouchedFloor)
 	}
+}
+
+// FuzzDetectors runs every detector on arbitrary text and checks what each reports before the
+// Scanner cleans it up: a known type, offsets inside Norm on character boundaries, a span no longer
+// than MaxLen, a confidence in (0, 1]. It then checks the Scanner's output contract.
+func FuzzDetectors(f *testing.F) {
+	for _, s := range []string{
+		"Mail anna.schmidt@example.de or call +49 30 1234567.",
+		"IBAN DE44 5001 0517 5407 3249 31, card 4111 1111 1111 1111, IP 2001:db8::1",
+		"Ich heiße Jürgen Müller, geb. am 14.03.1985, Hauptstraße 5, 10115 Berlin.",
+		"PESEL 44051401359, Steuer-ID 36 574 261 809, NIR 1 84 12 76 451 089 46",
+		"passport C01X00T47, Führerschein B072RRE2I55, VAT DE136695976",
+		"ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ ４１１１ １１１１ １１１１ １１１１ \u200b\u00ad",
+		"@@@@ ...... 12-12-12-12 +4+4+4 1:1:1:1 Anna Maria Anna Maria",
+	} {
+		f.Add(s)
+	}
+	ds := detect.All(detect.Options{})
+	s := detect.NewScanner(detect.Options{})
+	f.Fuzz(func(t *testing.T, text string) {
+		x := redact.NewText(text)
+		for _, d := range ds {
+			allowed := redact.NewTypeSet(d.Types()...)
+			for _, fd := range d.Detect(x, nil) {
+				name := fmt.Sprintf("%T", d)
+				if !allowed.Has(fd.Type) {
+					t.Fatalf("%s reported type %v it does not declare", name, fd.Type)
+				}
+				if fd.Start < 0 || fd.End > len(x.Norm) || fd.End <= fd.Start {
+					t.Fatalf("%s reported [%d,%d) outside Norm of %d bytes", name, fd.Start, fd.End, len(x.Norm))
+				}
+				if !utf8.RuneStart(x.Norm[fd.Start]) || fd.End < len(x.Norm) && !utf8.RuneStart(x.Norm[fd.End]) {
+					t.Fatalf("%s reported [%d,%d), not on character boundaries of Norm", name, fd.Start, fd.End)
+				}
+				if fd.Len() > d.MaxLen() {
+					t.Fatalf("%s reported %d bytes, more than its MaxLen %d", name, fd.Len(), d.MaxLen())
+				}
+				if !(fd.Confidence > 0 && fd.Confidence <= 1) {
+					t.Fatalf("%s reported confidence %v", name, fd.Confidence)
+				}
+			}
+		}
+		fs := s.Scan(text)
+		for i, fd := range fs {
+			if fd.Start < 0 || fd.End > len(text) || fd.End <= fd.Start || i > 0 && fd.Start < fs[i-1].End {
+				t.Fatalf("Scanner finding %d [%d,%d) out of range or order", i, fd.Start, fd.End)
+			}
+		}
+		_ = redact.Replace(text, fs, redact.Placeholder)
+	})
 }
