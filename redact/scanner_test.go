@@ -247,3 +247,18 @@ func checkFindings(t *testing.T, text string, fs []Finding) {
 		}
 	}
 }
+
+func TestScannerPoolHoldsNoMessage(t *testing.T) {
+	t.Parallel()
+	var x Text
+	x.Reset("ＳＥＣＲＥＴ Name")
+	x.release()
+	for _, b := range [][]byte{x.normBuf[:cap(x.normBuf)], x.lowerBuf[:cap(x.lowerBuf)]} {
+		if strings.Contains(strings.ToLower(string(b)), "secret") {
+			t.Errorf("released buffer still holds the message: %q", b)
+		}
+	}
+	if x.Orig != "" || x.Norm != "" || x.Lower != "" || len(x.Tokens) != 0 {
+		t.Error("released Text still refers to the message")
+	}
+}

@@ -61,10 +61,13 @@ func (t *Text) Reset(s string) {
 	t.tokenize()
 }
 
-// release drops every reference to the message while keeping the buffers, so a pooled Text does not
-// keep personal data reachable. Buffers that grew past keepCap are dropped too.
+// release drops every reference to the message and zeroes the copies of it in the buffers it keeps,
+// so a pooled Text holds no personal data. Buffers that grew past keepCap are dropped.
 func (t *Text) release() {
 	const keepCap = 1 << 20
+	clear(t.normBuf)
+	clear(t.lowerBuf)
+	t.normBuf, t.lowerBuf = t.normBuf[:0], t.lowerBuf[:0]
 	t.Orig, t.Norm, t.Lower, t.offs, t.Flags = "", "", "", nil, 0
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
