@@ -63,8 +63,6 @@ type Auditor struct {
 	pub    ed25519.PublicKey
 	m      *metrics
 	clock  func() time.Time
-	idPfx  string
-	idN    atomic.Uint64
 	pool   sync.Pool
 	closed chan struct{}
 	once   sync.Once
@@ -132,9 +130,10 @@ func New(ctx context.Context, sink Sink, cfg Config, opts Options) (*Auditor, er
 		sp.close()
 		return nil, fmt.Errorf("seeding audit event ids: %w", err)
 	}
+	w.ids = &idGen{prefix: hex.EncodeToString(pfx[:]) + "-"}
 	a := &Auditor{
 		w: w, cfg: cfg, pseud: pseud, pub: priv.Public().(ed25519.PublicKey), m: m, clock: clock,
-		idPfx: hex.EncodeToString(pfx[:]) + "-", closed: make(chan struct{}),
+		closed: make(chan struct{}),
 	}
 	a.pool.New = func() any { return &request{done: make(chan error, 1)} }
 	ping := func(ctx context.Context) error {
@@ -215,7 +214,7 @@ func (a *Auditor) Record(ctx context.Context, ev Event) error {
 		return err
 	}
 	ev.Subject = a.pseud.Pseudonym(ev.Subject)
-	ev.ID = a.nextID()
+	ev.ID = a.w.ids.next()
 	ev.Seq, ev.Prev, ev.Hash, ev.Time, ev.Checkpoint, ev.StreamID = 0, "", "", time.Time{}, nil, ""
 	r := a.pool.Get().(*request)
 	r.ev = ev
@@ -252,10 +251,16 @@ func (a *Auditor) Record(ctx context.Context, ev Event) error {
 	return err
 }
 
-func (a *Auditor) nextID() string {
-	n := a.idN.Add(1)
-	b := make([]byte, 0, len(a.idPfx)+13)
-	b = append(b, a.idPfx...)
+// idGen makes event ids: a random per-process prefix and a counter, unique without coordination.
+type idGen struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func (g *idGen) next() string {
+	n := g.n.Add(1)
+	b := make([]byte, 0, len(g.prefix)+13)
+	b = append(b, g.prefix...)
 	b = strconv.AppendUint(b, n, 36)
 	return string(b)
 }

@@ -24,6 +24,7 @@ type writer struct {
 	sink     Sink
 	stream   string
 	signer   *signer
+	ids      *idGen
 	spool    *spool
 	m        *metrics
 	log      zerolog.Logger
@@ -50,6 +51,8 @@ type writer struct {
 	// them; they go first in the next commit.
 	carry   []map[string]string
 	probing bool
+	// crash makes quit stop at once, like a killed process (tests).
+	crash bool
 	// more: the spool still holds events after a bounded replay step; continue soon.
 	more  bool
 	batch []*request
@@ -91,6 +94,10 @@ func (w *writer) run() {
 			}
 			retry.Reset(w.retry)
 		case <-w.quit:
+			if w.crash {
+				w.spool.close()
+				return
+			}
 			for {
 				select {
 				case r := <-w.in:
@@ -169,6 +176,7 @@ func (w *writer) gather(first *request) []*request {
 
 // chainCheckpoint links a checkpoint event at now.
 func (w *writer) chainCheckpoint(ev *Event, now time.Time) map[string]string {
+	ev.ID = w.ids.next()
 	f, h := w.head.link(ev, now, w.signer)
 	w.head = h
 	w.policy.since, w.policy.last = 0, h.Time
