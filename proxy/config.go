@@ -37,6 +37,8 @@ type Route struct {
 	// Fields are JSON field paths (dot-separated, e.g. "messages.content") whose string values hold
 	// chat text. Empty means every JSON string value.
 	Fields []string `yaml:"fields"`
+	// Subject says where the data subject's identity comes from; Veil's own cookie by default.
+	Subject SubjectSource `yaml:"subject"`
 	// Origins are extra origin host patterns allowed to open WebSocket connections on a websocket
 	// route (path.Match syntax). The request's own host is always allowed.
 	Origins []string `yaml:"origins"`
@@ -142,6 +144,12 @@ func (c *Config) Validate() error {
 		}
 		if r.Purpose == "" {
 			r.Purpose = "support"
+		}
+		if r.Subject.Header != "" && r.Subject.JSONField != "" {
+			add(p+".subject", "set header or json_field, not both")
+		}
+		if r.Subject.JSONField != "" && r.Kind != KindChat {
+			add(p+".subject.json_field", "only chat routes have JSON bodies to read it from")
 		}
 		for j, f := range r.Fields {
 			if f == "" || strings.HasPrefix(f, ".") || strings.HasSuffix(f, ".") || strings.Contains(f, "..") {

@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,9 @@ type Options struct {
 	Logger zerolog.Logger
 	// AccessLog logs one line per request at info level.
 	AccessLog bool
+	// SubjectKey keys the HMAC that turns identities from headers and JSON fields into subject ids.
+	// It must be the same on every replica and across restarts; nil means a random per-process key.
+	SubjectKey []byte
 }
 
 // Proxy is Veil's public handler for one configuration. Build a new one on reload.
@@ -43,6 +47,7 @@ type Proxy struct {
 	streams   *Streams
 	log       zerolog.Logger
 	accessLog bool
+	subjects  subjects
 }
 
 // New returns a Proxy for cfg, which must have passed Validate.
@@ -58,6 +63,10 @@ func New(cfg Config, opts Options) (*Proxy, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(prometheus.NewRegistry())
 	}
+	if opts.SubjectKey == nil {
+		opts.SubjectKey = make([]byte, 32)
+		_, _ = crand.Read(opts.SubjectKey)
+	}
 	if opts.Streams == nil {
 		opts.Streams = NewStreams(opts.Metrics)
 	}
@@ -70,6 +79,7 @@ func New(cfg Config, opts Options) (*Proxy, error) {
 		streams:   opts.Streams,
 		log:       opts.Logger,
 		accessLog: opts.AccessLog,
+		subjects:  subjects{key: opts.SubjectKey},
 	}
 	p.transport = newTransport(cfg.Upstream)
 	p.rp = &httputil.ReverseProxy{
@@ -111,6 +121,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rm := p.router.rm[route]
+	if route.Kind != KindPassthrough {
+		p.identify(w, r, ex)
+	}
 	ctx := context.WithValue(r.Context(), exchangeKey, ex)
 	r = r.WithContext(ctx)
 
@@ -135,6 +148,25 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.rp.ServeHTTP(rec, r)
 	p.finish(r, ex, rm, rec.status, in, rec.bytes, start, "")
+}
+
+// identify sets the exchange's subject from the route's source: a header, or Veil's cookie (set on
+// the response when the browser has none). JSON-field subjects are read later, with the body.
+func (p *Proxy) identify(w http.ResponseWriter, r *http.Request, ex *Exchange) {
+	src := ex.Route.Subject
+	switch {
+	case src.Header != "":
+		if v := r.Header.Get(src.Header); v != "" {
+			ex.Subject = p.subjects.fromValue("header:"+src.Header, v)
+		}
+	case src.JSONField != "":
+	default:
+		id, set := p.subjects.fromCookie(r)
+		ex.Subject = id
+		if set != nil {
+			w.Header().Add("Set-Cookie", set.String())
+		}
+	}
 }
 
 // prepareChat reads, decodes and hands the body of a chat request to the hooks, then puts the
@@ -181,6 +213,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	for _, k := range clientIPHeaders {
 		h.Del(k)
 	}
+	stripSubjectCookie(h)
 	if p.cfg.Upstream.ForwardClientIP {
 		pr.SetXForwarded()
 	}

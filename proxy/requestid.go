@@ -42,6 +42,9 @@ func newRequestID() string {
 type Exchange struct {
 	ID    string
 	Route *Route
+	// Subject is the pseudonymous id of the person the message is about ("" until known: a chat
+	// route that takes it from a JSON field learns it once the body is read).
+	Subject string
 }
 
 // ExchangeFrom returns the exchange of a request context, or nil.

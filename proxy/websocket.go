@@ -150,6 +150,7 @@ func (p *Proxy) dialUpstreamWS(r *http.Request, ex *Exchange) (*websocket.Conn, 
 	for _, k := range clientIPHeaders {
 		h.Del(k)
 	}
+	stripSubjectCookie(h)
 	h.Set(HeaderRequestID, ex.ID)
 	var protos []string
 	for _, v := range r.Header.Values("Sec-Websocket-Protocol") {
