@@ -142,7 +142,7 @@ func (r *Restorer) Restore(text string) (string, int) {
 			i += j
 		}
 		c := text[i]
-		lo, hi := r.start[c], r.start[c+1]
+		lo, hi := r.start[c], r.start[int(c)+1]
 		if lo == hi {
 			i++
 			continue

@@ -296,10 +296,11 @@ func phoneSurrogate(value string, s *stream) (string, bool) {
 			}
 		}
 	}
-	if strings.HasPrefix(v, "+") && len(genDigits) == len(digits) {
-		return pour(v, genDigits, nil), true
+	if intl && !strings.HasPrefix(v, "+") { // 00 instead of +
+		gen[0] = "00" + gen[0][1:]
+		genDigits = append([]byte("00"), genDigits...)
 	}
-	if !intl && len(genDigits) == len(digits) {
+	if len(genDigits) == len(digits) {
 		return pour(v, genDigits, nil), true
 	}
 	return strings.Join(gen, separatorOf(v)), true
