@@ -61,14 +61,9 @@ func (dk *dataKey) openEntry(subject, key string, b []byte) (entry, error) {
 	if err != nil {
 		return entry{}, err
 	}
-	e, err := parseEntry(pt)
-	if err != nil {
-		return e, err
-	}
-	if dk.tokenKey(e.token) != key {
-		return e, ErrCorrupt // a valid record moved under another key
-	}
-	return e, nil
+	// The record key (the keyed hash of the token) is in the associated data, so a record moved
+	// under another key, or to another subject, fails to open above.
+	return parseEntry(pt)
 }
 
 // openRecord opens a token or index record written under dk.

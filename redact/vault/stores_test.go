@@ -31,7 +31,7 @@ type backend struct {
 // newStores returns every backend the vault must pass its tests on: the in-memory double, the
 // embedded bbolt store and a real Redis (skipped, not failed, where redis-server is missing and CI
 // is unset).
-func newStores(t *testing.T) []backend {
+func newStores(t testing.TB) []backend {
 	t.Helper()
 	var out []backend
 	mc := storetest.NewClock(time.Now())
@@ -53,7 +53,7 @@ func newStores(t *testing.T) []backend {
 
 // redisStore starts a redis-server for the test and returns a store on it, or nil (logged) when
 // redis-server is not installed and $CI is unset; under CI redistest.Start fails the test instead.
-func redisStore(t *testing.T) Store {
+func redisStore(t testing.TB) Store {
 	t.Helper()
 	if os.Getenv("CI") == "" && !haveRedis() {
 		t.Logf("redis backend skipped: redis-server not installed")
@@ -152,7 +152,12 @@ func (m *memStore) List(ctx context.Context, subject, kind string) ([]store.Reco
 			out = append(out, clone(r))
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Record) int { return strings.Compare(a.Kind+"\x00"+a.Key, b.Kind+"\x00"+b.Key) })
+	slices.SortFunc(out, func(a, b store.Record) int {
+		if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	return out, nil
 }
 
