@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/certs"
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/admin"
@@ -29,6 +30,8 @@ type Config struct {
 	Proxy proxy.Config `yaml:",inline"`
 	// Log configures logging.
 	Log Log `yaml:"log"`
+	// Audit configures the audit trail: stream, retention, keys, checkpoints, batching, spool.
+	Audit audit.Config `yaml:"audit"`
 }
 
 // Log configures Veil's logs. Logs never contain bodies, query strings or other personal data.
@@ -63,6 +66,7 @@ func (c *Config) Validate() error {
 	probs = collect(probs, "admin", c.Admin.Validate())
 	probs = collect(probs, "tls", c.TLS.Validate())
 	probs = collect(probs, "", c.Proxy.Validate())
+	probs = collect(probs, "audit", c.Audit.Validate())
 	switch c.Log.Level {
 	case "":
 		c.Log.Level = "info"
