@@ -10,6 +10,7 @@ import (
 	"github.com/veil-privacy/veil/certs"
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/admin"
+	"github.com/veil-privacy/veil/redact/vault"
 )
 
 // Config is Veil's whole configuration: one YAML file, each component's block owned by that component.
@@ -32,6 +33,8 @@ type Config struct {
 	Log Log `yaml:"log"`
 	// Audit configures the audit trail: stream, retention, keys, checkpoints, batching, spool.
 	Audit audit.Config `yaml:"audit"`
+	// Keys says where the vault's master key comes from.
+	Keys vault.KeysConfig `yaml:"keys"`
 }
 
 // Log configures Veil's logs. Logs never contain bodies, query strings or other personal data.
@@ -67,6 +70,7 @@ func (c *Config) Validate() error {
 	probs = collect(probs, "tls", c.TLS.Validate())
 	probs = collect(probs, "", c.Proxy.Validate())
 	probs = collect(probs, "audit", c.Audit.Validate())
+	probs = collect(probs, "keys", c.Keys.Validate())
 	switch c.Log.Level {
 	case "":
 		c.Log.Level = "info"
