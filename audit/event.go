@@ -168,6 +168,9 @@ var knownFields = map[string]bool{
 	fEvery: true, fInterval: true, fFinal: true, fKeyID: true, fSig: true,
 }
 
+// Fields returns the event as it is stored: the stream entry's fields, empty values left out.
+func (e *Event) Fields() map[string]string { return e.fields() }
+
 // fields encodes the event as stream entry fields; empty values are left out.
 func (e *Event) fields() map[string]string {
 	m := make(map[string]string, 16)
