@@ -16,8 +16,9 @@ func ExamplePseudonymizer_Pseudonym() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(p.Pseudonym("visitor-3f9a2c7b"))
-	fmt.Println(p.Pseudonym("visitor-3f9a2c7b") == p.Pseudonym("visitor-3f9a2c7b"))
+	first := p.Pseudonym("visitor-3f9a2c7b")
+	fmt.Println(first)
+	fmt.Println(p.Pseudonym("visitor-3f9a2c7b") == first)
 	// Output:
 	// b5e851dbf6f42abeea1c03967258494d
 	// true

@@ -219,8 +219,8 @@ func TestPartialBatchThenSpool(t *testing.T) {
 func TestUnavailableWhenSpoolCannotWrite(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		desc  string
-		cfg   func(*Config)
+		desc   string
+		cfg    func(*Config)
 		break_ func(t *testing.T, spoolDir string)
 	}{
 		{"spool over its cap", func(c *Config) { c.SpoolMaxBytes = 1 }, func(*testing.T, string) {}},
