@@ -40,8 +40,9 @@ func FuzzText(f *testing.F) {
 		if x.Norm != refNorm {
 			t.Fatalf("Norm = %q, reference %q", x.Norm, refNorm)
 		}
-		// Invalid bytes may be grouped differently; both groupings are valid maps.
-		if x.offs != nil && utf8.ValidString(s) && !slices.Equal(x.offs, refOffs) {
+		// Invalid bytes may be grouped differently, and the fast paths may split segments the NFKC
+		// iterator keeps whole; checkText verifies that every grouping maps correctly.
+		if x.offs != nil && utf8.ValidString(s) && !finerOffsets(x.offs, refOffs) {
 			t.Fatalf("offs = %v, reference %v", x.offs, refOffs)
 		}
 		if want := refLower(x.Norm); x.Lower != want {

@@ -109,8 +109,110 @@ func appendASCII(buf []byte, offs []int32, s string, i, j int) ([]byte, []int32)
 }
 
 // appendIsland normalizes s[i:j], a run that starts at an NFKC segment boundary and ends before an
-// ASCII character or at the end of s.
+// ASCII character or at the end of s. A character that fastRuneOut knows, followed by one that starts
+// a segment of its own, is a segment by itself and is mapped through the table; the rest goes through
+// the NFKC iterator in runs that end before such a character.
 func appendIsland(it *norm.Iter, buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
+	for p := i; p < j; {
+		out, size, ok := fastRuneOut(s, p)
+		if ok && (p+size == j || fastStart(s, p+size)) {
+			for k := 0; k < len(out); k++ {
+				buf = append(buf, out[k])
+				offs = append(offs, int32(p))
+			}
+			p += size
+			continue
+		}
+		q := p + size
+		for q < j && !fastStart(s, q) {
+			_, n := utf8.DecodeRuneInString(s[q:])
+			q += n
+		}
+		buf, offs = appendSegments(it, buf, offs, s, p, q)
+		p = q
+	}
+	return buf, offs
+}
+
+// fastRuneOut returns the normalized form of the character at s[p] and its size when the tables
+// know it (ok), assuming it forms an NFKC segment on its own.
+func fastRuneOut(s string, p int) (out string, size int, ok bool) {
+	c := s[p]
+	if c < utf8.RuneSelf {
+		return s[p : p+1], 1, true
+	}
+	if r, ok2 := decode2(s, p); ok2 {
+		if stableTwoByte[r] {
+			return s[p : p+2], 2, true
+		}
+		e := fastTwoByte[r]
+		return e.out, 2, e.ok
+	}
+	r, size := utf8.DecodeRuneInString(s[p:])
+	switch {
+	case r >= 0x2000 && r < 0x2070:
+		e := fastGeneral[r-0x2000]
+		return e.out, size, e.ok
+	case r >= 0xFF00 && r < 0xFFF0:
+		e := fastWide[r-0xFF00]
+		return e.out, size, e.ok
+	case r == 0x3000:
+		return " ", size, true
+	case r == 0xFEFF:
+		return "", size, true
+	}
+	return "", size, false
+}
+
+// fastStart reports whether the character at s[p] always starts an NFKC segment and fastRuneOut
+// knows it.
+func fastStart(s string, p int) bool {
+	_, _, ok := fastRuneOut(s, p)
+	return ok
+}
+
+// fastEntry is the normalized form of one character that starts a segment (combining class 0,
+// nothing composes with what precedes it).
+type fastEntry struct {
+	out string
+	ok  bool
+}
+
+// The tables of fastRuneOut: two-byte characters that change (NBSP, soft hyphen, compatibility
+// letters), General Punctuation (spaces, zero-width characters, dashes, bidi controls), and the
+// half-width and full-width forms.
+var (
+	fastTwoByte = fastTable(0, 0x800)
+	fastGeneral = fastTable(0x2000, 0x2070)
+	fastWide    = fastTable(0xFF00, 0xFFF0)
+)
+
+func fastTable(lo, hi rune) []fastEntry {
+	t := make([]fastEntry, hi-lo)
+	for r := max(lo, utf8.RuneSelf); r < hi; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		p := norm.NFKC.PropertiesString(string(r))
+		if p.CCC() != 0 || !p.BoundaryBefore() {
+			continue
+		}
+		var out []byte
+		for _, m := range norm.NFKC.String(string(r)) {
+			if m >= utf8.RuneSelf {
+				m = mapRune(m)
+			}
+			if m >= 0 {
+				out = utf8.AppendRune(out, m)
+			}
+		}
+		t[r-lo] = fastEntry{string(out), true}
+	}
+	return t
+}
+
+// appendSegments normalizes s[i:j] with the NFKC iterator, segment by segment.
+func appendSegments(it *norm.Iter, buf []byte, offs []int32, s string, i, j int) ([]byte, []int32) {
 	it.InitString(norm.NFKC, s[i:j])
 	for !it.Done() {
 		segStart := int32(i + it.Pos())

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -396,4 +397,56 @@ func refNormalize(s string) (string, []int32) {
 		}
 	}
 	return string(buf), append(offs, int32(len(s)))
+}
+
+// TestFastTablesAgree checks every character of the fast normalization tables, in contexts that
+// could make it compose or reorder, against one NFKC pass over the whole text.
+func TestFastTablesAgree(t *testing.T) {
+	t.Parallel()
+	var runes []rune
+	for r := rune(0x80); r < 0x800; r++ {
+		runes = append(runes, r)
+	}
+	for r := rune(0x2000); r < 0x2070; r++ {
+		runes = append(runes, r)
+	}
+	for r := rune(0xFF00); r < 0xFFF0; r++ {
+		runes = append(runes, r)
+	}
+	runes = append(runes, 0x3000, 0xFEFF)
+	contexts := []string{"a%cb", "%c\u0301", "%c\u0308\u0301x", "e%c", "%c%c", "%cｅ\u0301", "\u0301%c", "%cé", "x\u00a0%c"}
+	for _, r := range runes {
+		for _, c := range contexts {
+			var in string
+			if strings.Count(c, "%c") == 2 {
+				in = fmt.Sprintf(c, r, r)
+			} else {
+				in = fmt.Sprintf(c, r)
+			}
+			x := NewText(in)
+			norm, offs := refNormalize(in)
+			if x.Norm != norm {
+				t.Fatalf("%+q: Norm %+q, reference %+q", in, x.Norm, norm)
+			}
+			if x.offs != nil && !finerOffsets(x.offs, offs) {
+				t.Fatalf("%+q: offs %v, reference %v", in, x.offs, offs)
+			}
+			checkText(t, x)
+		}
+	}
+}
+
+// finerOffsets reports whether offset map a is the reference map ref or a finer one: each byte of
+// Norm maps to the same segment start or to a later one (the fast paths may split a segment the NFKC
+// iterator keeps whole, never merge two).
+func finerOffsets(a, ref []int32) bool {
+	if len(a) != len(ref) {
+		return false
+	}
+	for i := range a {
+		if a[i] < ref[i] {
+			return false
+		}
+	}
+	return true
 }
