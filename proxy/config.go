@@ -37,6 +37,9 @@ type Route struct {
 	// Fields are JSON field paths (dot-separated, e.g. "messages.content") whose string values hold
 	// chat text. Empty means every JSON string value.
 	Fields []string `yaml:"fields"`
+	// Shape is the wire format of a chat route (rasa, openai, json, text), used to answer in it
+	// when Veil itself replies (a refused message, a notice). Default: inferred from the path.
+	Shape Shape `yaml:"shape"`
 	// Subject says where the data subject's identity comes from; Veil's own cookie by default.
 	Subject SubjectSource `yaml:"subject"`
 	// Origins are extra origin host patterns allowed to open WebSocket connections on a websocket
@@ -144,6 +147,11 @@ func (c *Config) Validate() error {
 		}
 		if r.Purpose == "" {
 			r.Purpose = "support"
+		}
+		switch r.Shape {
+		case ShapeAuto, ShapeRasa, ShapeOpenAI, ShapeJSON, ShapeText:
+		default:
+			add(p+".shape", "unknown shape %q (want rasa, openai, json or text)", r.Shape)
 		}
 		if r.Subject.Header != "" && r.Subject.JSONField != "" {
 			add(p+".subject", "set header or json_field, not both")

@@ -52,9 +52,12 @@ var ErrPrivacyUnavailable = errors.New("privacy dependency unavailable")
 // one place that decides this.
 func StatusFor(err error) (int, string) {
 	var pe *Error
+	var be *BlockedError
 	switch {
 	case err == nil:
 		return http.StatusOK, ""
+	case errors.As(err, &be):
+		return StatusBlocked, "blocked"
 	case errors.As(err, &pe):
 		return pe.Status, pe.Reason
 	case errors.Is(err, ErrPrivacyUnavailable):

@@ -19,6 +19,7 @@ func TestStatusFor(t *testing.T) {
 		{desc: "body too large", err: errBodyTooLarge, want: 413},
 		{desc: "wrapped proxy error", err: fmt.Errorf("reading: %w", errUnsupportedCoding), want: 415},
 		{desc: "privacy dependency down", err: fmt.Errorf("audit: %w", ErrPrivacyUnavailable), want: 503},
+		{desc: "blocked by policy", err: fmt.Errorf("pipeline: %w", &BlockedError{Message: "no"}), want: 451},
 		{desc: "client went away", err: context.Canceled, want: 499},
 		{desc: "deadline", err: context.DeadlineExceeded, want: 504},
 		{desc: "connection refused", err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, want: 502},

@@ -12,4 +12,5 @@ const (
 	fieldDuration  = "duration_ms"
 	fieldBytesIn   = "bytes_in"
 	fieldBytesOut  = "bytes_out"
+	fieldRules     = "rules" // policy rule ids that fired
 )

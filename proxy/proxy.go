@@ -249,6 +249,16 @@ func (p *Proxy) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 
 // fail answers a request Veil refuses itself, logs why and counts it.
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, ex *Exchange, rm *routeMetrics, err error, start time.Time) {
+	var be *BlockedError
+	if errors.As(err, &be) {
+		p.log.Info().Str(fieldRequestID, ex.ID).Str(fieldRoute, routeName(ex)).Int(fieldStatus, StatusBlocked).
+			Strs(fieldRules, be.Reasons).Msg("message blocked by policy")
+		writeBlocked(w, shapeOf(ex.Route), be, ex.ID)
+		if rm != nil {
+			p.finish(r, ex, rm, StatusBlocked, 0, 0, start, "blocked")
+		}
+		return
+	}
 	status, reason := StatusFor(err)
 	ev := p.log.Warn()
 	if status >= 500 && status != StatusClientClosed {

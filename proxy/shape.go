@@ -1,0 +1,81 @@
+package proxy
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// Shape is the wire format of a chat route, so that Veil can speak to the widget in it: a refused
+// message or a notice must look like one of the bot's own replies.
+type Shape string
+
+// Shapes.
+const (
+	ShapeAuto   Shape = ""       // inferred from the path
+	ShapeRasa   Shape = "rasa"   // Rasa REST channel: [{"recipient_id","text"}]
+	ShapeOpenAI Shape = "openai" // OpenAI chat completions
+	ShapeJSON   Shape = "json"   // any other JSON API: {"error": message}
+	ShapeText   Shape = "text"   // plain text
+)
+
+// shapeOf returns the route's shape, inferring it from the path when not configured.
+func shapeOf(r *Route) Shape {
+	if r.Shape != ShapeAuto {
+		return r.Shape
+	}
+	switch {
+	case strings.Contains(r.Path, "/chat/completions"):
+		return ShapeOpenAI
+	case strings.Contains(r.Path, "/webhooks/rest"):
+		return ShapeRasa
+	}
+	return ShapeJSON
+}
+
+// StatusBlocked is the status of a message that policy refused: 451 Unavailable For Legal
+// Reasons. The body carries the policy's message in the route's shape.
+const StatusBlocked = http.StatusUnavailableForLegalReasons
+
+// BlockedError refuses a message with a message for the user. The pipeline returns it; the proxy
+// answers in the route's shape.
+type BlockedError struct {
+	Message string   // shown to the user; written by the policy, never derived from the message
+	Reasons []string // rule ids, for logs
+	// Recipient is the Rasa sender id to address the reply to, when known.
+	Recipient string
+}
+
+func (e *BlockedError) Error() string { return "message blocked by policy" }
+
+// writeBlocked answers a blocked chat request in the shape of its route.
+func writeBlocked(w http.ResponseWriter, shape Shape, e *BlockedError, requestID string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set(HeaderRequestID, requestID)
+	var body any
+	switch shape {
+	case ShapeRasa:
+		recipient := e.Recipient
+		if recipient == "" {
+			recipient = "default"
+		}
+		body = []map[string]string{{"recipient_id": recipient, "text": e.Message}}
+	case ShapeOpenAI:
+		body = map[string]any{"error": map[string]any{
+			"message": e.Message, "type": "veil_policy", "code": "personal_data_blocked", "param": nil,
+		}}
+	case ShapeText:
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(StatusBlocked)
+		_, _ = w.Write([]byte(e.Message + "\n"))
+		return
+	default:
+		body = map[string]string{"error": e.Message, "request_id": requestID}
+	}
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(StatusBlocked)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(body)
+}
