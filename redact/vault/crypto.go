@@ -18,11 +18,13 @@ import (
 // KeySize is the size of master and data keys: AES-256.
 const KeySize = 32
 
+// formatVersion starts every sealed blob, so the layout can change later.
+const formatVersion byte = 1
+
 const (
-	formatVersion byte = 1
-	idSize             = 8
-	nonceSize          = 12
-	tagSize            = 16
+	idSize    = 8
+	nonceSize = 12
+	tagSize   = 16
 	// sealedOverhead is what seal adds to a plaintext: version, key id, nonce and GCM tag.
 	sealedOverhead = 1 + idSize + nonceSize + tagSize
 )

@@ -94,7 +94,9 @@ func newMemStore(now func() time.Time) *memStore {
 	return &memStore{now: now, recs: map[[3]string]store.Record{}}
 }
 
-func (m *memStore) live(r store.Record) bool { return r.ExpiresAt.IsZero() || m.now().Before(r.ExpiresAt) }
+func (m *memStore) live(r store.Record) bool {
+	return r.ExpiresAt.IsZero() || m.now().Before(r.ExpiresAt)
+}
 
 func (m *memStore) hook(op string, r store.Record) {
 	if m.before != nil {
