@@ -147,14 +147,20 @@ func (mk masterKey) wrap(subject string, dk []byte) []byte {
 type dataKey struct {
 	id   keyID
 	aead cipher.AEAD // encrypts values and tokens
-	macs sync.Pool   // of hash.Hash: HMAC-SHA256 under the index key
+	macs sync.Pool   // of *macState: HMAC-SHA256 under the index key
+}
+
+// macState is a pooled HMAC and the scratch buffer its input is assembled in.
+type macState struct {
+	h   hash.Hash
+	buf []byte
 }
 
 func newDataKey(raw []byte) *dataKey {
 	dk := &dataKey{aead: newGCM(derive(raw, infoDataValue, KeySize))}
 	copy(dk.id[:], derive(raw, infoDataID, idSize))
 	macKey := derive(raw, infoDataIndex, KeySize)
-	dk.macs.New = func() any { return hmac.New(sha256.New, macKey) }
+	dk.macs.New = func() any { return &macState{h: hmac.New(sha256.New, macKey), buf: make([]byte, 0, 128)} }
 	return dk
 }
 
@@ -164,21 +170,22 @@ const (
 	macToken byte = 't'
 )
 
-// sum returns HMAC(index key, tag | parts separated by NUL).
+// sum returns HMAC(index key, tag | parts, each preceded by NUL).
 func (dk *dataKey) sum(tag byte, parts ...string) [sha256.Size]byte {
-	h := dk.macs.Get().(hash.Hash)
-	var small [1]byte
-	small[0] = tag
-	h.Write(small[:])
+	m := dk.macs.Get().(*macState)
+	b := append(m.buf[:0], tag)
 	for _, p := range parts {
-		small[0] = 0
-		h.Write(small[:])
-		h.Write([]byte(p))
+		b = append(b, 0)
+		b = append(b, p...)
 	}
+	m.h.Write(b)
 	var out [sha256.Size]byte
-	h.Sum(out[:0])
-	h.Reset()
-	dk.macs.Put(h)
+	m.h.Sum(out[:0])
+	m.h.Reset()
+	if cap(b) <= 1024 {
+		m.buf = b
+	}
+	dk.macs.Put(m)
 	return out
 }
 
