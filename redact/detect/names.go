@@ -84,7 +84,7 @@ var personTriggers = newPhraseSet().
 		"je suis|c'est|ici|"+
 		"sono|io sono|qui è|qui e|"+
 		"soy|yo soy|habla|"+
-		"ik ben|u spreekt met|"+
+		"ik ben|u spreekt met|hoi met|hallo met|dag met|goedemorgen met|goedemiddag met|goedenavond met|"+
 		"jestem|tu|z tej strony|"+
 		"sunt|eu sunt|aici este").
 	add(trigLabel, "name|full name|first name|last name|surname|customer name|contact name|"+
@@ -142,7 +142,14 @@ var personTriggers = newPhraseSet().
 		"esposa|esposo|marido|mujer|hijo|hija|hermano|hermana|compañero|compañera|"+
 		"vrouw|echtgenote|echtgenoot|zoon|dochter|moeder|vader|broer|zus|collega|"+
 		"żona|mąż|syn|córka|matka|ojciec|brat|siostra|kolega|koleżanka|"+
-		"soția|soțul|sotia|sotul|fiul|fiica|mama|tata|fratele|sora|colegul|colega").
+		"soția|soțul|sotia|sotul|fiul|fiica|mama|tata|fratele|sora|colegul|colega|"+
+		"soțul meu|soția mea|sotul meu|sotia mea|fiul meu|fiica mea|fratele meu|sora mea|mama mea|tatăl meu|"+
+		// deliveries and the name an account or booking is in
+		"deliver to|delivery to|ship to|bezorgen bij|afleveren bij|klingeln bei|lieferung an|zustellung an|"+
+		"livraison chez|livrer chez|sonner chez|consegna a|consegnare a|citofono|entrega a|entregar a|"+
+		"dostawa do|dostarczyć do|livrare către|livrare catre|tenaamstelling|ten name van|t.n.v|"+
+		"in the name of|under the name|au nom de|a nome di|a nombre de|auf den namen|auf den namen von|"+
+		"na nazwisko|pe numele").
 	add(trigSignoff, "regards|kind regards|best regards|warm regards|yours sincerely|sincerely|yours faithfully|"+
 		"best wishes|all the best|many thanks|"+
 		"grüße|grüsse|gruß|gruss|viele grüße|liebe grüße|beste grüße|freundliche grüße|"+
@@ -152,7 +159,8 @@ var personTriggers = newPhraseSet().
 		"saludos|un saludo|saludos cordiales|atentamente|un cordial saludo|"+
 		"met vriendelijke groet|vriendelijke groet|groet|groeten|hartelijke groet|"+
 		"pozdrawiam|z poważaniem|z powazaniem|serdecznie pozdrawiam|łączę pozdrowienia|"+
-		"cu stimă|cu stima|cu respect|toate cele bune|cu drag|o zi bună").
+		"cu stimă|cu stima|cu respect|toate cele bune|cu drag|o zi bună|"+
+		"greetings|groetjes|salutări|salutari|pozdrowienia").
 	add(trigSignoffSep, "thanks|thank you|thanks again|best|cheers|"+
 		"danke|vielen dank|danke schön|"+
 		"merci|merci beaucoup|"+
@@ -163,6 +171,35 @@ var personTriggers = newPhraseSet().
 		"mulțumesc|multumesc|mersi").
 	add(trigWeak, "contact|call|ask for|speak to|spoke to|spoke with|talk to|talked to|with|"+
 		"sprechen sie mit|mit|parler à|avec|parlare con|con|hablar con|spreken met|rozmawiać z|vorbi cu|cu")
+
+// personColonLabels are label words that introduce a name only before a colon ("Kontakt: Anna
+// Nowak"); without one some of them are weak triggers ("contact Anna Nowak") or ordinary words.
+var personColonLabels = newPhraseSet().
+	add(trigLabel, "contact|kontakt|contacto|contatto|referente|referent|owner|inhaber")
+
+// personPlacePreps are the words that put a place between a greeting and the name under it
+// ("Grüße aus Bremen\nAnna Kowalska").
+var personPlacePreps = newWordSet("from aus uit vanuit de desde da dal dalla z ze din di depuis van")
+
+// personHere are the words after a name that introduces its writer ("hi, Anna Kowalska here").
+var personHere = newWordSet("here hier ici qui aquí aqui tutaj aici")
+
+// brandPersons are brands named after people ("Tommy Hilfiger", "Giorgio Armani"): a name found
+// without context that is one of them is the brand.
+var brandPersons = func() map[string]struct{} {
+	m := make(map[string]struct{})
+	for _, b := range strings.Split("tommy hilfiger|tom tailor|louis vuitton|giorgio armani|emporio armani|"+
+		"ralph lauren|calvin klein|hugo boss|michael kors|marc jacobs|tom ford|yves saint laurent|"+
+		"christian dior|coco chanel|karl lagerfeld|carolina herrera|adolfo domínguez|adolfo dominguez|"+
+		"gianni versace|donatella versace|salvatore ferragamo|roberto cavalli|ermenegildo zegna|ted baker|"+
+		"jean paul gaultier|kate spade|tory burch|vera wang|stella mccartney|vivienne westwood|"+
+		"paul smith|paco rabanne|jil sander|guido maria kretschmer|"+
+		"massimo dutti|pierre cardin|max mara|dolce gabbana|elie saab|estée lauder|estee lauder|"+
+		"john deere|ben jerry|walt disney|harley davidson|aston martin|alfa romeo|mercedes benz|ferdinand porsche", "|") {
+		m[b] = struct{}{}
+	}
+	return m
+}()
 
 // titleNeedsDot are title abbreviations that are also ordinary words or units ("5 m Kabel"): they
 // count as a title only when written with a full stop.

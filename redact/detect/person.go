@@ -69,6 +69,28 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 				i = m.last
 				continue
 			}
+			if tag == trigSignoff || tag == trigSignoffSep {
+				// "Grüße aus Bremen\nAnna Kowalska": a place between the greeting and the name
+				if e, ok := skipPlace(t, i); ok {
+					if m, ok := afterTrigger(t, e, tag); ok {
+						dst = appendPerson(t, dst, m, personConf[tag])
+						i = m.last
+						continue
+					}
+				}
+			}
+		}
+		if _, _, ok := personColonLabels.matchEnd(t, i); ok && i+1 < len(toks) {
+			if m, ok := afterTrigger(t, i, trigLabel); ok {
+				dst = appendPerson(t, dst, m, personConf[trigLabel])
+				i = m.last
+				continue
+			}
+		}
+		if m, ok := nameBeforeHere(t, i); ok {
+			dst = appendPerson(t, dst, m, personConfBefore)
+			i = m.last
+			continue
 		}
 		if m, ok := nameBeforeDetails(t, i); ok {
 			dst = appendPerson(t, dst, m, personConfBefore)
@@ -114,7 +136,8 @@ func afterTrigger(t *redact.Text, i int, tag uint8) (personMatch, bool) {
 	}
 	caps := tag == trigNamePhrase || tag == trigLabel
 	particleStart := tag != trigSelf && tag != trigSignoff && tag != trigSignoffSep && tag != trigWeak
-	m, ok := parseName(t, j, nameOpts{lower: lower, caps: caps, particleStart: particleStart})
+	lowerAny := tag == trigNamePhrase && isLowerWord(t.Tokens[j])
+	m, ok := parseName(t, j, nameOpts{lower: lower, lowerAny: lowerAny, caps: caps, particleStart: particleStart})
 	if !ok {
 		return m, false
 	}
@@ -192,6 +215,9 @@ func bareName(t *redact.Text, i int) (personMatch, bool) {
 	if ambiguousGiven.has(w) && !m.sur {
 		return personMatch{}, false
 	}
+	if _, ok := brandPersons[t.Lower[t.Tokens[m.first].Start:t.Tokens[m.last].End]]; ok {
+		return personMatch{}, false
+	}
 	return m, true
 }
 
@@ -206,7 +232,18 @@ func nameBeforeDetails(t *redact.Text, i int) (personMatch, bool) {
 		return personMatch{}, false
 	}
 	n := m.last + 1
-	if n >= len(t.Tokens) || gap(t, n) != ", " {
+	if n >= len(t.Tokens) {
+		return personMatch{}, false
+	}
+	switch gap(t, n) {
+	case ", ":
+	case " ", " (":
+		// "Anna Kowalska born 1 May 1990", "Anna Kowalska (geb. 1.5.1990)": only a birth date
+		if dobTriggerWord(t, n) {
+			return m, true
+		}
+		return personMatch{}, false
+	default:
 		return personMatch{}, false
 	}
 	for k := n; k < len(t.Tokens) && k < n+4; k++ {
@@ -220,6 +257,83 @@ func nameBeforeDetails(t *redact.Text, i int) (personMatch, bool) {
 	return personMatch{}, false
 }
 
+// lowerNameWord reports whether a lower-case name word (maybe a hyphenated compound) starts at
+// token k, for names written in lower case after "my name is", and returns its last token.
+func lowerNameWord(t *redact.Text, k int) (int, bool) {
+	if g := gap(t, k); !onlySpaces(g) || len(g) > 2 {
+		return 0, false
+	}
+	w := tokLower(t, k)
+	if !isLowerWord(t.Tokens[k]) || utf8.RuneCountInString(w) < 2 || lowerStop.has(w) || funcWords.has(w) ||
+		nameStop.has(w) || softStop.has(w) && !surnames.has(w) || personParticles.has(w) || dobTriggerWord(t, k) {
+		return 0, false
+	}
+	e := k
+	for e+1 < len(t.Tokens) && gap(t, e+1) == "-" && isLowerWord(t.Tokens[e+1]) {
+		e++
+	}
+	return e, true
+}
+
+// dobTriggerWord reports whether token k starts or is a birth-date phrase ("born", "geb").
+func dobTriggerWord(t *redact.Text, k int) bool {
+	for e := k; e < len(t.Tokens) && e < k+3; e++ {
+		if s, _, ok := dobTriggers.matchEnd(t, e); ok && s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// skipPlace reads the place after a greeting that ends at token i ("aus Bremen", "z miasta Lublin",
+// "desde Granada") and returns the index of its last token; a line break must follow it.
+func skipPlace(t *redact.Text, i int) (int, bool) {
+	toks := t.Tokens
+	j := i + 1
+	if j >= len(toks) || !onlySpaces(gap(t, j)) || !personPlacePreps.has(tokLower(t, j)) {
+		return 0, false
+	}
+	j++
+	if j < len(toks) && onlySpaces(gap(t, j)) && (tokLower(t, j) == "miasta" || tokLower(t, j) == "the") {
+		j++
+	}
+	e := -1
+	for n := 0; j < len(toks) && n < 3; n++ {
+		if g := gap(t, j); !onlySpaces(g) && g != "-" || !isCapWord(toks[j]) {
+			break
+		}
+		e = j
+		j++
+	}
+	if e < 0 || e+1 >= len(toks) || strings.IndexByte(gap(t, e+1), '\n') < 0 {
+		return 0, false
+	}
+	return e, true
+}
+
+// nameBeforeHere finds a name of two or more capitalised words that its writer follows with
+// "here" at the start of a message or after a greeting ("hi, Anna Kowalska here", "Jan Novák hier").
+func nameBeforeHere(t *redact.Text, i int) (personMatch, bool) {
+	if !isCapWord(t.Tokens[i]) || i > 0 && onlySpaces(gap(t, i)) && isCapWord(t.Tokens[i-1]) {
+		return personMatch{}, false
+	}
+	if g := gap(t, i); i > 0 && strings.IndexAny(g, ",!\n") < 0 {
+		return personMatch{}, false
+	}
+	m, ok := parseName(t, i, nameOpts{})
+	if !ok || m.words < 2 {
+		return personMatch{}, false
+	}
+	n := m.last + 1
+	if n >= len(t.Tokens) || !onlySpaces(gap(t, n)) || !personHere.has(tokLower(t, n)) {
+		return personMatch{}, false
+	}
+	if n+1 < len(t.Tokens) && onlySpaces(gap(t, n+1)) && isLowerWord(t.Tokens[n+1]) {
+		return personMatch{}, false // "Anna Kowalska hier kaufen": not a self-introduction
+	}
+	return m, true
+}
+
 // dobTriggerStart returns the first token of the birth-date phrase that ends at token k.
 func dobTriggerStart(t *redact.Text, k int) int {
 	s, _, _ := dobTriggers.matchEnd(t, k)
@@ -229,6 +343,7 @@ func dobTriggerStart(t *redact.Text, k int) int {
 // nameOpts tunes parseName.
 type nameOpts struct {
 	lower         bool // the first word may be lower case; later lower-case words must be known names
+	lowerAny      bool // after "my name is": later lower-case words need not be known names
 	particleStart bool // the name may begin with a particle ("Herr van der Meer")
 	strict        bool // no context: soft stop words end the name
 	caps          bool // words may be written in capitals ("Name: JOHN SMITH")
@@ -279,6 +394,15 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 			m.last = k
 			k++
 			continue
+		}
+		// after "my name is" any lower-case word that is not a function or common word
+		if o.lowerAny && m.words > 0 && m.words < 3 {
+			if e, ok := lowerNameWord(t, k); ok && toks[e].End-start <= personMaxLen {
+				m.words++
+				m.last = e
+				k = e + 1
+				continue
+			}
 		}
 		// a middle initial: "John F. Smith"
 		if m.words > 0 && isInitial(t, k) && k+1 < len(toks) {
@@ -341,7 +465,11 @@ func nameWord(t *redact.Text, k int, lower, strict, first bool) (last int, soft,
 		if lowerStop.has(w) || nameStop.has(w) || softStop.has(w) || personParticles.has(w) {
 			return 0, false, false
 		}
-		return k, false, true // a lower-case name is not extended into compounds
+		e := k // a lower-case compound: "anne-marie"
+		for e+1 < len(toks) && gap(t, e+1) == "-" && isLowerWord(toks[e+1]) && !lowerStop.has(tokLower(t, e+1)) {
+			e++
+		}
+		return e, false, true
 	case isInitial(t, k) && k+1 < len(toks) && isApostrophe(gap(t, k+1)) && isCapWord(toks[k+1]):
 		// "O'Brien": the single capital is the first part of the compound
 	case isInitial(t, k) && k+1 < len(toks) && isC1(gap(t, k+1)) && isLowerWord(toks[k+1]):
