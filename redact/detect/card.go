@@ -14,10 +14,26 @@ var cardGroupings = [][]uint8{
 	{4, 4, 4, 3},    // 15 digits in fours
 	{4, 4, 4, 2},    // 14 digits in fours
 	{4, 4, 4, 1},    // 13-digit Visa
+	{4, 4, 5},       // 13-digit Visa
 }
 
-// CreditCard finds payment card numbers: 13–19 digits, compact or grouped with spaces or dashes,
-// that pass the Luhn check and fall in a known issuer (IIN) range with a length it issues.
+// cardGroupingsCtx are rarer layouts, accepted only after a card word.
+var cardGroupingsCtx = [][]uint8{
+	{4, 3, 3, 3}, // 13 digits
+	{4, 3, 4, 4}, // 15 digits
+}
+
+// cardWords name a payment card in the supported languages.
+var cardWords = []string{
+	"card", "cards", "credit card", "debit card", "karte", "kreditkarte", "carte", "carte bancaire", "carta",
+	"tarjeta", "kaart", "creditcard", "karta", "kartą", "karty", "cardul", "cardului", "visa", "mastercard",
+	"pay", "paid", "payment", "zahlung", "bezahlt", "paiement", "payé", "pagamento", "pagato", "pago",
+	"pagado", "betaling", "betaald", "płatność", "zapłacić", "plata", "plătit",
+}
+
+// CreditCard finds payment card numbers: 13–19 digits, compact or grouped with spaces, dashes or
+// dots (one separator throughout, a double space as printed on some receipts), that pass the Luhn
+// check and fall in a known issuer (IIN) range with a length it issues.
 type CreditCard struct{}
 
 // NewCreditCard returns the payment card detector.
@@ -45,16 +61,20 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			}
 			continue
 		}
-		if n != 4 || k.End >= len(s) || (s[k.End] != ' ' && s[k.End] != '-') {
+		if n != 4 || k.End >= len(s) || !cardSep(s[k.End]) {
 			continue
 		}
 		// A group of four after another group joined by a separator is inside a longer number
-		// (an IBAN's digits, a reference): a card starts the run.
-		if k.Start >= 2 && (s[k.Start-1] == ' ' || s[k.Start-1] == '-') && i > 0 &&
-			toks[i-1].End == k.Start-1 && toks[i-1].Is(redact.HasDigit) {
+		// (an IBAN's digits, a reference, a version): a card starts the run.
+		if i > 0 && toks[i-1].Is(redact.HasDigit) && k.Start-toks[i-1].End <= 2 &&
+			cardSepGap(s[toks[i-1].End:k.Start]) {
 			continue
 		}
-		if last, ok := cardGrouped(s, toks, i, buf[:0]); ok {
+		last, ok := cardGrouped(s, toks, i, buf[:0], cardGroupings)
+		if !ok && hasWord(t.Before(k.Start, 40), cardWords) {
+			last, ok = cardGrouped(s, toks, i, buf[:0], cardGroupingsCtx)
+		}
+		if ok {
 			dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: toks[last].End, Confidence: 0.97})
 			i = last
 		}
@@ -64,9 +84,16 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 
 // cardGrouped tries the layouts of cardGroupings on the tokens from i, joined by one repeated
 // separator, and returns the index of the last token of the first valid number.
-func cardGrouped(s string, toks []redact.Token, i int, digits []byte) (int, bool) {
+func cardGrouped(s string, toks []redact.Token, i int, digits []byte, layouts [][]uint8) (int, bool) {
 	sep := s[toks[i].End]
-	for _, layout := range cardGroupings {
+	sepLen := 1
+	if sep == ' ' && toks[i].End+1 < len(s) && s[toks[i].End+1] == ' ' {
+		sepLen = 2 // "4111  1111  1111  1111"
+	}
+	for _, layout := range layouts {
+		if sep == '.' && len(layout) != 4 {
+			continue // dots only in the common 4-4-4-4 layout: other dotted runs are versions, dates
+		}
 		if i+len(layout) > len(toks) {
 			continue
 		}
@@ -75,7 +102,7 @@ func cardGrouped(s string, toks []redact.Token, i int, digits []byte) (int, bool
 		for j, w := range layout {
 			g := toks[i+j]
 			if g.End-g.Start != int(w) || !g.AllDigits() || g.Is(redact.NonASCII) ||
-				j > 0 && (g.Start != toks[i+j-1].End+1 || s[g.Start-1] != sep) {
+				j > 0 && (g.Start != toks[i+j-1].End+sepLen || s[g.Start-1] != sep || s[g.Start-sepLen] != sep) {
 				ok = false
 				break
 			}
@@ -88,7 +115,7 @@ func cardGrouped(s string, toks []redact.Token, i int, digits []byte) (int, bool
 		// The layout must not stop inside a longer run of groups of four or more digits; a short
 		// group after it may be an expiry date or a security code.
 		if last+1 < len(toks) {
-			if nx := toks[last+1]; nx.Start == toks[last].End+1 && s[nx.Start-1] == sep &&
+			if nx := toks[last+1]; nx.Start == toks[last].End+sepLen && s[nx.Start-1] == sep &&
 				nx.AllDigits() && nx.End-nx.Start >= 4 {
 				continue
 			}
@@ -98,6 +125,14 @@ func cardGrouped(s string, toks []redact.Token, i int, digits []byte) (int, bool
 		}
 	}
 	return 0, false
+}
+
+// cardSep reports whether c may separate the groups of a printed card number.
+func cardSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
+
+// cardSepGap reports whether g is a card group separator: one of cardSep, or two spaces.
+func cardSepGap(g string) bool {
+	return len(g) == 1 && cardSep(g[0]) || g == "  "
 }
 
 // cardIsolated reports whether s[start:end] stands alone: not signed like a phone number

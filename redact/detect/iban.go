@@ -30,8 +30,9 @@ var ibanLengths = map[[2]byte]uint8{
 }
 
 // IBAN finds International Bank Account Numbers, compact ("DE89370400440532013000") or printed
-// in groups of four ("DE89 3704 0044 0532 0130 00"), in any letter case. Only numbers of the
-// registered length for their country and with a valid ISO 7064 mod-97 check are reported.
+// in groups of four ("DE89 3704 0044 0532 0130 00", "DE89-3704-0044-0532-0130-00"), in any letter
+// case. Only numbers of the registered length for their country and with a valid ISO 7064 mod-97
+// check are reported.
 type IBAN struct{}
 
 // NewIBAN returns the IBAN detector.
@@ -77,20 +78,25 @@ func ibanLength(s string) int {
 
 // ibanSpan returns the end of an IBAN of want characters that starts at token i, and the index
 // of its last token, or -1. The number is either the token itself or the token (four
-// characters) followed by groups of four joined by single spaces, the last group 1–4 long.
+// characters) followed by groups of four joined by single spaces (or single dashes throughout), the
+// last group 1–4 long.
 func ibanSpan(s string, toks []redact.Token, i, want int) (end, last int) {
 	k := toks[i]
 	switch n := k.End - k.Start; {
 	case n == want:
 		return k.End, i
-	case n != 4:
+	case n != 4 || k.End >= len(s):
+		return -1, 0
+	}
+	sep := s[k.End]
+	if sep != ' ' && sep != '-' {
 		return -1, 0
 	}
 	got := 4
 	for j := i + 1; j < len(toks) && got < want; j++ {
 		g, prev := toks[j], toks[j-1]
 		n := g.End - g.Start
-		if g.Start != prev.End+1 || s[prev.End] != ' ' || g.Is(redact.NonASCII) || n > 4 || n < 4 && got+n != want {
+		if g.Start != prev.End+1 || s[prev.End] != sep || g.Is(redact.NonASCII) || n > 4 || n < 4 && got+n != want {
 			return -1, 0
 		}
 		got += n
@@ -109,7 +115,7 @@ func ibanValid(c string) bool {
 	}
 	rem := 0
 	for p := 4; p < len(c); p++ {
-		if c[p] == ' ' {
+		if c[p] == ' ' || c[p] == '-' {
 			continue
 		}
 		var ok bool

@@ -30,8 +30,16 @@ var phoneWords = []string{
 	"tel", "tél", "tlf", "mob", "tfn", "gsm", "fax", "sms", "dial", "ruf", "rufe", "rufen", "bel",
 	"portable", "puhelin", "soita", "erreichbar", "numer", "contact", "kontakt", "contatto",
 	"contacto", "ligar", "ligue", "call", "calls", "called", "calling", "callback", "ring", "ringa",
-	"ringe", "ringer", "ringt", "bellen", "belt", "gebeld",
+	"ringe", "ringer", "ringt", "bellen", "belt", "gebeld", "cell", "numerem",
 }
+
+// phoneNumberWords name a number of any kind ("numero"); right after a possessive or "new" ("il mio
+// nuovo numero", "my new number", "cambiado de número") they mean the writer's phone number.
+var phoneNumberWords = newWordSet("number numero número numéro nummer numer număr numărul nr")
+
+// phoneNumberOwn are the words before a number word that make it the writer's phone number.
+var phoneNumberOwn = newWordSet("my new mio nuovo mi nuevo de mon nouveau ma meine neue mijn nieuwe mój moj nowy",
+	"meu nou noul your il tuo su vostro votre uw twój")
 
 // phoneStems start words of the phone vocabulary in all their inflections ("chiamate",
 // "oddzwonić", "anrufen", "llámame", "calling").
@@ -90,11 +98,15 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 		if !k.Is(redact.HasLetter) {
 			continue
 		}
-		switch phoneWordKind(t.Lower[k.Start:k.End]) {
+		w := t.Lower[k.Start:k.End]
+		switch phoneWordKind(w) {
 		case phoneWordYes:
 			return true, false
 		case phoneWordNo:
 			return false, true
+		}
+		if phoneNumberWords.has(w) && j > 0 && phoneNumberOwn.has(tokLower(t, j-1)) {
+			return true, false
 		}
 	}
 	return false, false
