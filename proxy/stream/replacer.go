@@ -3,6 +3,7 @@ package stream
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Replacer is the Transformer that puts exact strings back, the token-restore case: each
@@ -24,12 +25,12 @@ type trieNode struct {
 	value  int32 // index into repl, -1 if no key ends here
 }
 
-// NewReplacer returns a Replacer for the map's key → replacement pairs. Empty keys are ignored.
-// Keys should be valid UTF-8 so that outputs of a TextStream never split a character.
+// NewReplacer returns a Replacer for the map's key → replacement pairs. Empty keys and keys that
+// are not valid UTF-8 are ignored: a key must not match half of a character.
 func NewReplacer(pairs map[string]string) *Replacer {
 	keys := make([]string, 0, len(pairs))
 	for k := range pairs {
-		if k != "" {
+		if k != "" && utf8.ValidString(k) {
 			keys = append(keys, k)
 		}
 	}
