@@ -74,6 +74,11 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 				i = last
 				break
 			}
+			if e, ok := dobPlace(t, j); ok {
+				// "born in London on", "nacida en Sevilla el", "născută în Iași pe"
+				j = e + 1
+				continue
+			}
 			if !dobFiller.has(tokLower(t, j)) {
 				break
 			}
@@ -81,6 +86,42 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 		}
 	}
 	return dst
+}
+
+// dobPlacePrep are the prepositions that put a birth place between the trigger and the date.
+var dobPlacePrep = newWordSet("in en a à au în in w we te à")
+
+// dobPlaceLink are the words between a birth place and the date ("in London on 3 May 1990").
+var dobPlaceLink = newWordSet("on the am le il el op pe la dnia w em")
+
+// dobPlace reads a birth place that starts with a preposition at token j: one to three words, then
+// a link word or the date itself. It returns the index of the place's last token.
+func dobPlace(t *redact.Text, j int) (int, bool) {
+	toks := t.Tokens
+	if !dobPlacePrep.has(tokLower(t, j)) {
+		return 0, false
+	}
+	k := j + 1
+	for w := 0; k < len(toks) && w < 3; w++ {
+		if g := gap(t, k); g != " " && g != "-" || toks[k].Flags&redact.HasDigit != 0 ||
+			dobPlaceLink.has(tokLower(t, k)) {
+			break
+		}
+		if _, ok := monthNames[tokLower(t, k)]; ok {
+			break
+		}
+		k++
+	}
+	if k == j+1 || k >= len(toks) || gap(t, k) != " " && gap(t, k) != ", " {
+		return 0, false
+	}
+	if dobPlaceLink.has(tokLower(t, k)) {
+		return k - 1, true
+	}
+	if _, _, ok := parseDate(t, k); ok {
+		return k - 1, true
+	}
+	return 0, false
 }
 
 // dobVerbFinal are the participles that German and Dutch put after the date ("am … geboren").
