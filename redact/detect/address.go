@@ -40,9 +40,12 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 			continue
 		}
 		start, end := toks[i].Start, toks[last].End
-		if i >= 2 && unitWords.has(tokLower(t, i-2)) && onlySpaces(gap(t, i-1)) && gap(t, i) == ", " &&
-			toks[i-1].Flags&redact.HasDigit != 0 {
-			start = toks[i-2].Start // "Flat 3, 12 High Street"
+		if i >= 2 && unitWords.has(tokLower(t, i-2)) && (onlySpaces(gap(t, i-1)) || gap(t, i-1) == ". ") &&
+			gap(t, i) == ", " && (toks[i-1].Flags&redact.HasDigit != 0 || toks[i-1].End-toks[i-1].Start <= 2 &&
+			toks[i-1].Flags&redact.HasLower == 0) {
+			start = toks[i-2].Start // "Flat 3, 12 High Street", "Bât. B, 7 allée des Cerisiers"
+		} else if ts, ok := townBefore(t, i); ok {
+			start = toks[ts].Start // "10115 Berlin, Hauptstraße 5"
 		}
 		if end < len(t.Norm) && t.Norm[end] == '.' && isAbbrevTok(toks[last]) {
 			end++ // "s/n.", "izq."
@@ -87,13 +90,20 @@ func (a *Address) matchAt(t *redact.Text, i int) (last int, conf float64) {
 func prefixStreet(t *redact.Text, i int) (int, float64) {
 	toks := t.Tokens
 	w := tokLower(t, i)
+	j := i + 1
+	if len(w) == 1 && j+1 < len(toks) && gap(t, j) == "." && isLowerWord(toks[j]) {
+		// "P.zza", "V.le", "C.so": a prefix abbreviated around a dot is two tokens
+		if dw := t.Lower[toks[i].Start:toks[j].End]; streetPrefix.has(dw) {
+			w = dw
+			j++
+		}
+	}
 	if !streetPrefix.has(w) || toks[i].Flags&redact.HasDigit != 0 {
 		return -1, 0
 	}
 	if toks[i].Flags&redact.HasUpper != 0 && !toks[i].Is(redact.InitUpper) {
 		return -1, 0 // "VIA" shouting or "cAlle": not a street word
 	}
-	j := i + 1
 	if j >= len(toks) {
 		return -1, 0
 	}
@@ -119,7 +129,64 @@ func prefixStreet(t *redact.Text, i int) (int, float64) {
 	if te, ok := addrTail(t, e); ok {
 		return te, addrConfTail
 	}
+	if te, ok := buildingTownTail(t, e); ok {
+		return te, addrConfTail
+	}
 	return e, addrConfStreet
+}
+
+// buildingTownTail reads ", Town" after Romanian building parts or a Bucharest sector (", ap. 14,
+// Cluj-Napoca", ", sector 4, București"), where a town often follows without a postcode. The town
+// must end the sentence or the line.
+func buildingTownTail(t *redact.Text, e int) (int, bool) {
+	toks := t.Tokens
+	if e < 1 || !houseExtra.has(tokLower(t, e-1)) || e+1 >= len(toks) || gap(t, e+1) != ", " {
+		return 0, false
+	}
+	ce := town(t, e+1)
+	if ce < 0 {
+		return 0, false
+	}
+	if end := toks[ce].End; end < len(t.Norm) {
+		switch t.Norm[end] {
+		case '.', '?', '!', ',', ')', '\n', ';', ' ':
+		default:
+			return 0, false
+		}
+	}
+	return ce, true
+}
+
+// townBefore finds "POSTCODE Town, " written before the street that starts at token i
+// ("10115 Berlin, Hauptstraße 5") and returns the index of the postcode's first token.
+func townBefore(t *redact.Text, i int) (int, bool) {
+	toks := t.Tokens
+	if i < 2 || gap(t, i) != ", " {
+		return 0, false
+	}
+	k := i - 1 // the town's last word
+	for n := 0; n < 3 && k >= 1 && isStreetCase(toks[k]); n++ {
+		if nameStop.has(tokLower(t, k)) {
+			return 0, false
+		}
+		g := gap(t, k)
+		if g != " " && g != "-" {
+			return 0, false
+		}
+		if toks[k-1].AllDigits() && g == " " {
+			p := k - 1
+			if ps := tokText(t, p); len(ps) == 4 || len(ps) == 5 {
+				if p == 0 || numberStartGap(gap(t, p)) {
+					if pe, ok := postcode(t, p); ok && pe == p {
+						return p, true
+					}
+				}
+			}
+			return 0, false
+		}
+		k--
+	}
+	return 0, false
 }
 
 // numberFirst: NUMBER [,] TYPE name | NUMBER name SUFFIX, as in "12 rue de la Paix",
@@ -216,7 +283,7 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 		return -1, 0 // the street starts earlier; the scan reaches it there
 	}
 	// walk capitalised words (spaces or hyphens) up to 4, remember where a street word ends one
-	weak, found := false, -1
+	weak, found, lastWord := false, -1, -1
 	for k, words := j, 0; k < len(toks) && words < 5; k++ {
 		if k > j {
 			g := gap(t, k)
@@ -233,6 +300,7 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 			break
 		}
 		words++
+		lastWord = k
 		switch {
 		case streetSuffix.has(lw) && k > j:
 			found, weak = k, false
@@ -247,6 +315,9 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 			break
 		}
 	}
+	if found < 0 && lead && streetLeadDE.has(tokLower(t, i)) && lastWord >= 0 && addrContextBefore(t, i) {
+		found, weak = lastWord, true // "Adresse: Auf der Heide 80"
+	}
 	if found < 0 {
 		return -1, 0
 	}
@@ -258,12 +329,22 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 		return te, addrConfTail
 	}
 	if weak || lead && streetLeadDE.has(tokLower(t, i)) {
-		if i > 0 && addrContext.has(tokLower(t, i-1)) && onlySpaces(gap(t, i)) && houseNumberPlausible(t, found+1) {
+		if addrContextBefore(t, i) && houseNumberPlausible(t, found+1) {
 			return e, addrConfWeak
 		}
 		return -1, 0
 	}
 	return e, addrConfStreet
+}
+
+// addrContextBefore reports whether an address context word ("Adresse:", "wohne in", "at")
+// stands right before token i.
+func addrContextBefore(t *redact.Text, i int) bool {
+	if i == 0 || !addrContext.has(tokLower(t, i-1)) {
+		return false
+	}
+	g := gap(t, i)
+	return onlySpaces(g) || g == ": " || g == " : " || g == ":"
 }
 
 // bareStreetWithTail: Name NUMBER, POSTCODE Town — a street without a type word, taken only when a
@@ -398,7 +479,7 @@ func houseAfterName(t *redact.Text, e int) (int, bool) {
 		if g != ", " && g != " " {
 			break
 		}
-		if isFloorTok(tokText(t, end+1)) {
+		if isFloorTok(tokText(t, end+1)) || g == ", " && floorWords.has(tokLower(t, end+1)) {
 			end++
 			if end+1 < len(toks) && gap(t, end+1) == " " && floorSide.has(tokLower(t, end+1)) {
 				end++
@@ -431,6 +512,9 @@ func isAbbrevTok(k redact.Token) bool {
 
 // isFloorTok reports whether s is a Spanish floor such as "3o" or "2a" (NFKC of "3º", "2ª").
 func isFloorTok(s string) bool {
+	if len(s) == 3 && s[0] >= '1' && s[0] <= '9' && (s[1] == 'o' || s[1] == 'a') && s[2] >= 'A' && s[2] <= 'H' {
+		return true // "4ºA"
+	}
 	return len(s) >= 2 && len(s) <= 3 && s[0] >= '0' && s[0] <= '9' && (s[len(s)-1] == 'o' || s[len(s)-1] == 'a') &&
 		(len(s) == 2 || s[1] >= '0' && s[1] <= '9')
 }
@@ -449,6 +533,8 @@ func houseNumber(t *redact.Text, j int) (int, bool) {
 		switch {
 		case (g == "/" || g == "-") && isHouseNumberTok(t, end+1):
 			end++
+		case g == "-" && isRoman(next) && len(next) <= 3:
+			end++ // Dutch "127-II"
 		case g == " " && (next == "bis" || next == "ter" || next == "quater"):
 			end++
 		case g == " " && isRoman(next) && len(next) <= 3 && (end+2 >= len(toks) || gap(t, end+2) != " " ||
@@ -506,7 +592,7 @@ func addrTail(t *redact.Text, e int) (int, bool) {
 		return 0, false
 	}
 	switch g := gap(t, j); g {
-	case ", ", " ", ",\n", "\n", ",":
+	case ", ", " ", ",\n", "\n", ",", " - ":
 	default:
 		// an abbreviation before the comma: "s/n., 28013 Madrid", "3º izq., 28008 Madrid"
 		if g != "., " || !isAbbrevTok(t.Tokens[e]) {
@@ -717,7 +803,7 @@ func numberStartGap(g string) bool {
 		return false
 	}
 	switch g[len(g)-1] {
-	case ' ', '\n', '\t', '(', ':':
+	case ' ', '\n', '\t', '(', ':', '"', '\'':
 		return true
 	}
 	return false

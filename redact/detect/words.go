@@ -269,7 +269,10 @@ var streetLeadDE = newWordSet("am an auf im in zum zur hinter unter vor über ob
 var houseMarker = newWordSet("nr no n nº núm num numero número number nummer")
 
 // houseExtra are Romanian and Polish building parts after the number (", bl. A2, sc. 1, ap. 4").
-var houseExtra = newWordSet("bloc bl scara sc etaj et ap apartament apt m lok lokal piso puerta esc")
+var houseExtra = newWordSet("bloc bl scara sc etaj et ap apartament apt m lok lokal piso puerta esc sector sectorul")
+
+// floorWords are Spanish floor names written after the number (", bajo", ", ático").
+var floorWords = newWordSet("bajo bajos entlo entresuelo ático atico pral principal sótano sotano")
 
 // addrStop are capitalised words that end a street or town name: what usually follows an address
 // on the same line.
@@ -287,12 +290,12 @@ var addrContext = newWordSet(
 
 // unitWords name a flat or unit written before the street ("Flat 3, 12 High Street").
 var unitWords = newWordSet("flat apartment apt unit suite wohnung whg appartement appt appartamento apartamento",
-	"piso mieszkanie apartament")
+	"piso mieszkanie apartament bât bat bâtiment batiment building bldg block haus gebäude edificio scala")
 
 // addrParticles are lower-case words inside street and town names.
 var addrParticles = newWordSet(
 	"de la le les du des d l del della dello dei degli delle di da do dos das van der den het von vom a",
-	"am an auf im in zum zur of the upon on under over sur sous en aan op bij nad pod i y e al el lui",
+	"am an auf im in zum zur of the upon on under over sur sous en aan op bij nad pod i y e al el lui las los",
 	"nell dell sull all nel sul t s",
 )
 
