@@ -222,4 +222,3 @@ func FuzzReplacerStream(f *testing.F) {
 		}
 	})
 }
-
