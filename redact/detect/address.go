@@ -82,7 +82,56 @@ func (a *Address) matchAt(t *redact.Text, i int) (last int, conf float64) {
 			try(e, c)
 		}
 	}
+	if last < 0 {
+		if e, c := labeledStreet(t, i); e >= 0 {
+			try(e, c)
+		}
+	}
 	return last, conf
+}
+
+// addrLabels are the words of a form label that introduces an address ("Adres: Lange Voorhout 8").
+var addrLabels = newWordSet("address adresse adres adresa adresă anschrift indirizzo dirección direccion",
+	"domicilio lieferadresse rechnungsadresse woonadres afleveradres")
+
+// labeledStreet: after an address label and a colon, capitalised words and a house number are a
+// street even without a street word ("Adres: Lange Voorhout 84B", "Address: 4 Privet Drive").
+func labeledStreet(t *redact.Text, i int) (int, float64) {
+	toks := t.Tokens
+	if i == 0 || !addrLabels.has(tokLower(t, i-1)) {
+		return -1, 0
+	}
+	if g := gap(t, i); g != ": " && g != " : " && g != ":" {
+		return -1, 0
+	}
+	if !isCapWord(toks[i]) || nameStop.has(tokLower(t, i)) || funcWords.has(tokLower(t, i)) {
+		return -1, 0
+	}
+	k := i
+	for n := 0; n < 3 && k+1 < len(toks); n++ {
+		g := gap(t, k+1)
+		if g == "-" && isStreetCase(toks[k+1]) || g == " " && isCapWord(toks[k+1]) {
+			k++
+			continue
+		}
+		if g == " " && isLowerWord(toks[k+1]) && addrParticles.has(tokLower(t, k+1)) && k+2 < len(toks) &&
+			gap(t, k+2) == " " && isCapWord(toks[k+2]) {
+			k += 2
+			continue
+		}
+		break
+	}
+	if k+1 >= len(toks) || gap(t, k+1) != " " || !houseNumberPlausible(t, k+1) {
+		return -1, 0
+	}
+	e, ok := houseAfterName(t, k)
+	if !ok {
+		return -1, 0
+	}
+	if te, ok := addrTail(t, e); ok {
+		return te, addrConfTail - 0.1
+	}
+	return e, addrConfWeak
 }
 
 // prefixStreet: TYPE name [,] [nr.] NUMBER [tail], as in "Via Roma 5", "ul. Długa 5/7, 00-950
@@ -535,6 +584,8 @@ func houseNumber(t *redact.Text, j int) (int, bool) {
 			end++
 		case g == "-" && isRoman(next) && len(next) <= 3:
 			end++ // Dutch "127-II"
+		case g == " " && (next == "hs" || next == "huis" || next == "bg" || next == "boven"):
+			end++ // Dutch "263 hs" (ground floor), "12 boven"
 		case g == " " && (next == "bis" || next == "ter" || next == "quater"):
 			end++
 		case g == " " && isRoman(next) && len(next) <= 3 && (end+2 >= len(toks) || gap(t, end+2) != " " ||
@@ -788,7 +839,7 @@ func joinedBefore(t *redact.Text, i int) bool {
 		return true
 	}
 	if g == " " && isStreetCase(t.Tokens[i-1]) && !nameStop.has(tokLower(t, i-1)) &&
-		!softStop.has(tokLower(t, i-1)) {
+		!softStop.has(tokLower(t, i-1)) && !addrContext.has(tokLower(t, i-1)) {
 		return true
 	}
 	if g == " " && isLowerWord(t.Tokens[i-1]) && (tokLower(t, i-1) == "van" || tokLower(t, i-1) == "de") {

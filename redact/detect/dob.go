@@ -32,7 +32,8 @@ var dobTriggers = newPhraseSet().add(1, "born|born on|was born|date of birth|dob
 	"geboren|geboren am|geb|geburtsdatum|geburtstag|"+
 	"né|née|né le|née le|né e|date de naissance|naissance|"+
 	"nato|nata|nato il|nata il|data di nascita|nascita|"+
-	"nacido|nacida|nacido el|nacida el|fecha de nacimiento|nacimiento|f. nac|fec. nac|"+
+	"nacido|nacida|nacido el|nacida el|fecha de nacimiento|nacimiento|f. nac|fec. nac|fecha de nac|fecha nac|"+
+	"f. de nac|"+
 	"geboren op|geboortedatum|geb. datum|"+
 	"urodził się|urodziła się|urodziłem się|urodziłam się|urodzil sie|urodzila sie|urodzilem sie|urodzilam sie|"+
 	"urodzony|urodzona|ur|data urodzenia|dzień urodzenia|"+

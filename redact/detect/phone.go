@@ -28,7 +28,8 @@ var DefaultPhoneRegions = []string{"DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL
 // phoneWords near a number say it is a phone number, in the languages Veil serves.
 var phoneWords = []string{
 	"tel", "tél", "tlf", "mob", "tfn", "gsm", "fax", "sms", "dial", "ruf", "rufe", "rufen", "bel",
-	"portable", "puhelin", "soita", "erreichbar", "numer", "contact", "kontakt", "contatto",
+	"portable", "puhelin", "soita", "erreichbar", "joignable", "raggiungibile", "reperibile", "risponde",
+	"localizable", "bereikbaar", "contactabil", "numer", "contact", "kontakt", "contatto",
 	"contacto", "ligar", "ligue", "call", "calls", "called", "calling", "callback", "ring", "ringa",
 	"ringe", "ringer", "ringt", "bellen", "belt", "gebeld", "cell", "numerem",
 }
@@ -39,14 +40,14 @@ var phoneNumberWords = newWordSet("number numero número numéro nummer numer nu
 
 // phoneNumberOwn are the words before a number word that make it the writer's phone number.
 var phoneNumberOwn = newWordSet("my new mio nuovo mi nuevo de mon nouveau ma meine neue mijn nieuwe mój moj nowy",
-	"meu nou noul your il tuo su vostro votre uw twój")
+	"meu nou noul your il tuo su vostro votre uw twój changed cambiato cambiado changé geänderte zmieniłem zmieniłam")
 
 // phoneStems start words of the phone vocabulary in all their inflections ("chiamate",
 // "oddzwonić", "anrufen", "llámame", "calling").
 var phoneStems = []string{
 	"telef", "teléf", "télép", "telep", "phone", "mobil", "móvil", "movil", "cellul", "celular",
 	"cellphone", "handy", "whatsapp", "anruf", "rückruf", "zurückruf", "appel",
-	"rappel", "chiam", "richiam", "llam", "terugbel", "zadzwo", "oddzwo", "dzwo", "sună",
+	"rappel", "chiam", "richiam", "llam", "llám", "terugbel", "zadzwo", "oddzwo", "dzwo", "sună",
 	"suna", "sunaț", "telemóvel", "telemovel",
 }
 

@@ -171,7 +171,7 @@ var monthNames = func() map[string]int {
 	lists := [12]string{
 		"january jan januar jänner jaenner janvier janv gennaio gen enero ene januari styczeń styczen stycznia sty ianuarie ian",
 		"february feb februar feber février fevrier févr fevr febbraio febrero februari luty lutego lut februarie",
-		"march mar märz maerz mär mrz mars marzo maart marzec marca martie",
+		"march mar märz maerz mär mrz mrt mars marzo maart marzec marca martie",
 		"april apr avril avr aprile abril kwiecień kwiecien kwietnia kwi aprilie",
 		"may mai maggio mag mayo mei maj maja",
 		"june jun juni juin giugno giu junio czerwiec czerwca cze iunie",
@@ -283,7 +283,9 @@ var addrStop = newWordSet("bitte please merci grazie gracias danke thanks thank 
 
 // addrContext are words that announce an address and let weak street words count.
 var addrContext = newWordSet(
-	"address adresse indirizzo dirección direccion adres adresa anschrift wohnhaft wohne live lives",
+	"address adresse indirizzo dirección direccion adres adresa adresă anschrift wohnhaft wohne live lives",
+	"lieferadresse rechnungsadresse wohnadresse postadresse meldeadresse woonadres afleveradres postadres",
+	"factuuradres domicilio domicile auf",
 	"at to zu an nach bei in à a au en la pe op naar na pod w do deliver liefern livrer consegnare",
 	"entregar bezorgen dostarczyć livrați",
 )

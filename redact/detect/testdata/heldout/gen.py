@@ -995,7 +995,8 @@ def dob_date(lang):
     elif lang == "es":
         long = ["%d de %s de %d" % (d.day, m, d.year), "%d de %s del %d" % (d.day, m, d.year), "%d %s %d" % (d.day, m, d.year)]
     elif lang == "nl":
-        long = ["%d %s %d" % (d.day, m, d.year), "%d-%s-%d" % (d.day, m[:3], d.year)]
+        abbr = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"][d.month - 1]
+        long = ["%d %s %d" % (d.day, m, d.year), "%d-%s-%d" % (d.day, abbr, d.year)]
     elif lang == "pl":
         long = ["%d %s %d" % (d.day, m, d.year), "%d %s %d r." % (d.day, m, d.year), "%02d.%02d.%d r." % (d.day, d.month, d.year)]
     else:
