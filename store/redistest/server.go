@@ -199,7 +199,8 @@ func (s *Server) start() error {
 	return nil
 }
 
-// waitReady pings until the server answers PONG (not LOADING), it exits, or startTimeout passes.
+// waitReady pings until the server answers (anything but LOADING: NOAUTH means it is up and wants
+// a password), it exits, or startTimeout passes.
 func waitReady(addr string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
@@ -227,7 +228,7 @@ func ping(addr string) bool {
 		return false
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
-	return err == nil && strings.HasPrefix(line, "+PONG")
+	return err == nil && !strings.HasPrefix(line, "-LOADING")
 }
 
 func findBinary() (string, error) {
