@@ -1,0 +1,169 @@
+package stream
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// OpenAIChunks is the EventHandler for an OpenAI chat-completions stream (and the many bots that
+// copy its format): it runs each choice's delta.content through its own TextStreamer and writes
+// what the streamer emits back into the chunk. Text a streamer still holds goes out with the
+// choice's next chunk, or, when the choice finishes (finish_reason), at "data: [DONE]" or at the
+// end of the stream, in an extra chunk sent just before (with the id, model and created of the
+// last chunk). Other events (comments, errors, unknown JSON) pass through untouched. So the text a
+// client reassembles from the deltas of a choice is the streamer's rewrite of the whole reply.
+// An OpenAIChunks serves one response; it is not safe for concurrent use.
+type OpenAIChunks struct {
+	newStream func() TextStreamer
+	streams   []choiceStream
+	meta      chunkMeta // of the last chunk
+	evType    string    // event type of the last chunk
+	edits     []Edit
+	flushes   []choiceText
+	choices   []choiceInfo
+}
+
+// MaxChoices bounds the distinct choice indexes one response may use.
+const MaxChoices = 128
+
+type choiceStream struct {
+	index int
+	s     TextStreamer
+}
+
+// choiceText is text to send for one choice.
+type choiceText struct {
+	index int
+	text  string
+}
+
+// chunkMeta holds the raw JSON values a chunk's extra sibling copies.
+type chunkMeta struct {
+	id, created, model, fingerprint string
+}
+
+// NewOpenAIChunks returns a handler that rewrites every choice with a TextStream over t.
+func NewOpenAIChunks(t Transformer, maxHold int) *OpenAIChunks {
+	return NewOpenAIChunksFunc(func() TextStreamer { return NewTextStream(t, maxHold) })
+}
+
+// NewOpenAIChunksFunc returns a handler that rewrites each choice with a streamer from newStream
+// (for instance a Chain).
+func NewOpenAIChunksFunc(newStream func() TextStreamer) *OpenAIChunks {
+	return &OpenAIChunks{newStream: newStream}
+}
+
+// errMalformedChunk is a chunk that says it is a chat.completion.chunk but is not one.
+var errMalformedChunk = &SyntaxError{Format: "chat.completion.chunk", Reason: "unexpected shape"}
+
+// HandleEvent rewrites one event of the stream.
+func (a *OpenAIChunks) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
+	if strings.TrimSpace(ev.Data) == "[DONE]" {
+		return append(a.flushAll(out), ev), nil
+	}
+	doc := []byte(ev.Data)
+	choices, meta, ok, err := parseChunk(doc, a.choices[:0])
+	a.choices = choices[:0]
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return append(out, ev), nil
+	}
+	a.meta, a.evType = meta, ev.Type
+	edits, flushes := a.edits[:0], a.flushes[:0]
+	for _, c := range choices {
+		s, err := a.stream(c.index)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case c.content.Start >= 0:
+			text := s.Write(c.text)
+			if c.finished {
+				text += s.Close()
+			}
+			if text != c.text {
+				edits = append(edits, Edit{c.content, text})
+			}
+		case c.finished:
+			if rest := s.Close(); rest != "" {
+				flushes = append(flushes, choiceText{c.index, rest})
+			}
+		}
+	}
+	if len(flushes) > 0 {
+		out = append(out, a.extraChunk(flushes))
+	}
+	if len(edits) > 0 {
+		ev.Data = string(RewriteJSON(doc, edits))
+	}
+	a.edits, a.flushes = edits[:0], flushes[:0]
+	return append(out, ev), nil
+}
+
+// EndStream sends what the streamers still hold when the stream ends without [DONE].
+func (a *OpenAIChunks) EndStream(out []*Event) ([]*Event, error) {
+	return a.flushAll(out), nil
+}
+
+func (a *OpenAIChunks) stream(index int) (TextStreamer, error) {
+	for _, cs := range a.streams {
+		if cs.index == index {
+			return cs.s, nil
+		}
+	}
+	if len(a.streams) >= MaxChoices {
+		return nil, errors.New("chat completion stream uses too many choices")
+	}
+	s := a.newStream()
+	a.streams = append(a.streams, choiceStream{index, s})
+	return s, nil
+}
+
+// flushAll appends an extra chunk with what every streamer still holds, if anything.
+func (a *OpenAIChunks) flushAll(out []*Event) []*Event {
+	flushes := a.flushes[:0]
+	for _, cs := range a.streams {
+		if rest := cs.s.Close(); rest != "" {
+			flushes = append(flushes, choiceText{cs.index, rest})
+		}
+	}
+	if len(flushes) > 0 {
+		out = append(out, a.extraChunk(flushes))
+	}
+	a.flushes = flushes[:0]
+	return out
+}
+
+// extraChunk builds a chunk carrying texts, modelled on the last chunk.
+func (a *OpenAIChunks) extraChunk(texts []choiceText) *Event {
+	b := make([]byte, 0, 160)
+	b = append(b, '{')
+	for _, f := range [...]struct{ name, raw string }{{"id", a.meta.id}, {"object", `"chat.completion.chunk"`},
+		{"created", a.meta.created}, {"model", a.meta.model}, {"system_fingerprint", a.meta.fingerprint}} {
+		if f.raw != "" {
+			b = append(append(append(append(b, '"'), f.name...), `":`...), f.raw...)
+			b = append(b, ',')
+		}
+	}
+	b = append(b, `"choices":[`...)
+	for i, t := range texts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"index":`...)
+		b = strconv.AppendInt(b, int64(t.index), 10)
+		b = append(b, `,"delta":{"content":`...)
+		b = AppendJSONString(b, t.text)
+		b = append(b, `},"finish_reason":null}`...)
+	}
+	b = append(b, "]}"...)
+	return &Event{Type: a.evType, Data: string(b), hasData: true}
+}
+
+var (
+	_ EventHandler = (*OpenAIChunks)(nil)
+	_ StreamEnder  = (*OpenAIChunks)(nil)
+)
