@@ -8,9 +8,11 @@ import (
 
 	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/certs"
+	"github.com/veil-privacy/veil/policy"
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/admin"
 	"github.com/veil-privacy/veil/redact/vault"
+	"github.com/veil-privacy/veil/store"
 )
 
 // Config is Veil's whole configuration: one YAML file, each component's block owned by that component.
@@ -29,6 +31,10 @@ type Config struct {
 	TLS certs.Config `yaml:"tls"`
 	// Proxy holds upstream, routes, limits and timeouts, at the top level of the file.
 	Proxy proxy.Config `yaml:",inline"`
+	// Policy is the Rego policy pack that decides what happens to personal data.
+	Policy policy.Config `yaml:"policy"`
+	// Store is where records and streams are kept: embedded (bbolt) or Redis.
+	Store store.Config `yaml:"store"`
 	// Log configures logging.
 	Log Log `yaml:"log"`
 	// Audit configures the audit trail: stream, retention, keys, checkpoints, batching, spool.
@@ -69,6 +75,8 @@ func (c *Config) Validate() error {
 	probs = collect(probs, "admin", c.Admin.Validate())
 	probs = collect(probs, "tls", c.TLS.Validate())
 	probs = collect(probs, "", c.Proxy.Validate())
+	probs = collect(probs, "policy", c.Policy.Validate())
+	probs = collect(probs, "store", c.Store.Validate())
 	probs = collect(probs, "audit", c.Audit.Validate())
 	probs = collect(probs, "keys", c.Keys.Validate())
 	switch c.Log.Level {

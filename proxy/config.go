@@ -40,6 +40,9 @@ type Route struct {
 	// Shape is the wire format of a chat route (rasa, openai, json, text), used to answer in it
 	// when Veil itself replies (a refused message, a notice). Default: inferred from the path.
 	Shape Shape `yaml:"shape"`
+	// AllowedTypes are personal-data types this route needs and so may receive (tokenized), e.g.
+	// IBAN on a payments route. The policy decides what that means.
+	AllowedTypes []string `yaml:"allowed_types"`
 	// Subject says where the data subject's identity comes from; Veil's own cookie by default.
 	Subject SubjectSource `yaml:"subject"`
 	// Origins are extra origin host patterns allowed to open WebSocket connections on a websocket
@@ -58,6 +61,13 @@ type Upstream struct {
 	// ForwardClientIP sends the client's IP address in X-Forwarded-For. Off by default: an IP address
 	// is personal data.
 	ForwardClientIP bool `yaml:"forward_client_ip"`
+	// Name identifies the upstream to the policy. Default "bot".
+	Name string `yaml:"name"`
+	// Region is where the upstream processes data (e.g. "eu-central-1"); the policy may refuse to
+	// send personal data outside the EU/EEA.
+	Region string `yaml:"region"`
+	// TransferMechanism is the legal basis for a transfer outside the EU/EEA (e.g. "scc").
+	TransferMechanism string `yaml:"transfer_mechanism"`
 	// MaxIdleConns is the size of the idle connection pool to the upstream. Default 256.
 	MaxIdleConns int `yaml:"max_idle_conns"`
 
@@ -86,10 +96,16 @@ type Timeouts struct {
 
 // Config is the proxy's part of Veil's configuration.
 type Config struct {
-	Upstream Upstream `yaml:"upstream"`
-	Routes   []Route  `yaml:"routes"`
-	Limits   Limits   `yaml:"limits"`
-	Timeouts Timeouts `yaml:"timeouts"`
+	// SubjectKeyFile holds the secret that keys subject ids taken from headers or JSON fields and the
+	// "hash" action. It must be the same on every replica and never change (subject ids would).
+	// Default <data_dir>/keys/subject.key, generated on first start.
+	SubjectKeyFile string `yaml:"subject_key_file"`
+	// MinConfidence drops findings less certain than this before the policy sees them (0..1).
+	MinConfidence float64  `yaml:"min_confidence"`
+	Upstream      Upstream `yaml:"upstream"`
+	Routes        []Route  `yaml:"routes"`
+	Limits        Limits   `yaml:"limits"`
+	Timeouts      Timeouts `yaml:"timeouts"`
 }
 
 // Validate fills defaults and returns every problem found, each prefixed with its YAML path.
@@ -107,6 +123,9 @@ func (c *Config) Validate() error {
 		add("upstream.url", "must not carry a query, fragment or credentials")
 	} else {
 		u.parsed = p
+	}
+	if u.Name == "" {
+		u.Name = "bot"
 	}
 	defDur(&u.DialTimeout, 5*time.Second)
 	defDur(&u.ResponseHeaderTimeout, 60*time.Second)
@@ -166,6 +185,9 @@ func (c *Config) Validate() error {
 		}
 	}
 
+	if c.MinConfidence < 0 || c.MinConfidence > 1 {
+		add("min_confidence", "must be between 0 and 1")
+	}
 	l := &c.Limits
 	defSize(&l.MaxBodyBytes, 1<<20)
 	defSize(&l.MaxDecodedBytes, 4<<20)

@@ -35,6 +35,7 @@ var (
 	errUnsupportedCharset = &Error{Status: http.StatusUnsupportedMediaType, Reason: "unsupported_charset"}
 	errUnsupportedType    = &Error{Status: http.StatusUnsupportedMediaType, Reason: "unsupported_media_type"}
 	errNoRoute            = &Error{Status: http.StatusNotFound, Reason: "no_route"}
+	errBinaryFrame        = errors.New("binary websocket message")
 )
 
 // withCause returns a copy of e carrying the internal cause err.

@@ -18,6 +18,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/veil-privacy/veil/proxy/stream"
 )
 
 // Options are the collaborators of a Proxy that outlive one configuration.
@@ -169,6 +171,21 @@ func (p *Proxy) identify(w http.ResponseWriter, r *http.Request, ex *Exchange) {
 	}
 }
 
+// subjectFromJSON derives the subject from the first value of a JSON field ("" when absent).
+func (p *Proxy) subjectFromJSON(body []byte, field string) string {
+	var v string
+	_ = stream.JSONStrings(body, stream.NewPaths([]string{field}), func(_, s string, _ stream.Span) error {
+		if v == "" {
+			v = s
+		}
+		return nil
+	})
+	if v == "" {
+		return ""
+	}
+	return p.subjects.fromValue("json:"+field, v)
+}
+
 // prepareChat reads, decodes and hands the body of a chat request to the hooks, then puts the
 // body they return in its place. It returns the number of body bytes received.
 func (p *Proxy) prepareChat(r *http.Request, ex *Exchange) (int64, error) {
@@ -180,6 +197,9 @@ func (p *Proxy) prepareChat(r *http.Request, ex *Exchange) (int64, error) {
 	_ = r.Body.Close()
 	if raw < 0 {
 		raw = int64(len(body))
+	}
+	if f := ex.Route.Subject.JSONField; f != "" && isJSON(mediaType) {
+		ex.Subject = p.subjectFromJSON(body, f)
 	}
 	out, err := p.hooks.Request(r.Context(), &ChatRequest{Exchange: ex, Request: r, Body: body, MediaType: mediaType})
 	if err != nil {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -195,6 +196,16 @@ func (p *Proxy) relay(ctx context.Context, cancel context.CancelFunc, ex *Exchan
 		}
 		msg := &WSMessage{Exchange: ex, Direction: dir, Binary: typ == websocket.MessageBinary, Data: data}
 		outData, err := p.hooks.Message(ctx, msg)
+		var be *BlockedError
+		if errors.As(err, &be) && dir == ClientToUpstream {
+			// Refused by policy: the client is told in a message and the connection stays.
+			p.log.Info().Str(fieldRequestID, ex.ID).Str(fieldRoute, ex.Route.Name).Strs(fieldRules, be.Reasons).Msg("websocket message blocked by policy")
+			if src.Write(ctx, websocket.MessageText, blockedMessage(be)) != nil {
+				_ = dst.Close(websocket.StatusGoingAway, "peer closed")
+				return n
+			}
+			continue
+		}
 		if err != nil {
 			status, reason := StatusFor(err)
 			p.log.Warn().Str(fieldRequestID, ex.ID).Str(fieldRoute, ex.Route.Name).Str("direction", dir.String()).

@@ -35,10 +35,8 @@ type app struct {
 	reloads  *prometheus.CounterVec
 	admin    *admin.Server
 	certs    *certs.Manager
+	privacy  *privacy
 	handler  atomic.Pointer[proxy.Proxy]
-
-	// hooks process every chat message; nil means NopHooks until the pipeline is wired.
-	hooks proxy.Hooks
 }
 
 // newApp builds every component for cfg. Nothing listens yet.
@@ -61,8 +59,14 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 		return nil, fmt.Errorf("setting up TLS: %w", err)
 	}
 	a.certs = m
+	if a.privacy, err = a.openPrivacy(ctx, cfg); err != nil {
+		_ = m.Close()
+		return nil, err
+	}
 	p, err := a.newProxy(cfg)
 	if err != nil {
+		a.privacy.close()
+		_ = m.Close()
 		return nil, err
 	}
 	a.handler.Store(p)
@@ -72,18 +76,31 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 		if a.handler.Load() == nil {
 			return errors.New("no proxy")
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return a.privacy.ready(ctx)
+	})
+	a.admin.SetCheck("policy", func() error {
+		if st := a.privacy.policy.Status(); st.LastError != "" {
+			return fmt.Errorf("last reload rejected (running revision %s): %s", st.Revision, st.LastError)
+		}
 		return nil
 	})
 	return a, nil
 }
 
 func (a *app) newProxy(cfg *configs.Config) (*proxy.Proxy, error) {
+	hooks, err := a.privacy.pipeline(cfg.Proxy, a)
+	if err != nil {
+		return nil, err
+	}
 	return proxy.New(cfg.Proxy, proxy.Options{
-		Hooks:     a.hooks,
-		Metrics:   a.metrics,
-		Streams:   a.streams,
-		Logger:    a.log.With().Str("component", "proxy").Logger(),
-		AccessLog: *cfg.Log.Access,
+		Hooks:      hooks,
+		SubjectKey: a.privacy.subjectKey,
+		Metrics:    a.metrics,
+		Streams:    a.streams,
+		Logger:     a.log.With().Str("component", "proxy").Logger(),
+		AccessLog:  *cfg.Log.Access,
 	})
 }
 
@@ -103,6 +120,9 @@ func (a *app) reload() error {
 	if err := a.certs.Reload(); err != nil {
 		a.log.Error().Err(err).Msg("TLS certificate reload failed; keeping the current certificate")
 	}
+	if err := a.privacy.policy.Reload(); err != nil {
+		a.log.Error().Err(err).Msg("policy reload rejected; keeping the running policy")
+	}
 	if a.configPath == "" {
 		return nil
 	}
@@ -114,9 +134,13 @@ func (a *app) reload() error {
 	}
 	old := a.cfg
 	if next.Listen != old.Listen || next.HTTPListen != old.HTTPListen || next.Admin != old.Admin ||
-		next.DataDir != old.DataDir || !reflect.DeepEqual(next.TLS, old.TLS) {
-		a.log.Warn().Msg("listen addresses, data_dir and tls changes need a restart; they were not applied")
+		next.DataDir != old.DataDir || !reflect.DeepEqual(next.TLS, old.TLS) ||
+		!reflect.DeepEqual(next.Store, old.Store) || !reflect.DeepEqual(next.Audit, old.Audit) ||
+		!reflect.DeepEqual(next.Keys, old.Keys) || !reflect.DeepEqual(next.Policy, old.Policy) ||
+		next.Proxy.SubjectKeyFile != old.Proxy.SubjectKeyFile {
+		a.log.Warn().Msg("changes to listen addresses, data_dir, tls, store, audit, keys, policy or subject_key_file need a restart; they were not applied")
 		next.Listen, next.HTTPListen, next.Admin, next.DataDir, next.TLS = old.Listen, old.HTTPListen, old.Admin, old.DataDir, old.TLS
+		next.Store, next.Audit, next.Keys, next.Policy, next.Proxy.SubjectKeyFile = old.Store, old.Audit, old.Keys, old.Policy, old.Proxy.SubjectKeyFile
 	}
 	p, err := a.newProxy(next)
 	if err != nil {
@@ -236,6 +260,7 @@ func (a *app) shutdown(servers []*http.Server) {
 	a.streams.CloseAll()
 	wg.Wait()
 	a.handler.Load().Close()
+	a.privacy.close()
 	_ = a.certs.Close()
 	a.log.Info().Msg("stopped")
 }

@@ -1,0 +1,289 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veil-privacy/veil/audit"
+	"github.com/veil-privacy/veil/policy"
+	"github.com/veil-privacy/veil/proxy/stream"
+	"github.com/veil-privacy/veil/redact"
+	"github.com/veil-privacy/veil/redact/vault"
+)
+
+// Detector finds personal data in text (redact.Scanner).
+type Detector interface {
+	ScanWith(text string, opts redact.ScanOptions, dst []redact.Finding) []redact.Finding
+	MaxLen() int
+}
+
+// Decider decides what happens to a message's personal data (policy.Engine). On failure it
+// returns an error; the pipeline then refuses the message.
+type Decider interface {
+	Decide(ctx context.Context, in policy.Input) (policy.Decision, error)
+}
+
+// Vault stores reversible tokens and turns a subject's tokens back into values (vault.Vault).
+type Vault interface {
+	Tokenize(ctx context.Context, subject string, t redact.Type, value string, format vault.Format, ttl time.Duration) (string, error)
+	Restorer(ctx context.Context, subject string) (*vault.Restorer, error)
+}
+
+// Auditor records what was done, durably, before the message goes on (audit.Auditor).
+type Auditor interface {
+	Record(ctx context.Context, ev audit.Event) error
+}
+
+// ConsentSource says what a subject has agreed to and objected to, for the policy input.
+type ConsentSource interface {
+	Consent(ctx context.Context, subject string) (policy.Subject, error)
+}
+
+// PipelineDeps are the privacy components the pipeline enforces with. All but Consent are required.
+type PipelineDeps struct {
+	Detector Detector
+	Decider  Decider
+	Vault    Vault
+	Auditor  Auditor
+	// Consent supplies consent and objections; nil means nobody has consented to anything.
+	Consent ConsentSource
+	// HashKey keys the "hash" action's HMAC. Required, secret, the same on every replica.
+	HashKey []byte
+	// MinConfidence drops findings below it before policy sees them.
+	MinConfidence float64
+	Logger        zerolog.Logger
+}
+
+// Pipeline is the Hooks implementation that enforces privacy on every message: extract text,
+// detect personal data, ask the policy once, apply its actions (tokens go to the vault), write the
+// audit event, and only then let the message go on. Replies get the subject's own tokens back and
+// are filtered too. Any failure of policy, vault or audit refuses the message (fail closed).
+type Pipeline struct {
+	PipelineDeps
+	upstream policy.Upstream
+	maxBody  int64
+	paths    sync.Map // field list key → *stream.Paths
+}
+
+// NewPipeline returns a Pipeline for the proxy configuration cfg (validated).
+func NewPipeline(cfg Config, deps PipelineDeps) (*Pipeline, error) {
+	switch {
+	case deps.Detector == nil, deps.Decider == nil, deps.Vault == nil, deps.Auditor == nil:
+		return nil, errors.New("pipeline: detector, decider, vault and auditor are required")
+	case len(deps.HashKey) < 16:
+		return nil, errors.New("pipeline: hash key of at least 16 bytes required")
+	}
+	return &Pipeline{
+		PipelineDeps: deps,
+		upstream: policy.Upstream{Name: cfg.Upstream.Name, Region: cfg.Upstream.Region,
+			TransferMechanism: cfg.Upstream.TransferMechanism},
+		maxBody: int64(cfg.Limits.MaxDecodedBytes),
+	}, nil
+}
+
+// pathsFor returns the compiled field selector of a route (nil: every string).
+func (p *Pipeline) pathsFor(r *Route) *stream.Paths {
+	if len(r.Fields) == 0 {
+		return nil
+	}
+	if v, ok := p.paths.Load(r); ok {
+		return v.(*stream.Paths)
+	}
+	ps := stream.NewPaths(r.Fields)
+	p.paths.Store(r, ps)
+	return ps
+}
+
+// field is one piece of text found in a message, with where it came from.
+type field struct {
+	source   fieldSource
+	path     string // JSON path, form key or query key ("" for a whole text body)
+	value    string // decoded text
+	span     stream.Span
+	findings []redact.Finding // offsets into value
+}
+
+type fieldSource uint8
+
+const (
+	fromBody fieldSource = iota
+	fromQuery
+)
+
+// message is the work of the pipeline on one message.
+type message struct {
+	ex        *Exchange
+	direction policy.Direction
+	fields    []field
+	decision  policy.Decision
+	findings  map[string]int // counts by type, for audit
+	actions   map[string]int // counts by action, for audit
+}
+
+// scan runs the detector on every field.
+func (p *Pipeline) scan(m *message) {
+	opts := redact.ScanOptions{MinConfidence: p.MinConfidence}
+	for i := range m.fields {
+		f := &m.fields[i]
+		f.findings = p.Detector.ScanWith(f.value, opts, f.findings[:0])
+		for _, fd := range f.findings {
+			if m.findings == nil {
+				m.findings = map[string]int{}
+			}
+			m.findings[fd.Type.String()]++
+		}
+	}
+}
+
+// input builds the policy input: findings aggregated by type, subtype and field; never values.
+func (p *Pipeline) input(ctx context.Context, m *message, req policy.Request) (policy.Input, error) {
+	r := m.ex.Route
+	in := policy.Input{
+		Direction: m.direction,
+		Route:     policy.Route{Name: r.Name, Kind: string(r.Kind), Purpose: r.Purpose, AllowedTypes: r.AllowedTypes},
+		Subject:   policy.Subject{ID: m.ex.Subject},
+		Request:   req,
+		Upstream:  p.upstream,
+	}
+	if p.Consent != nil && m.ex.Subject != "" {
+		s, err := p.Consent.Consent(ctx, m.ex.Subject)
+		if err != nil {
+			return in, fmt.Errorf("reading consent: %w: %w", ErrPrivacyUnavailable, err)
+		}
+		s.ID = m.ex.Subject
+		in.Subject = s
+	}
+	type key struct{ typ, sub, field string }
+	idx := map[key]int{}
+	for i := range m.fields {
+		f := &m.fields[i]
+		fieldName := f.path
+		if f.source == fromQuery {
+			fieldName = "query." + f.path
+		}
+		for _, fd := range f.findings {
+			k := key{fd.Type.String(), fd.Subtype, fieldName}
+			if j, ok := idx[k]; ok {
+				in.Findings[j].Count++
+				in.Findings[j].Confidence = max(in.Findings[j].Confidence, fd.Confidence)
+				continue
+			}
+			idx[k] = len(in.Findings)
+			in.Findings = append(in.Findings, policy.Finding{Type: k.typ, Subtype: k.sub, Field: k.field, Confidence: fd.Confidence, Count: 1})
+		}
+	}
+	return in, nil
+}
+
+// decide asks the policy and turns its refusals into errors.
+func (p *Pipeline) decide(ctx context.Context, m *message, in policy.Input) error {
+	d, err := p.Decider.Decide(ctx, in)
+	if err != nil {
+		return fmt.Errorf("policy decision: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	m.decision = d
+	if !d.Allow {
+		return &BlockedError{Message: d.Message, Reasons: d.Reasons}
+	}
+	for i := range m.fields {
+		for _, fd := range m.fields[i].findings {
+			if d.ActionFor(fd.Type.String()) == policy.ActionBlock {
+				msg := d.Message
+				if msg == "" {
+					msg = "This message was not sent because it contains personal data that must not be shared here."
+				}
+				return &BlockedError{Message: msg, Reasons: d.Reasons}
+			}
+		}
+	}
+	return nil
+}
+
+// apply rewrites each field's findings according to the decision and returns the edits.
+func (p *Pipeline) apply(ctx context.Context, m *message) ([]stream.Edit, []stream.Edit, error) {
+	var body, query []stream.Edit
+	ttl := time.Duration(m.decision.RetentionDays) * 24 * time.Hour
+	for i := range m.fields {
+		f := &m.fields[i]
+		if len(f.findings) == 0 {
+			continue
+		}
+		var err error
+		out := redact.Replace(f.value, f.findings, func(fd redact.Finding) string {
+			if err != nil {
+				return ""
+			}
+			var s string
+			s, err = p.replacement(ctx, m, fd, f.value[fd.Start:fd.End], ttl)
+			return s
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if out == f.value {
+			continue
+		}
+		e := stream.Edit{Span: f.span, Value: out}
+		if f.source == fromQuery {
+			query = append(query, e)
+		} else {
+			body = append(body, e)
+		}
+	}
+	return body, query, nil
+}
+
+// replacement returns what a finding's value becomes under the decision.
+func (p *Pipeline) replacement(ctx context.Context, m *message, fd redact.Finding, value string, ttl time.Duration) (string, error) {
+	typ := fd.Type.String()
+	act := m.decision.ActionFor(typ)
+	if m.actions == nil {
+		m.actions = map[string]int{}
+	}
+	m.actions[string(act)]++
+	switch act {
+	case policy.ActionAllow:
+		return value, nil
+	case policy.ActionMask:
+		return maskValue(fd.Type, value), nil
+	case policy.ActionHash:
+		return hashValue(p.HashKey, fd.Type, value), nil
+	case policy.ActionTokenize:
+		if m.ex.Subject == "" {
+			return redact.Placeholder(fd), nil // nobody to give the value back to
+		}
+		format := vault.Placeholder
+		if m.decision.TokenFormatFor(typ) == policy.TokenSurrogate {
+			format = vault.Surrogate
+		}
+		if ttl <= 0 {
+			ttl = 30 * 24 * time.Hour
+		}
+		tok, err := p.Vault.Tokenize(ctx, m.ex.Subject, fd.Type, value, format, ttl)
+		if err != nil {
+			return "", fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
+		}
+		return tok, nil
+	default: // redact, and anything unexpected
+		return redact.Placeholder(fd), nil
+	}
+}
+
+// record writes the message's audit event; a failure refuses the message.
+func (p *Pipeline) record(ctx context.Context, m *message, typ audit.Type, outcome string) error {
+	ev := audit.Event{
+		Type: typ, RequestID: m.ex.ID, Subject: m.ex.Subject, Route: m.ex.Route.Name,
+		PolicyRevision: m.decision.Revision, Findings: m.findings, Actions: m.actions, Outcome: outcome,
+	}
+	if err := p.Auditor.Record(ctx, ev); err != nil {
+		return fmt.Errorf("recording audit event: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	return nil
+}
+
+var _ Hooks = (*Pipeline)(nil)

@@ -1,0 +1,182 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/veil-privacy/veil/audit"
+	"github.com/veil-privacy/veil/policy"
+	"github.com/veil-privacy/veil/proxy/stream"
+	"github.com/veil-privacy/veil/redact"
+	"github.com/veil-privacy/veil/redact/vault"
+)
+
+// errResponseTooLarge is a reply too large to inspect: it is not passed on uninspected.
+var errResponseTooLarge = &Error{Status: http.StatusBadGateway, Reason: "response_too_large"}
+
+// Response restores the subject's own tokens in a chat reply and filters any other personal data
+// in it. JSON and text replies are rewritten whole; event streams are rewritten event by event.
+func (p *Pipeline) Response(ctx context.Context, ex *Exchange, res *http.Response) error {
+	if ex.Route.Kind != KindChat || res.StatusCode == http.StatusSwitchingProtocols {
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	switch {
+	case mt == "text/event-stream":
+		return p.streamResponse(ctx, ex, res)
+	case isJSON(mt), strings.HasPrefix(mt, "text/"):
+		return p.bufferedResponse(ctx, ex, res, mt)
+	}
+	return nil // images, files: no text to inspect
+}
+
+// bufferedResponse rewrites a whole JSON or text reply.
+func (p *Pipeline) bufferedResponse(ctx context.Context, ex *Exchange, res *http.Response, mt string) error {
+	raw, err := readCapped(res.Body, p.maxBody, res.ContentLength)
+	_ = res.Body.Close()
+	if err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			return errResponseTooLarge
+		}
+		return fmt.Errorf("reading upstream response: %w", err)
+	}
+	body, err := decodeContent(raw, res.Header.Values("Content-Encoding"), p.maxBody)
+	if err != nil {
+		return fmt.Errorf("decoding upstream response: %w", err)
+	}
+	out, err := p.filterReply(ctx, ex, body, mt)
+	if err != nil {
+		return err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(out))
+	res.ContentLength = int64(len(out))
+	res.Header.Set("Content-Length", strconv.Itoa(len(out)))
+	res.Header.Del("Content-Encoding")
+	res.Header.Del("Etag") // the representation changed
+	return nil
+}
+
+// filterReply is the response-direction pipeline on one complete message (a JSON or text body, or
+// a WebSocket message from the bot): findings that are not the subject's own tokens go to the
+// policy, then the subject's tokens are restored.
+func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, mt string) ([]byte, error) {
+	m := &message{ex: ex, direction: policy.DirectionResponse}
+	add := func(path, value string, span stream.Span) error {
+		if value != "" {
+			m.fields = append(m.fields, field{source: fromBody, path: path, value: value, span: span})
+		}
+		return nil
+	}
+	if isJSON(mt) {
+		if err := stream.JSONStrings(body, nil, add); err != nil {
+			return nil, withCause(&Error{Status: http.StatusBadGateway, Reason: "malformed_upstream_response"}, err)
+		}
+	} else if len(body) > 0 {
+		m.fields = append(m.fields, field{source: fromBody, value: string(body), span: stream.Span{End: len(body)}})
+	}
+	if len(m.fields) == 0 {
+		return body, nil
+	}
+	rs, err := p.restorer(ctx, ex)
+	if err != nil {
+		return nil, err
+	}
+	p.scan(m)
+	dropOwnTokens(m, rs)
+	if m.findings != nil {
+		in, err := p.input(ctx, m, policy.Request{ContentType: mt})
+		if err != nil {
+			return nil, err
+		}
+		if err := p.decide(ctx, m, in); err != nil {
+			return nil, err
+		}
+		if err := p.record(ctx, m, audit.ResponseFiltered, "ok"); err != nil {
+			return nil, err
+		}
+	}
+	var edits []stream.Edit
+	for i := range m.fields {
+		f := &m.fields[i]
+		out := f.value
+		if len(f.findings) > 0 {
+			out = p.replaceFindings(f.value, f.findings, m)
+		}
+		if rs != nil && rs.Len() > 0 {
+			out, _ = rs.Restore(out)
+		}
+		if out != f.value {
+			edits = append(edits, stream.Edit{Span: f.span, Value: out})
+		}
+	}
+	if len(edits) == 0 {
+		return body, nil
+	}
+	if isJSON(mt) {
+		return stream.RewriteJSON(body, edits), nil
+	}
+	return []byte(edits[0].Value), nil
+}
+
+// restorer loads the subject's tokens; a subject-less exchange has none.
+func (p *Pipeline) restorer(ctx context.Context, ex *Exchange) (*vault.Restorer, error) {
+	if ex.Subject == "" {
+		return nil, nil
+	}
+	rs, err := p.Vault.Restorer(ctx, ex.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("loading tokens: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	return rs, nil
+}
+
+// dropOwnTokens removes findings that are exactly one of the subject's own tokens (a surrogate
+// e-mail, IBAN, ... looks like personal data): those are restored, not filtered.
+func dropOwnTokens(m *message, rs *vault.Restorer) {
+	m.findings = nil
+	for i := range m.fields {
+		f := &m.fields[i]
+		kept := f.findings[:0]
+		for _, fd := range f.findings {
+			if rs != nil && rs.Len() > 0 {
+				if out, n := rs.Restore(f.value[fd.Start:fd.End]); n == 1 && out != f.value[fd.Start:fd.End] {
+					continue
+				}
+			}
+			kept = append(kept, fd)
+			if m.findings == nil {
+				m.findings = map[string]int{}
+			}
+			m.findings[fd.Type.String()]++
+		}
+		f.findings = kept
+	}
+}
+
+// replaceFindings applies a response decision to one text. Bot output is never tokenized into
+// the subject's vault: "tokenize" on a reply means redact.
+func (p *Pipeline) replaceFindings(v string, fs []redact.Finding, m *message) string {
+	return redact.Replace(v, fs, func(fd redact.Finding) string {
+		act := m.decision.ActionFor(fd.Type.String())
+		if m.actions == nil {
+			m.actions = map[string]int{}
+		}
+		m.actions[string(act)]++
+		switch act {
+		case policy.ActionAllow:
+			return v[fd.Start:fd.End]
+		case policy.ActionMask:
+			return maskValue(fd.Type, v[fd.Start:fd.End])
+		case policy.ActionHash:
+			return hashValue(p.HashKey, fd.Type, v[fd.Start:fd.End])
+		}
+		return redact.Placeholder(fd)
+	})
+}
