@@ -16,9 +16,10 @@ var ErrNotFound = errors.New("store: not found")
 type Record struct {
 	Subject string
 	Kind    string // what the record is: "vault.key", "vault.token", "consent", "transcript", ...
-	Key     string // unique within (Subject, Kind)
+	Key     string // unique within (Subject, Kind); any bytes
 	Value   []byte
-	// ExpiresAt is when the record disappears; the zero time means never.
+	// ExpiresAt is when the record disappears; the zero time means never. Backends keep it to the
+	// millisecond; a time already past stores a record nobody will read.
 	ExpiresAt time.Time
 }
 
@@ -31,6 +32,10 @@ type Entry struct {
 }
 
 // Store is what both backends provide. Consumers declare the smaller interface they need.
+//
+// Subjects and kinds must be non-empty and free of NUL bytes; methods return an error wrapping
+// ErrInvalid otherwise (and for the other malformed arguments ErrInvalid lists). Errors never
+// contain a subject, key or value.
 type Store interface {
 	// Put creates or replaces a record.
 	Put(ctx context.Context, r Record) error
@@ -39,21 +44,27 @@ type Store interface {
 	PutIfAbsent(ctx context.Context, r Record) (bool, error)
 	// Get returns a record or ErrNotFound.
 	Get(ctx context.Context, subject, kind, key string) (Record, error)
-	// List returns a subject's live records of one kind ("" for every kind), in key order.
+	// List returns a subject's live records of one kind ("" for every kind), in key order (ordered
+	// by kind first when listing every kind).
 	List(ctx context.Context, subject, kind string) ([]Record, error)
 	// Delete removes one record; ErrNotFound if there was none.
 	Delete(ctx context.Context, subject, kind, key string) error
-	// DeleteSubject removes every record of a subject and returns how many there were.
+	// DeleteSubject removes every record of a subject and returns how many live ones there were.
 	DeleteSubject(ctx context.Context, subject string) (int, error)
 	// Walk calls fn for every live record of a kind across all subjects, in no particular order,
 	// until fn returns an error (which Walk returns). Used by retention sweeps and key rotation.
+	// fn may write to the store.
 	Walk(ctx context.Context, kind string, fn func(Record) error) error
 
-	// Append adds entries to a stream in one batch and returns their ids, in order.
+	// Append adds entries to a stream in one batch and returns their ids, in order. Every entry
+	// needs at least one field (ErrInvalid otherwise); appending nothing does nothing.
 	Append(ctx context.Context, stream string, entries ...map[string]string) ([]string, error)
-	// Range returns up to limit entries with from <= ID <= to ("-" and "+" mean the ends), in order.
+	// Range returns up to limit entries (limit <= 0: no limit) with from <= ID <= to, in order.
+	// "-" and "+" mean the ends; a bare "<ms>" means that whole millisecond. To page, continue
+	// from NextID of the last id seen.
 	Range(ctx context.Context, stream, from, to string, limit int) ([]Entry, error)
-	// TrimBefore deletes the stream's entries older than t and returns how many it deleted.
+	// TrimBefore deletes the stream's entries older than t (ids before t's millisecond) and returns
+	// how many it deleted. Later ids still follow the deleted ones.
 	TrimBefore(ctx context.Context, stream string, t time.Time) (int, error)
 
 	// Ping checks the backend is usable (readiness).

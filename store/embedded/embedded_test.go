@@ -46,7 +46,7 @@ func TestSweepDeletesExpiredFromDisk(t *testing.T) {
 		if i%2 == 0 {
 			exp = clock.Now().Add(time.Hour)
 		}
-		if err := s.Put(ctx, store.Record{Subject: "s", Kind: "k", Key: string(rune('a' + i%26)) + string(rune(i)), ExpiresAt: exp}); err != nil {
+		if err := s.Put(ctx, store.Record{Subject: "s", Kind: "k", Key: string(rune('a'+i%26)) + string(rune(i)), ExpiresAt: exp}); err != nil {
 			t.Fatal(err)
 		}
 	}
