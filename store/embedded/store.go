@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/veil-privacy/veil/store"
 )
@@ -75,7 +76,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		FreelistType: bbolt.FreelistMapType,
 	})
 	if err != nil {
-		if errors.Is(err, bbolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("opening store file: another process holds it: %w", err)
 		}
 		return nil, fmt.Errorf("opening store file: %w", err)

@@ -427,7 +427,7 @@ func testDeleteSubject(t *testing.T, s store.Store, cfg *config) {
 	}
 	err = s.Walk(ctx, "consent", func(r store.Record) error {
 		if r.Subject == "alice" {
-			return errors.New("Walk returned an erased subject")
+			return errors.New("walk returned an erased subject")
 		}
 		return nil
 	})
@@ -534,10 +534,10 @@ func testWalk(t *testing.T, s store.Store, _ *config) {
 	err := s.Walk(ctx, "vault.key", func(r store.Record) error {
 		k := r.Subject + "/" + r.Key
 		if got[k] {
-			return fmt.Errorf("Walk returned a record twice")
+			return fmt.Errorf("walk returned a record twice")
 		}
 		if r.Kind != "vault.key" || string(r.Value) != r.Subject {
-			return fmt.Errorf("Walk returned a wrong record")
+			return fmt.Errorf("walk returned a wrong record")
 		}
 		got[k] = true
 		return nil
