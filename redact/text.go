@@ -14,6 +14,7 @@ import (
 //
 // A Text may share memory with the buffers it reuses: Reset invalidates the Norm, Lower and Tokens
 // of the previous view, so a detector must not keep them (or substrings of them) after Detect returns.
+// Offsets are kept in int32: a message must be shorter than 2 GiB (the proxy caps bodies far below).
 type Text struct {
 	Orig string
 	// Norm is the normalized text detectors match on. It equals Orig when Orig needs no change.
