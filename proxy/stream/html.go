@@ -28,6 +28,7 @@ type HTMLInjector struct {
 	done     bool   // the snippet is out: pass the rest through
 	out      []byte
 	outPos   int
+	borrowed bool // out is a view of rbuf
 	err      error
 }
 
@@ -43,6 +44,9 @@ func (h *HTMLInjector) Read(p []byte) (int, error) {
 			n := copy(p, h.out[h.outPos:])
 			if h.outPos += n; h.outPos == len(h.out) {
 				h.out, h.outPos = h.out[:0], 0
+				if h.borrowed {
+					h.out, h.borrowed = nil, false
+				}
 			}
 			return n, nil
 		}
@@ -97,15 +101,24 @@ func (h *HTMLInjector) feed(data []byte) {
 		h.out = append(h.out, data...)
 		return
 	}
-	if !h.held && len(h.buf) == 0 && indexBodyEnd(data, 0) < 0 {
-		// The common case, no "</body" yet: out borrows data (capped, so appends copy) until
-		// Read has returned it all, and only a partial "</body" is kept.
-		n := len(data) - partialBodyEnd(data)
-		h.out = data[:n:n]
+	if !h.held && len(h.buf) == 0 {
+		// The common case, nothing held: out borrows the bytes before the first "</body" (or
+		// before a partial one) from data, capped so that appends copy, until Read has
+		// returned them all; only the rest is copied to buf.
+		n := indexBodyEnd(data, 0)
+		if n < 0 {
+			n = len(data) - partialBodyEnd(data)
+		} else {
+			h.held, h.scanFrom = true, 1
+		}
+		h.out, h.borrowed = data[:n:n], true
 		h.buf = append(h.buf, data[n:]...)
-		return
+		if !h.held {
+			return
+		}
+	} else {
+		h.buf = append(h.buf, data...)
 	}
-	h.buf = append(h.buf, data...)
 	for {
 		m := indexBodyEnd(h.buf, h.scanFrom)
 		if m < 0 {

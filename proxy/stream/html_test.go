@@ -113,7 +113,7 @@ func FuzzHTMLInjector(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc, cuts []byte, tail uint16) {
 		maxTail := DefaultMaxHTMLTail
 		if tail != 0 {
-			maxTail = int(tail % 64)
+			maxTail = 1 + int(tail%64)
 		}
 		want := refInject(string(doc), snippet, maxTail)
 		if got := inject(t, &splitReader{doc, cuts}, maxTail); got != want {
