@@ -1,202 +1,134 @@
-# Veil's default GDPR policy pack: one decision per message (a chat request body, a bot reply or a
-# WebSocket message). Tuning lives in data.json (data.veil.config); the rules below read it.
+# Veil's default GDPR policy: one decision per message (a chat request body, a bot reply or a
+# WebSocket message). Package veil, rule decision; see README.md for the contract.
 #
-# How it works: each rule below proposes [type, action, rule id] for the personal-data types found
-# in the message. For each type the strictest proposal wins, in this order:
-#   allow < tokenize < mask < hash < redact < block
-# A type no rule speaks about gets actions["*"] (config.fallback_action, "redact").
-# Every rule id that fired is listed in the decision's reasons.
+# How it is built, for speed and for review:
+#   1. The rules below decide the message's *situation*: response, unknown, restricted,
+#      no_consent, no_transfer or granted. The first rule that applies wins; each situation has
+#      a rule id (config.situation_rules) that goes into the decision's reasons.
+#   2. The situation selects a row of the decision table config.actions in data.json: the action
+#      for every personal-data type, and "*" for any other. When the route lists a type in
+#      allowed_types, the <situation>_listed row overrides it.
+#   3. Types that a rule of their own decides (identity numbers, health data) add that rule's id
+#      (config.type_rules) to the reasons, unless the route lists the type.
+# Change what happens to a type by editing data.json; change when a situation applies here.
 package veil
 
-cfg := data.veil.config
+import data.veil.config as cfg
 
 # ---------------------------------------------------------------------------------------------
 # Facts about the message
 # ---------------------------------------------------------------------------------------------
 
-request if input.direction == "request"
-
-response if input.direction == "response"
-
-purpose := input.route.purpose
-
-# The subject consented to this route's purpose and has not objected to it.
-purpose_granted if {
-	input.subject.consent[purpose] == true
-	not objected
+# The subject consented to the route's purpose and has not objected to it (art. 6(1)(a), 21).
+granted if {
+	input.subject.consent[input.route.purpose] == true
+	not input.route.purpose in input.subject.objections
 }
 
-objected if purpose in input.subject.objections
+# The upstream may receive personal data: it runs in the EU/EEA (or a country with an adequacy
+# decision), or a transfer mechanism such as standard contractual clauses is in place (ch. V).
+transfer_ok if cfg.residency.eea_regions[input.upstream.region]
 
-# The personal-data types found in the message.
-present contains f.type if some f in input.findings
+transfer_ok if cfg.residency.transfer_mechanisms[input.upstream.transfer_mechanism]
 
-# The types the route explicitly accepts (route.allowed_types in the Veil configuration).
-route_allows contains t if some t in input.route.allowed_types
-
-# ---------------------------------------------------------------------------------------------
-# Rule consent.missing: no consent yet for the route's purpose. Show the consent notice, and redact
-# all personal data: nothing reversible is stored before consent.
-# ---------------------------------------------------------------------------------------------
-
-show_notice if {
-	request
-	not purpose_granted
-}
-
-proposal contains [t, "redact", "consent.missing"] if {
-	show_notice
-	some t in present
+transfer_ok if {
+	input.upstream.region == ""
+	cfg.residency.assume_eea_when_unset
 }
 
 # ---------------------------------------------------------------------------------------------
-# Rule consent.granted: consent for the route's purpose. Each type gets config.granted[type]
-# (contact data: tokenize; payment, network and birth data: redact), or
-# config.granted_route_allows[type] when the route lists the type in allowed_types.
+# The situation: the first rule that applies wins
 # ---------------------------------------------------------------------------------------------
 
-proposal contains [t, a, "consent.granted"] if {
-	request
-	purpose_granted
-	some t in present
-	a := granted_action(t)
+# response.not_own_data: personal data in the bot's reply that is not the subject's own
+# (the pipeline restored the subject's tokens and reports only what is left) is redacted.
+situation := "response" if input.direction == "response"
+
+# direction.unknown: anything else than a request or a response is treated as unsafe.
+else := "unknown" if input.direction != "request"
+
+# purpose.restricted: a marketing or profiling route forwards personal data only with consent to
+# that purpose and no objection; otherwise the message is blocked (art. 5(1)(b), 21(2)).
+else := "restricted" if {
+	cfg.restricted_purposes[input.route.purpose]
+	not granted
 }
 
-granted_action(t) := a if {
-	route_allows[t]
-	a := cfg.granted_route_allows[t]
-} else := cfg.granted[t]
+# consent.missing: no consent yet for the route's purpose. The consent notice is shown and
+# personal data is redacted: nothing reversible is stored before consent.
+else := "no_consent" if not granted
+
+# residency.no_transfer_mechanism: an upstream outside the EU/EEA without a transfer mechanism
+# receives no personal data.
+else := "no_transfer" if not transfer_ok
+
+# consent.granted: consent for the purpose; the decision table says what each type gets.
+else := "granted"
 
 # ---------------------------------------------------------------------------------------------
-# Rule minimisation.identity_number: national ids, passports and driving licences are blocked on a
-# route that does not list them: a support chat does not need them.
+# Actions: the situation's row of the decision table, with the route's listed types overridden
 # ---------------------------------------------------------------------------------------------
 
-proposal contains [t, "block", "minimisation.identity_number"] if {
-	request
-	some t in present
-	t in cfg.identity_types
-	not route_allows[t]
-}
+actions := cfg.actions[situation] if count(input.route.allowed_types) == 0
+else := object.union(cfg.actions[situation], object.filter(listed_row, input.route.allowed_types))
+
+listed_row := object.get(cfg.actions, concat("_", [situation, "listed"]), {})
 
 # ---------------------------------------------------------------------------------------------
-# Rule special_category.redacted: health data (GDPR art. 9) is redacted unless the route lists it
-# and the subject consented to the route's purpose.
+# Rules of their own for some types, unless the route lists the type:
+#   minimisation.identity_number: national ids, passports and driving licences are blocked on a
+#     route that does not list them, with a message asking not to share them (art. 5(1)(c)).
+#   special_category.redacted: health data is redacted unless the route lists it and the subject
+#     consented to the purpose (art. 9).
 # ---------------------------------------------------------------------------------------------
 
-proposal contains [t, "redact", "special_category.redacted"] if {
-	request
-	some t in present
-	t in cfg.special_types
-	not special_category_allowed(t)
-}
-
-special_category_allowed(t) if {
-	route_allows[t]
-	purpose_granted
-}
+type_rules := object.remove(object.get(cfg.type_rules, situation, {}), input.route.allowed_types)
 
 # ---------------------------------------------------------------------------------------------
-# Rule purpose.restricted: a marketing or profiling route forwards personal data only with consent
-# to that purpose and no objection to it; otherwise the message is blocked.
+# The decision
 # ---------------------------------------------------------------------------------------------
-
-proposal contains [t, "block", "purpose.restricted"] if {
-	request
-	purpose in cfg.restricted_purposes
-	not purpose_granted
-	some t in present
-}
-
-# ---------------------------------------------------------------------------------------------
-# Rule residency.no_transfer_mechanism: an upstream outside the EU/EEA (or a country with an
-# adequacy decision) receives no personal data unless a transfer mechanism (such as scc) is set.
-# ---------------------------------------------------------------------------------------------
-
-proposal contains [t, "redact", "residency.no_transfer_mechanism"] if {
-	request
-	outside_eea
-	not input.upstream.transfer_mechanism in cfg.residency.transfer_mechanisms
-	some t in present
-}
-
-outside_eea if {
-	region := lower(input.upstream.region)
-	region != ""
-	not eea_region(region)
-}
-
-outside_eea if {
-	not cfg.residency.assume_eea_when_unset
-	object.get(input.upstream, "region", "") == ""
-}
-
-eea_region(r) if r in cfg.residency.eea_regions
-
-eea_region(r) if {
-	some p in cfg.residency.eea_region_prefixes
-	startswith(r, p)
-}
-
-# ---------------------------------------------------------------------------------------------
-# Rule response.not_own_data: personal data in the bot's reply is redacted. The pipeline has
-# already restored the subject's own tokens and only reports what is left.
-# ---------------------------------------------------------------------------------------------
-
-proposal contains [t, "redact", "response.not_own_data"] if {
-	response
-	some t in present
-}
-
-# ---------------------------------------------------------------------------------------------
-# Combining the proposals into the decision
-# ---------------------------------------------------------------------------------------------
-
-severity := {"allow": 0, "tokenize": 1, "mask": 2, "hash": 3, "redact": 4, "block": 5}
-
-by_severity := ["allow", "tokenize", "mask", "hash", "redact", "block"]
-
-actions[t] := by_severity[max({severity[p[1]] | some p in proposal; p[0] == t})] if some t in present
-
-actions["*"] := cfg.fallback_action
-
-# The rule ids whose proposals block the message.
-blocking contains p[2] if {
-	some p in proposal
-	p[1] == "block"
-}
 
 blocked if {
-	some t in present
-	action_of(t) == "block"
+	some f in input.findings
+	actions[f.type] == "block"
 }
-
-action_of(t) := a if {
-	a := actions[t]
-} else := actions["*"]
 
 default allow := true
 
 allow := false if blocked
 
-# The message shown to the user: the first blocking rule (by id) with a message, or the default.
-message_for[r] := m if some r, m in cfg.messages
-
-default message := ""
-
-message := first if {
-	blocked
-	msgs := [m | some r in blocking; m := message_for[r]]
-	first := msgs[0]
-} else := message_for["default"] if blocked
-
-reasons contains p[2] if some p in proposal
+reasons contains cfg.situation_rules[situation] if count(input.findings) > 0
 
 reasons contains "consent.missing" if show_notice
 
+reasons contains rule if {
+	some f in input.findings
+	rule := type_rules[f.type]
+}
+
+default show_notice := false
+
+show_notice if {
+	input.direction == "request"
+	not granted
+}
+
+# The message shown when the message is refused, in the user's terms.
+default message := ""
+
+message := cfg.messages.by_situation[situation] if blocked
+
+else := msg if {
+	blocked
+	msgs := [m | some f in input.findings; actions[f.type] == "block"; m := cfg.messages.by_type[f.type]]
+	msg := msgs[0]
+}
+
+else := cfg.messages["default"] if blocked
+
 default strip_headers := []
 
-strip_headers := cfg.strip_headers if request
+strip_headers := cfg.strip_headers if input.direction == "request"
 
 decision := {
 	"allow": allow,
@@ -206,10 +138,6 @@ decision := {
 	"strip_headers": strip_headers,
 	"retention_days": cfg.retention_days,
 	"transcript": cfg.transcript,
-	"show_notice": show_notice_value,
+	"show_notice": show_notice,
 	"reasons": reasons,
 }
-
-default show_notice_value := false
-
-show_notice_value if show_notice

@@ -40,7 +40,7 @@ test_decision_defaults if {
 	d := veil.decision with input as base
 	d.allow == true
 	d.message == ""
-	d.actions == {"*": "redact"}
+	d.actions["*"] == "redact"
 	d.retention_days == 30
 	d.transcript == false
 	d.show_notice == false
@@ -55,18 +55,21 @@ test_decision_defaults if {
 
 test_config_actions_are_known if {
 	known := {"allow", "mask", "redact", "hash", "tokenize", "block"}
-	every _, a in data.veil.config.granted {
-		a in known
+	every _, row in data.veil.config.actions {
+		every _, a in row {
+			a in known
+		}
 	}
-	every _, a in data.veil.config.granted_route_allows {
-		a in known
-	}
-	data.veil.config.fallback_action in known
 }
 
 test_config_covers_every_type if {
-	every t in all_types {
-		data.veil.config.granted[t]
+	every situation, rule in data.veil.config.situation_rules {
+		rule != ""
+		row := data.veil.config.actions[situation]
+		row["*"]
+		every t in all_types {
+			row[t]
+		}
 	}
 }
 
@@ -139,7 +142,7 @@ test_consent_route_allows_tokenizes if {
 
 test_mask_phones_by_config if {
 	d := veil.decision with input as with_findings(["PHONE", "EMAIL"])
-		with data.veil.config.granted.PHONE as "mask"
+		with data.veil.config.actions.granted.PHONE as "mask"
 	d.actions.PHONE == "mask"
 	d.actions.EMAIL == "tokenize"
 }
@@ -188,7 +191,7 @@ test_health_on_route_without_consent_redacted if {
 	inp := on_route(without_consent(with_findings(["HEALTH"])), {"name": "care", "kind": "chat", "purpose": "support", "allowed_types": ["HEALTH"]})
 	d := veil.decision with input as inp
 	d.actions.HEALTH == "redact"
-	"special_category.redacted" in d.reasons
+	"consent.missing" in d.reasons
 }
 
 # --- purpose.restricted ------------------------------------------------------------------------
@@ -255,7 +258,7 @@ test_unknown_transfer_mechanism_is_none if {
 }
 
 test_eea_regions if {
-	every r in ["eu-west-1", "europe-west3", "westeurope", "DE", "germanywestcentral"] {
+	every r in ["eu-west-1", "europe-west3", "westeurope", "de", "germanywestcentral", "local"] {
 		inp := object.union(with_findings(["EMAIL"]), {"upstream": {"region": r}})
 		d := veil.decision with input as inp
 		d.actions.EMAIL == "tokenize"
@@ -292,12 +295,12 @@ test_response_without_consent_no_notice if {
 
 # --- combining -----------------------------------------------------------------------------------
 
-test_strictest_action_wins if {
-	# consent.granted says tokenize, residency says redact: redact wins.
-	inp := object.union(with_findings(["EMAIL"]), {"upstream": us_upstream})
+test_residency_wins_over_consent if {
+	inp := object.union(with_findings(["EMAIL", "PASSPORT"]), {"upstream": us_upstream})
 	d := veil.decision with input as inp
 	d.actions.EMAIL == "redact"
-	d.reasons == {"consent.granted", "residency.no_transfer_mechanism"}
+	d.actions.PASSPORT == "block"
+	d.reasons == {"residency.no_transfer_mechanism", "minimisation.identity_number"}
 }
 
 test_unlisted_type_gets_fallback if {
@@ -307,14 +310,17 @@ test_unlisted_type_gets_fallback if {
 	d.actions["*"] == "redact"
 }
 
-test_block_fallback_blocks_unlisted_type if {
-	d := veil.decision with input as with_findings(["EMAIL", "LICENCE_PLATE"])
-		with data.veil.config.fallback_action as "block"
+test_block_health_entirely_by_config if {
+	inp := on_route(with_findings(["HEALTH"]), {"name": "care", "kind": "chat", "purpose": "support", "allowed_types": ["HEALTH"]})
+	d := veil.decision with input as inp
+		with data.veil.config.actions.granted_listed.HEALTH as "block"
 	d.allow == false
 	d.message == data.veil.config.messages["default"]
 }
 
 test_unknown_direction_redacts if {
 	d := veil.decision with input as object.union(with_findings(["EMAIL"]), {"direction": "sideways"})
-	d.actions == {"*": "redact"}
+	d.actions.EMAIL == "redact"
+	d.show_notice == false
+	d.reasons == {"direction.unknown"}
 }

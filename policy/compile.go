@@ -36,6 +36,10 @@ var capabilities = func() *ast.Capabilities {
 type compiled struct {
 	pack  *Pack
 	query rego.PreparedEvalQuery
+	// txn is one read transaction on the pack's private store, shared by every evaluation: the
+	// store is never written, and reads in a read transaction only traverse immutable data. It
+	// saves opening a transaction (and taking a lock) per message.
+	txn storage.Transaction
 	// readsSubjectID is false when no policy module can read input.subject.id; the id is then left
 	// out of the input and of the cache key, so decisions are shared across subjects.
 	readsSubjectID bool
@@ -65,10 +69,11 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 	if !definesDecision(c) {
 		return nil, fmt.Errorf("compiling policy: no rule %s (package veil, rule decision)", DecisionQuery)
 	}
+	store := p.newStore()
 	q, err := rego.New(
 		rego.ParsedQuery(decisionQuery),
 		rego.Compiler(c),
-		rego.Store(p.newStore()),
+		rego.Store(store),
 		rego.StoreReadAST(true),
 		rego.Strict(true),
 		rego.Capabilities(capabilities),
@@ -78,7 +83,12 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing policy: %w", err)
 	}
-	return &compiled{pack: p, query: q, readsSubjectID: readsSubjectID(mods)}, nil
+	// Opened after PrepareForEval, never committed or aborted: see compiled.txn.
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing policy: %w", err)
+	}
+	return &compiled{pack: p, query: q, txn: txn, readsSubjectID: readsSubjectID(mods)}, nil
 }
 
 // passTerm hands results back as AST terms: the decision is parsed from them directly.
