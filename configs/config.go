@@ -11,6 +11,7 @@ import (
 	"github.com/veil-privacy/veil/policy"
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/admin"
+	"github.com/veil-privacy/veil/proxy/consent"
 	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	Proxy proxy.Config `yaml:",inline"`
 	// Policy is the Rego policy pack that decides what happens to personal data.
 	Policy policy.Config `yaml:"policy"`
+	// Consent is the notice, the purposes offered and how long consent evidence is kept.
+	Consent consent.Config `yaml:"consent"`
 	// Store is where records and streams are kept: embedded (bbolt) or Redis.
 	Store store.Config `yaml:"store"`
 	// Log configures logging.
@@ -76,6 +79,7 @@ func (c *Config) Validate() error {
 	probs = collect(probs, "tls", c.TLS.Validate())
 	probs = collect(probs, "", c.Proxy.Validate())
 	probs = collect(probs, "policy", c.Policy.Validate())
+	probs = collect(probs, "consent", c.Consent.Validate())
 	probs = collect(probs, "store", c.Store.Validate())
 	probs = collect(probs, "audit", c.Audit.Validate())
 	probs = collect(probs, "keys", c.Keys.Validate())

@@ -34,6 +34,9 @@ type Options struct {
 	Logger zerolog.Logger
 	// AccessLog logs one line per request at info level.
 	AccessLog bool
+	// Endpoints serves Veil's own subject-facing endpoints under /.veil/ (consent, rights). The
+	// request's Exchange carries the subject identified by Veil's cookie. nil: 404.
+	Endpoints http.Handler
 	// SubjectKey keys the HMAC that turns identities from headers and JSON fields into subject ids.
 	// It must be the same on every replica and across restarts; nil means a random per-process key.
 	SubjectKey []byte
@@ -50,6 +53,7 @@ type Proxy struct {
 	log       zerolog.Logger
 	accessLog bool
 	subjects  subjects
+	endpoints http.Handler
 }
 
 // New returns a Proxy for cfg, which must have passed Validate.
@@ -82,6 +86,7 @@ func New(cfg Config, opts Options) (*Proxy, error) {
 		log:       opts.Logger,
 		accessLog: opts.AccessLog,
 		subjects:  subjects{key: opts.SubjectKey},
+		endpoints: opts.Endpoints,
 	}
 	p.transport = newTransport(cfg.Upstream)
 	p.rp = &httputil.ReverseProxy{
@@ -115,6 +120,10 @@ func newTransport(u Upstream) *http.Transport {
 // ServeHTTP routes a request and applies its route's treatment.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if strings.HasPrefix(r.URL.Path, VeilPrefix) {
+		p.serveVeil(w, r, start)
+		return
+	}
 	route := p.router.match(r.URL.Path)
 	ex := &Exchange{ID: newRequestID(), Route: route}
 	w.Header().Set(HeaderRequestID, ex.ID)
@@ -150,6 +159,28 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.rp.ServeHTTP(rec, r)
 	p.finish(r, ex, rm, rec.status, in, rec.bytes, start, "")
+}
+
+// VeilPrefix is the path prefix of Veil's own endpoints on the public listener. It is never
+// forwarded to the bot.
+const VeilPrefix = "/.veil/"
+
+// veilRoute stands for Veil's own endpoints in logs and metrics.
+var veilRoute = Route{Name: "veil", Path: VeilPrefix, Kind: "veil"}
+
+// serveVeil hands a /.veil/ request to Veil's own endpoints with the subject of Veil's cookie.
+func (p *Proxy) serveVeil(w http.ResponseWriter, r *http.Request, start time.Time) {
+	ex := &Exchange{ID: newRequestID(), Route: &veilRoute}
+	w.Header().Set(HeaderRequestID, ex.ID)
+	rm := p.router.rm[&veilRoute]
+	if p.endpoints == nil {
+		p.fail(w, r, ex, rm, errNoRoute, start)
+		return
+	}
+	p.identify(w, r, ex)
+	rec := &recorder{ResponseWriter: w}
+	p.endpoints.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), exchangeKey, ex)))
+	p.finish(r, ex, rm, rec.status, 0, rec.bytes, start, "")
 }
 
 // identify sets the exchange's subject from the route's source: a header, or Veil's cookie (set on

@@ -19,6 +19,7 @@ func newRouter(rs []Route, m *Metrics) *router {
 		rt.routes = append(rt.routes, r)
 		rt.rm[r] = m.forRoute(r)
 	}
+	rt.rm[&veilRoute] = m.forRoute(&veilRoute)
 	sort.SliceStable(rt.routes, func(i, j int) bool { return len(rt.routes[i].Path) > len(rt.routes[j].Path) })
 	return rt
 }

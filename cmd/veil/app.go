@@ -96,6 +96,7 @@ func (a *app) newProxy(cfg *configs.Config) (*proxy.Proxy, error) {
 	}
 	return proxy.New(cfg.Proxy, proxy.Options{
 		Hooks:      hooks,
+		Endpoints:  a.privacy.consent.Handler(),
 		SubjectKey: a.privacy.subjectKey,
 		Metrics:    a.metrics,
 		Streams:    a.streams,

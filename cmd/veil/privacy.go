@@ -13,6 +13,7 @@ import (
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/policy"
 	"github.com/veil-privacy/veil/proxy"
+	"github.com/veil-privacy/veil/proxy/consent"
 	"github.com/veil-privacy/veil/redact"
 	"github.com/veil-privacy/veil/redact/detect"
 	"github.com/veil-privacy/veil/redact/vault"
@@ -27,6 +28,7 @@ type privacy struct {
 	policy     *policy.Engine
 	audit      *audit.Auditor
 	scanner    *redact.Scanner
+	consent    *consent.Manager
 	subjectKey []byte // keys subject ids from headers and JSON fields
 	hashKey    []byte // keys the "hash" action
 }
@@ -79,6 +81,7 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 		return nil, err
 	}
 	pv.scanner = detect.NewScanner(detect.Options{})
+	pv.consent = consent.New(cfg.Consent, pv.store, pv.audit)
 	ok = true
 	return pv, nil
 }
@@ -111,6 +114,7 @@ func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
 		Decider:       pv.policy,
 		Vault:         pv.vault,
 		Auditor:       pv.audit,
+		Consent:       pv.consent,
 		HashKey:       pv.hashKey,
 		MinConfidence: cfg.MinConfidence,
 		Logger:        a.log.With().Str("component", "pipeline").Logger(),

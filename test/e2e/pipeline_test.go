@@ -1,0 +1,196 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+)
+
+// planted are the personal values of one message; none may reach the bot, all must come back.
+var planted = []string{"Maria Rossi", "maria.rossi@example.org", "+49 30 12345678", "DE89 3704 0044 0532 0130 00"}
+
+var plantedMessage = fmt.Sprintf("Hello, I am %s, mail %s or call %s. My IBAN is %s.", planted[0], planted[1], planted[2], planted[3])
+
+// pipelineConfig lets the chat routes receive IBANs (tokenized) so every planted value is reversible.
+func pipelineConfig(upstream string) string {
+	c := fmt.Sprintf(veilConfig, upstream)
+	c = strings.Replace(c, "    kind: chat\n    fields: [message]\n", "    kind: chat\n    fields: [message]\n    allowed_types: [IBAN]\n", 1)
+	c = strings.Replace(c, "    path: /v1/chat/completions\n    kind: chat\n", "    path: /v1/chat/completions\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
+	c = strings.Replace(c, "    path: /ws\n    kind: websocket\n", "    path: /ws\n    kind: websocket\n    allowed_types: [IBAN]\n", 1)
+	return c
+}
+
+// subjectClient is one browser: its own cookie jar, so its own Veil subject.
+func subjectClient(t *testing.T, v *veil) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Transport: v.client.Transport, Timeout: 30 * time.Second}
+}
+
+// grantSupport gives consent to the support purpose through Veil's consent API.
+func grantSupport(t *testing.T, v *veil, c *http.Client) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", v.publicURL+"/.veil/consent", strings.NewReader(`{"purposes":{"support":true}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", v.publicURL)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"name":"support","required":true`) {
+		t.Fatalf("granting consent: %d %s", res.StatusCode, body)
+	}
+}
+
+func assertNothingPlanted(t *testing.T, b *bot) {
+	t.Helper()
+	for _, e := range b.received(t) {
+		for _, p := range planted {
+			if strings.Contains(e.Body, p) || strings.Contains(e.Body, strings.ReplaceAll(p, " ", "")) {
+				t.Errorf("the bot received %q", p)
+			}
+		}
+	}
+}
+
+func assertRestored(t *testing.T, reply string) {
+	t.Helper()
+	for _, p := range planted {
+		if !strings.Contains(reply, p) {
+			t.Errorf("reply lacks the user's own %q: %s", p, reply)
+		}
+	}
+}
+
+func TestPipelineRasa(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
+	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, reply)
+	}
+	assertNothingPlanted(t, b)
+	var out []struct{ Text string }
+	if err := json.Unmarshal(reply, &out); err != nil || len(out) != 1 {
+		t.Fatalf("reply %s", reply)
+	}
+	assertRestored(t, out[0].Text)
+
+	// What the bot saw are tokens. Another subject who sends them gets them back as they are.
+	got := b.received(t)
+	var sent struct{ Message string }
+	_ = json.Unmarshal([]byte(got[len(got)-1].Body), &sent)
+	other := subjectClient(t, v)
+	grantSupport(t, v, other)
+	body, _ = json.Marshal(map[string]string{"sender": "s2", "message": sent.Message})
+	res, err = other.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, p := range planted {
+		if strings.Contains(string(reply), p) {
+			t.Errorf("another subject's reply revealed %q", p)
+		}
+	}
+}
+
+func TestPipelineWithoutConsentRedacts(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
+	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assertNothingPlanted(t, b)
+	for _, want := range []string{"[PERSON]", "[EMAIL]", "[PHONE]", "[IBAN]"} {
+		if !strings.Contains(string(reply), want) {
+			t.Errorf("reply lacks %s: %s", want, reply)
+		}
+	}
+}
+
+func TestPipelineOpenAI(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	params := openai.ChatCompletionNewParams{Model: "demo",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(plantedMessage)}}
+	comp, err := client.Chat.Completions.New(ctx, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertRestored(t, comp.Choices[0].Message.Content)
+
+	// Streamed: the bot's reply is cut into 3-8 byte events, so every token is split across events.
+	s := client.Chat.Completions.NewStreaming(ctx, params)
+	var text strings.Builder
+	for s.Next() {
+		if ch := s.Current(); len(ch.Choices) > 0 {
+			text.WriteString(ch.Choices[0].Delta.Content)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	assertRestored(t, text.String())
+	assertNothingPlanted(t, b)
+}
+
+func TestPipelineWebSocket(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(v.publicURL, "https")+"/ws",
+		&websocket.DialOptions{HTTPClient: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	msg, _ := json.Marshal(map[string]string{"message": plantedMessage})
+	if err := conn.Write(ctx, websocket.MessageText, msg); err != nil {
+		t.Fatal(err)
+	}
+	_, reply, err := conn.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ Text string }
+	_ = json.Unmarshal(reply, &out)
+	assertRestored(t, out.Text)
+	assertNothingPlanted(t, b)
+}
