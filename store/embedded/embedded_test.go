@@ -201,3 +201,47 @@ func TestFileMode(t *testing.T) {
 		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+func TestGroupCommitIsolatesAFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openAt(t, filepath.Join(t.TempDir(), FileName))
+	boom := errors.New("boom")
+	put := func(key string) *writeReq {
+		return &writeReq{done: make(chan error, 1), fn: func(tx *bbolt.Tx) error {
+			_, err := s.put(tx, store.Record{Subject: "s", Kind: "k", Key: key, Value: []byte(key)}, false)
+			return err
+		}}
+	}
+	bad := &writeReq{done: make(chan error, 1), fn: func(tx *bbolt.Tx) error {
+		if _, err := s.put(tx, store.Record{Subject: "s", Kind: "k", Key: "bad"}, false); err != nil {
+			return err
+		}
+		return boom
+	}}
+	group := []*writeReq{put("a"), bad, put("b")}
+	s.commit(group)
+	for i, want := range []error{nil, boom, nil} {
+		if err := <-group[i].done; !errors.Is(err, want) {
+			t.Fatalf("write %d: %v, want %v", i, err, want)
+		}
+	}
+	recs, err := s.List(ctx, "s", "k")
+	if err != nil || len(recs) != 2 || recs[0].Key != "a" || recs[1].Key != "b" {
+		t.Fatalf("List = %v, %v; want a and b only", recs, err)
+	}
+}
+
+func TestWritesAfterClose(t *testing.T) {
+	t.Parallel()
+	s, err := Open(filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(context.Background(), store.Record{Subject: "s", Kind: "k"}); !errors.Is(err, errClosed) {
+		t.Fatalf("Put after Close = %v", err)
+	}
+}

@@ -27,10 +27,7 @@ func (s *Store) Put(ctx context.Context, r store.Record) error {
 	if err := store.CheckRecordID(r.Subject, r.Kind); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(ctx, func(tx *bbolt.Tx) error {
 		_, err := s.put(tx, r, false)
 		return err
 	})
@@ -41,11 +38,8 @@ func (s *Store) PutIfAbsent(ctx context.Context, r store.Record) (bool, error) {
 	if err := store.CheckRecordID(r.Subject, r.Kind); err != nil {
 		return false, err
 	}
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
 	var wrote bool
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		wrote, err = s.put(tx, r, true)
 		return err
@@ -164,27 +158,28 @@ func (s *Store) Delete(ctx context.Context, subject, kind, key string) error {
 	if err := store.CheckRecordID(subject, kind); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	found := false
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		found = false
 		ck := compositeKey(subject, kind, key)
 		v := tx.Bucket(bucketRecords).Get(ck)
 		if v == nil {
-			return store.ErrNotFound
+			return nil
 		}
 		exp, err := expiryOf(v)
 		if err != nil {
 			return err
 		}
-		if err := deleteRecord(tx, ck, subject, kind, key, exp); err != nil {
-			return err
-		}
-		if !live(exp, s.nowMS()) {
-			return store.ErrNotFound
-		}
-		return nil
+		found = live(exp, s.nowMS())
+		return deleteRecord(tx, ck, subject, kind, key, exp)
 	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return store.ErrNotFound
+	}
+	return nil
 }
 
 // DeleteSubject removes every record of a subject (expired ones too) and returns how many were live.
@@ -192,12 +187,9 @@ func (s *Store) DeleteSubject(ctx context.Context, subject string) (int, error) 
 	if err := store.CheckSubject(subject); err != nil {
 		return 0, err
 	}
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
 	prefix := append([]byte(subject), 0)
 	n := 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		n = 0
 		now := s.nowMS()
 		type victim struct {

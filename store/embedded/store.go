@@ -36,14 +36,15 @@ var (
 	bucketLastIDs = []byte("stream_last_ids")
 )
 
-// Store is the embedded backend. It is safe for concurrent use; writes are serialized by bbolt and
-// each one is fsynced before it returns.
+// Store is the embedded backend. It is safe for concurrent use. Each write is fsynced before it
+// returns; concurrent writes share a transaction and its fsync (see commit.go).
 type Store struct {
 	db    *bbolt.DB
 	now   func() time.Time
 	log   zerolog.Logger
 	sweep time.Duration
 
+	writes    chan *writeReq
 	stop      chan struct{}
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -66,7 +67,8 @@ func WithLogger(l zerolog.Logger) Option { return func(s *Store) { s.log = l } }
 // Open opens or creates the store file at path (mode 0600) and starts the expiry sweeper.
 // Only one process may have the file open; Open waits up to 10 seconds for another to let go.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{now: time.Now, log: zerolog.Nop(), sweep: store.DefaultSweepInterval, stop: make(chan struct{})}
+	s := &Store{now: time.Now, log: zerolog.Nop(), sweep: store.DefaultSweepInterval,
+		writes: make(chan *writeReq), stop: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -98,6 +100,8 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("creating store buckets: %w", err)
 	}
 	s.db = db
+	s.wg.Add(1)
+	go s.committer()
 	if s.sweep > 0 {
 		s.wg.Add(1)
 		go s.sweeper()

@@ -25,11 +25,8 @@ func (s *Store) Append(ctx context.Context, stream string, entries ...map[string
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	ids := make([]string, len(entries))
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		b, err := tx.Bucket(bucketStreams).CreateBucketIfNotExists([]byte(stream))
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/veil-privacy/veil/store"
@@ -23,6 +24,22 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 			}
 			i++
 		}
+	})
+	b.Run("PutParallel", func(b *testing.B) {
+		s := open(b)
+		var n atomic.Int64
+		b.ReportAllocs()
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := int(n.Add(1))
+				r := store.Record{Subject: "subject-" + strconv.Itoa(i%1000), Kind: "vault.token", Key: strconv.Itoa(i), Value: value}
+				if err := s.Put(ctx, r); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 	})
 	b.Run("Get", func(b *testing.B) {
 		s := open(b)
