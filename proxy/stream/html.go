@@ -67,8 +67,15 @@ func (h *HTMLInjector) Read(p []byte) (int, error) {
 		if h.rbuf == nil {
 			h.rbuf = make([]byte, 16<<10)
 		}
-		n, err := h.src.Read(h.rbuf)
-		h.feed(h.rbuf[:n])
+		// A partial "</body" kept from the last read goes in front of the new bytes, so that
+		// feed can pass the whole chunk on without copying it.
+		off := 0
+		if !h.held && !h.done {
+			off = copy(h.rbuf, h.buf)
+			h.buf = h.buf[:0]
+		}
+		n, err := h.src.Read(h.rbuf[off:])
+		h.feed(h.rbuf[:off+n])
 		if err != nil {
 			if err == io.EOF {
 				h.finish()

@@ -1,11 +1,14 @@
 package stream
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 )
 
@@ -220,5 +223,42 @@ func FuzzReplacerStream(f *testing.F) {
 		if got.String() != want {
 			t.Fatalf("streamed %q\nwant     %q\ntext     %q", got.String(), want, whole)
 		}
+
+		// The same through a TextReader, and through a chain whose second stage matches the
+		// first one's output.
+		out, err := io.ReadAll(NewTextReader(&splitReader{[]byte(whole), ops}, NewTextStream(r, r.MaxLen())))
+		if err != nil || string(out) != want {
+			t.Fatalf("TextReader: %q, %v; want %q", out, err, want)
+		}
+		second := NewReplacer(map[string]string{"jane@": "J", "1c": "X", "e2": "Y", "[EMAIL_7f3a2c]": "Z"})
+		c := Chain(NewTextStream(r, r.MaxLen()), NewTextStream(second, second.MaxLen()))
+		got.Reset()
+		for p := range chunks(whole, 1+int(seed%7)) {
+			got.WriteString(c.Write(p))
+		}
+		got.WriteString(c.Close())
+		if want2 := second.Transform(want); got.String() != want2 {
+			t.Fatalf("chain: %q, want %q", got.String(), want2)
+		}
 	})
+}
+
+func TestTextReader(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	whole := "Dear [NAME_aa], we mailed [EMAIL_7f3a2c] (not [EMAIL_7f3a2x]) — grüße [PHONE_01ab99"
+	for _, cuts := range [][]byte{nil, {0}, {3, 1, 4, 1, 5, 9, 2, 6}} {
+		out, err := io.ReadAll(NewTextReader(&splitReader{[]byte(whole), cuts}, NewTextStream(r, 0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := r.Transform(whole); string(out) != want {
+			t.Errorf("cuts %v: got %q, want %q", cuts, out, want)
+		}
+	}
+	boom := errors.New("boom")
+	_, err := io.ReadAll(NewTextReader(iotest.ErrReader(boom), NewTextStream(r, 0)))
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v", err)
+	}
 }
