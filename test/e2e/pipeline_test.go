@@ -15,6 +15,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+
+	"github.com/veil-privacy/veil/store/redistest"
 )
 
 // planted are the personal values of one message; none may reach the bot, all must come back.
@@ -75,9 +77,25 @@ func assertRestored(t *testing.T, reply string) {
 	}
 }
 
+// storeBackends runs a pipeline test on the embedded store and on a real redis-server.
+func storeBackends(t *testing.T, run func(t *testing.T, extraConfig string)) {
+	t.Run("embedded", func(t *testing.T) { run(t, "") })
+	t.Run("redis", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("end-to-end test")
+		}
+		srv := redistest.Start(t)
+		run(t, fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n", srv.Addr()))
+	})
+}
+
 func TestPipelineRasa(t *testing.T) {
+	storeBackends(t, testPipelineRasa)
+}
+
+func testPipelineRasa(t *testing.T, extra string) {
 	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL))
+	v := startVeil(t, pipelineConfig(b.URL)+extra)
 	c := subjectClient(t, v)
 	grantSupport(t, v, c)
 	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
@@ -137,8 +155,12 @@ func TestPipelineWithoutConsentRedacts(t *testing.T) {
 }
 
 func TestPipelineOpenAI(t *testing.T) {
+	storeBackends(t, testPipelineOpenAI)
+}
+
+func testPipelineOpenAI(t *testing.T, extra string) {
 	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL))
+	v := startVeil(t, pipelineConfig(b.URL)+extra)
 	c := subjectClient(t, v)
 	grantSupport(t, v, c)
 	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
@@ -169,8 +191,12 @@ func TestPipelineOpenAI(t *testing.T) {
 }
 
 func TestPipelineWebSocket(t *testing.T) {
+	storeBackends(t, testPipelineWebSocket)
+}
+
+func testPipelineWebSocket(t *testing.T, extra string) {
 	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL))
+	v := startVeil(t, pipelineConfig(b.URL)+extra)
 	c := subjectClient(t, v)
 	grantSupport(t, v, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -193,4 +219,40 @@ func TestPipelineWebSocket(t *testing.T) {
 	_ = json.Unmarshal(reply, &out)
 	assertRestored(t, out.Text)
 	assertNothingPlanted(t, b)
+}
+
+// TestPipelineFailsClosed stops Redis (store, vault) mid-traffic: a message with personal data is
+// refused with 503 and a request id, and nothing reaches the bot.
+func TestPipelineFailsClosed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	srv := redistest.Start(t)
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL)+fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n    dial_timeout: 200ms\n    read_timeout: 200ms\n", srv.Addr()))
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	srv.Stop()
+	del, _ := http.NewRequest("DELETE", b.URL+"/debug/received", nil)
+	if r, err := http.DefaultClient.Do(del); err == nil {
+		r.Body.Close()
+	}
+	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
+	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(reply), res.Header.Get("X-Request-Id")) {
+		t.Fatalf("status %d: %s", res.StatusCode, reply)
+	}
+	if got := b.received(t); len(got) != 0 {
+		t.Fatalf("the bot received %d requests while the vault was down", len(got))
+	}
+	for _, p := range planted {
+		if strings.Contains(v.Logs(), p) {
+			t.Errorf("logs contain %q", p)
+		}
+	}
 }
