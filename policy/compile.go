@@ -40,6 +40,9 @@ type compiled struct {
 	// store is never written, and reads in a read transaction only traverse immutable data. It
 	// saves opening a transaction (and taking a lock) per message.
 	txn storage.Transaction
+	// compiler and store are kept for tools (Explain), never used per message.
+	compiler *ast.Compiler
+	store    storage.Store
 	// readsSubjectID is false when no policy module can read input.subject.id; the id is then left
 	// out of the input and of the cache key, so decisions are shared across subjects.
 	readsSubjectID bool
@@ -88,7 +91,7 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing policy: %w", err)
 	}
-	return &compiled{pack: p, query: q, txn: txn, readsSubjectID: readsSubjectID(mods)}, nil
+	return &compiled{pack: p, query: q, txn: txn, compiler: c, store: store, readsSubjectID: readsSubjectID(mods)}, nil
 }
 
 // passTerm hands results back as AST terms: the decision is parsed from them directly.

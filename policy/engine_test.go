@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/veil-privacy/veil/redact"
@@ -153,7 +154,7 @@ func TestDecideDefaultRules(t *testing.T) {
 			if !slices.Contains(d.Reasons, tc.reason) {
 				t.Errorf("reasons %v, want %s among them", d.Reasons, tc.reason)
 			}
-			if tc.msgContain != "" && !contains(d.Message, tc.msgContain) {
+			if tc.msgContain != "" && !strings.Contains(d.Message, tc.msgContain) {
 				t.Errorf("message %q, want it to mention %q", d.Message, tc.msgContain)
 			}
 			if tc.allow && d.Message != "" {
@@ -167,17 +168,6 @@ func TestDecideDefaultRules(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(s, sub string) bool { return len(sub) == 0 || (len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0)) }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 // TestFailClosed checks that every way of not getting a valid decision refuses the message,
@@ -593,7 +583,7 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, want := range []string{"dir: ", "timeout: ", "cache_size: "} {
-		if !contains(err.Error(), want) {
+		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
@@ -15,6 +16,8 @@ type Explanation struct {
 	Decision Decision
 	// Trace is OPA's full evaluation trace.
 	Trace []*topdown.Event
+
+	values map[string]string // complete rules of package veil by name, for Fired
 }
 
 // RuleHit is one rule of package veil (or below) that produced a value.
@@ -36,7 +39,38 @@ func (e *Engine) Explain(ctx context.Context, in Input) (Explanation, error) {
 	if err != nil {
 		d = failClosed(c.pack.revision)
 	}
-	return Explanation{Decision: d, Trace: *buf}, err
+	return Explanation{Decision: d, Trace: *buf, values: ruleValues(ctx, c, &in)}, err
+}
+
+// ruleValues evaluates data.veil once more, without tracing, for the values of its complete
+// rules: a trace does not carry the value a rule produced.
+func ruleValues(ctx context.Context, c *compiled, in *Input) map[string]string {
+	rs, err := rego.New(
+		rego.ParsedQuery(ast.MustParseBody("data.veil")),
+		rego.Compiler(c.compiler),
+		rego.Store(c.store),
+		rego.Transaction(c.txn),
+		rego.ParsedInput(in.astValue(c.readsSubjectID, &partCache{})),
+		rego.GenerateJSON(passTerm),
+	).Eval(ctx)
+	out := make(map[string]string)
+	if err != nil || len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return out
+	}
+	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
+	if !ok {
+		return out
+	}
+	obj, ok := t.Value.(ast.Object)
+	if !ok {
+		return out
+	}
+	obj.Foreach(func(k, v *ast.Term) {
+		if name, ok := k.Value.(ast.String); ok && name != "config" {
+			out[string(name)] = v.String()
+		}
+	})
+	return out
 }
 
 // Fired lists, in evaluation order and without repeats, the rules of package veil that produced
@@ -52,19 +86,10 @@ func (x *Explanation) Fired() []RuleHit {
 		if !ok || r.Module == nil || !inPackageVeil(r.Module.Package.Path) {
 			continue
 		}
-		head := r.Head.Copy()
-		if head.Key != nil {
-			head.Key = ev.Plug(head.Key)
+		hit := RuleHit{Rule: strings.TrimSpace(headString(r.Head)), Location: r.Location.String()}
+		if v, ok := x.values[r.Head.Ref().String()]; ok && len(r.Head.Args) == 0 {
+			hit.Rule = cut(r.Head.Ref().String() + " = " + v)
 		}
-		if head.Value != nil {
-			head.Value = ev.Plug(head.Value)
-		}
-		if len(head.Args) > 0 {
-			for i := range head.Args {
-				head.Args[i] = ev.Plug(head.Args[i])
-			}
-		}
-		hit := RuleHit{Rule: strings.TrimSpace(headString(head)), Location: r.Location.String()}
 		if k := hit.Rule + "\x00" + hit.Location; !seen[k] {
 			seen[k] = true
 			out = append(out, hit)
@@ -78,10 +103,11 @@ func inPackageVeil(path ast.Ref) bool {
 }
 
 // headString renders a head compactly, cutting long values.
-func headString(h *ast.Head) string {
-	s := h.String()
-	if len(s) > 200 {
-		s = s[:197] + "..."
+func headString(h *ast.Head) string { return cut(h.String()) }
+
+func cut(s string) string {
+	if len(s) > 160 {
+		s = s[:157] + "..."
 	}
 	return s
 }

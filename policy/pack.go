@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -207,4 +208,11 @@ func mergeObjects(dst, src map[string]any, at []string) error {
 		}
 	}
 	return nil
+}
+
+// Check compiles the pack's policy as the engine does (strict mode, deterministic builtins only,
+// a rule data.veil.decision), without running its tests.
+func (p *Pack) Check(ctx context.Context) error {
+	_, err := p.compile(ctx)
+	return err
 }

@@ -1,8 +1,8 @@
 package policy
 
 import (
-	"context"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,7 +23,7 @@ type TestOptions struct {
 }
 
 // Test runs the pack's Rego tests (rules named test_* in its *_test.rego files, with the pack's
-// data) with OPA's tester and returns every result, sorted by package and name.
+// data) with OPA's tester and returns every result, in source order.
 func (p *Pack) Test(ctx context.Context, opts TestOptions) ([]*tester.Result, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second
@@ -57,9 +57,18 @@ func (p *Pack) Test(ctx context.Context, opts TestOptions) ([]*tester.Result, er
 // Tests is the number of *_test.rego files in the pack.
 func (p *Pack) Tests() int { return p.tests }
 
+// sortResults orders results as they appear in the source: by file, line, then name.
 func sortResults(rs []*tester.Result) {
+	loc := func(r *tester.Result) (string, int) {
+		if r.Location == nil {
+			return "", 0
+		}
+		return r.Location.File, r.Location.Row
+	}
 	slices.SortFunc(rs, func(a, b *tester.Result) int {
-		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.Name, b.Name))
+		af, ar := loc(a)
+		bf, br := loc(b)
+		return cmp.Or(cmp.Compare(af, bf), cmp.Compare(ar, br), cmp.Compare(a.Package, b.Package), cmp.Compare(a.Name, b.Name))
 	})
 }
 
