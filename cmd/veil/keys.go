@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -78,7 +77,7 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := newFlags("keys rotate", stderr)
 	path := fs.String("config", "veil.yaml", "Veil's configuration file (store, data_dir, keys)")
 	newFile := fs.String("new-key-file", "", "the new master key; default: generate one next to the current key")
-	redisURL := fs.String("redis", "", "Redis URL (redis:// or rediss://) of the store, when it is not in the configuration")
+	redisURL := fs.String("redis", "", "Redis URL (redis:// or rediss://) of the store, overriding the configuration's store block")
 	keyPrefix := fs.String("key-prefix", store.DefaultKeyPrefix, "key prefix of Veil's Redis keys (with --redis)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
@@ -159,7 +158,7 @@ previous_master_key_files and destroy it.
 }
 
 // openKeysStore opens the store the vault lives in: Redis when --redis is given, else the
-// configuration's store block (the embedded store in data_dir by default).
+// configuration's store block.
 func openKeysStore(ctx context.Context, cfg *configs.Config, redisURL, keyPrefix string, log zerolog.Logger) (vault.Store, string, func(), error) {
 	if redisURL != "" {
 		opt, err := redis.ParseURL(redisURL)
@@ -174,10 +173,7 @@ func openKeysStore(ctx context.Context, cfg *configs.Config, redisURL, keyPrefix
 		}
 		return s, "redis " + opt.Addr, func() { c.Close() }, nil
 	}
-	scfg, err := storeBlock(cfg)
-	if err != nil {
-		return nil, "", nil, err
-	}
+	scfg := cfg.Store
 	s, err := store.Open(ctx, scfg, cfg.DataDir, log)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("%w (the embedded store is locked while Veil runs: stop it first)", err)
@@ -187,17 +183,4 @@ func openKeysStore(ctx context.Context, cfg *configs.Config, redisURL, keyPrefix
 		where += " in " + cfg.DataDir
 	}
 	return s, where, func() { s.Close() }, nil
-}
-
-// storeBlock returns the configuration's store block, or the validated default (embedded) while
-// configs.Config has none. It finds the block by type so it keeps working when one is added.
-func storeBlock(cfg *configs.Config) (store.Config, error) {
-	v := reflect.ValueOf(cfg).Elem()
-	for i := range v.NumField() {
-		if sc, ok := v.Field(i).Interface().(store.Config); ok {
-			return sc, nil
-		}
-	}
-	var sc store.Config
-	return sc, sc.Validate()
 }
