@@ -163,17 +163,18 @@ func TestGroupCommitBatches(t *testing.T) {
 			}
 		}()
 	}
-	waitFor(t, "the Records to queue", func() bool { return len(a.w.in) == n-1 })
+	// The writer chains the next batch while the first is in flight, then waits: the rest queue.
+	waitFor(t, "the Records to queue", func() bool { return int(a.w.chained.Load())+len(a.w.in) == n })
 	close(gate)
 	wg.Wait()
 	sink.mu.Lock()
 	appends := sink.appends
 	sink.mu.Unlock()
-	if appends != 2 {
-		t.Errorf("%d events took %d appends, want 2 (1 + %d batched)", n, appends, n-1)
+	if appends > 3 {
+		t.Errorf("%d events took %d appends, want at most 3 (the first, the one chained meanwhile, the rest)", n, appends)
 	}
-	if got := value(a.m.batches); got != 2 {
-		t.Errorf("batches metric %v, want 2", got)
+	if got := value(a.m.batches); got != float64(appends) {
+		t.Errorf("batches metric %v, want %d", got, appends)
 	}
 }
 
@@ -193,11 +194,13 @@ func TestBatchMaxSplits(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = a.Record(context.Background(), event(i)) }()
 	}
-	waitFor(t, "the Records to queue", func() bool { return len(a.w.in) == 48 })
+	waitFor(t, "the Records to queue", func() bool { return int(a.w.chained.Load())+len(a.w.in) == 49 })
 	close(gate)
 	wg.Wait()
-	if sink.appends != 4 {
-		t.Errorf("%d appends, want 4 (1 + 3 × 16)", sink.appends)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if sink.appends < 4 || sink.appends > 5 {
+		t.Errorf("%d appends, want 4 or 5 (1, then 48 in batches of at most 16)", sink.appends)
 	}
 }
 

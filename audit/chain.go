@@ -17,8 +17,57 @@ func Canonical(fields map[string]string) []byte {
 	return appendCanonical(nil, fields, fHash)
 }
 
+// canonicalOrder is every known field name, sorted: the fast path encodes in this order without
+// sorting when an entry has only known fields.
+var canonicalOrder = func() []string {
+	keys := make([]string, 0, len(knownFields))
+	for k := range knownFields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}()
+
 // appendCanonical appends the canonical encoding of fields without the fields named in skip.
 func appendCanonical(b []byte, fields map[string]string, skip ...string) []byte {
+	start := len(b)
+	b = append(b, '{')
+	n := 0
+	first := true
+	for _, k := range canonicalOrder {
+		v, ok := fields[k]
+		if !ok {
+			continue
+		}
+		n++
+		if skipped(k, skip) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, v)
+	}
+	if n == len(fields) {
+		return append(b, '}')
+	}
+	return appendCanonicalSorted(b[:start], fields, skip)
+}
+
+func skipped(k string, skip []string) bool {
+	for _, s := range skip {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+// appendCanonicalSorted is appendCanonical for entries with fields this package does not know.
+func appendCanonicalSorted(b []byte, fields map[string]string, skip []string) []byte {
 	keys := make([]string, 0, len(fields))
 outer:
 	for k := range fields {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -51,6 +52,9 @@ type writer struct {
 	// them; they go first in the next commit.
 	carry   []map[string]string
 	probing bool
+	pending *inflight
+	// chained counts events chained so far (tests watch it).
+	chained atomic.Int64
 	// crash makes quit stop at once, like a killed process (tests).
 	crash bool
 	// more: the spool still holds events after a bounded replay step; continue soon.
@@ -61,6 +65,20 @@ type writer struct {
 // ready is always ready to receive from; select on it to come back at once.
 var ready = func() chan time.Time { c := make(chan time.Time); close(c); return c }()
 
+// inflight is a batch whose Append is on its way to the sink. While it is, the writer gathers and
+// chains the next batch: chaining overlaps the round trip.
+type inflight struct {
+	batch   []*request
+	entries []map[string]string
+	n       int // entries, including those skipped as already present
+	done    chan appendResult
+}
+
+type appendResult struct {
+	ids []string
+	err error
+}
+
 // run is the writer goroutine.
 func (w *writer) run() {
 	defer close(w.done)
@@ -70,13 +88,19 @@ func (w *writer) run() {
 	defer retry.Stop()
 	for {
 		var retryC, moreC <-chan time.Time
+		var pendingC <-chan appendResult
 		if w.degraded && !w.probing {
 			retryC = retry.C
 		}
 		if w.more {
 			moreC = ready
 		}
+		if w.pending != nil {
+			pendingC = w.pending.done
+		}
 		select {
+		case res := <-pendingC:
+			w.finish(res)
 		case r := <-w.in:
 			w.commit(w.gather(r))
 		case <-cp.C:
@@ -89,12 +113,15 @@ func (w *writer) run() {
 			w.replay()
 		case ok := <-w.probeRes:
 			w.probing = false
-			if ok {
+			if ok && w.degraded {
 				w.replay()
 			}
 			retry.Reset(w.retry)
 		case <-w.quit:
 			if w.crash {
+				if w.pending != nil {
+					<-w.pending.done
+				}
 				w.spool.close()
 				return
 			}
@@ -107,8 +134,10 @@ func (w *writer) run() {
 				}
 				break
 			}
+			w.wait()
 			cpEv := w.policy.newCheckpoint(true)
-			_ = w.commitEntries(append(w.carry, w.chainCheckpoint(&cpEv, w.clock())), true)
+			w.write(nil, append(w.carry, w.chainCheckpoint(&cpEv, w.clock())), w.head, w.policy)
+			w.wait()
 			if w.degraded {
 				w.log.Warn().Int(fieldSpoolEvents, w.spool.depth()).Msg("audit trail closed with events in the spool; they are replayed on the next start")
 			}
@@ -183,10 +212,11 @@ func (w *writer) chainCheckpoint(ev *Event, now time.Time) map[string]string {
 	return f
 }
 
-// commit chains the batch (with checkpoints where due; a nil batch is a heartbeat checkpoint),
-// writes it and answers every request.
+// commit chains the batch (with checkpoints where due; a nil batch is a heartbeat checkpoint) and
+// writes it. The requests are answered once their events are durable.
 func (w *writer) commit(batch []*request) {
 	h0, p0 := w.head, w.policy
+	hadCarry := len(w.carry) > 0
 	entries := make([]map[string]string, 0, len(w.carry)+len(batch)+1)
 	entries = append(entries, w.carry...)
 	now := w.clock()
@@ -204,40 +234,96 @@ func (w *writer) commit(batch []*request) {
 		w.policy.since++
 		entries = append(entries, f)
 	}
-	err := w.commitEntries(entries, false)
+	w.chained.Add(int64(len(batch)))
+	// The batch was chained on the in-flight one: that one must be settled before this is written.
+	w.wait()
+	if !hadCarry && len(w.carry) > 0 {
+		// The in-flight batch reached neither sink nor spool and became the carry: this batch is
+		// chained after it, so it takes it along.
+		entries = append(append([]map[string]string(nil), w.carry...), entries...)
+	}
+	w.write(batch, entries, h0, p0)
+}
+
+// wait settles the in-flight Append, if any.
+func (w *writer) wait() {
+	if w.pending != nil {
+		w.finish(<-w.pending.done)
+	}
+}
+
+// write sends entries to the sink, asynchronously (answered in finish), or, while degraded, to the
+// spool. h0 and p0 are the chain state before the batch, restored if it reaches neither.
+func (w *writer) write(batch []*request, entries []map[string]string, h0 head, p0 checkpointPolicy) {
+	if !w.degraded {
+		send, err := w.skipPresent(entries)
+		if err == nil && len(send) == 0 {
+			w.carry = nil
+			w.answer(batch, nil)
+			return
+		}
+		if err == nil {
+			p := &inflight{batch: append([]*request(nil), batch...), entries: entries, n: len(send), done: make(chan appendResult, 1)}
+			w.pending, w.carry = p, nil
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+				defer cancel()
+				ids, err := w.sink.Append(ctx, w.stream, send...)
+				p.done <- appendResult{ids, err}
+			}()
+			return
+		}
+		w.toDegraded(err, entries)
+	}
+	err := w.spoolWrite(entries)
 	if err != nil && len(w.carry) < len(entries) {
 		// The batch reached neither the sink nor the spool: the chain goes on from where it was.
 		w.head, w.policy = h0, p0
 	}
+	w.answer(batch, err)
+}
+
+// finish settles the in-flight Append: on failure its entries go to the spool.
+func (w *writer) finish(res appendResult) {
+	p := w.pending
+	w.pending = nil
+	if res.err == nil && len(res.ids) != p.n {
+		res.err = errors.New("store acknowledged a different number of entries than it was given")
+	}
+	if res.err == nil {
+		w.after = res.ids[len(res.ids)-1]
+		w.present = nil
+		w.m.written.Add(float64(p.n))
+		w.m.batches.Inc()
+		w.m.batchSize.Observe(float64(len(p.entries)))
+		w.answer(p.batch, nil)
+		return
+	}
+	w.toDegraded(res.err, p.entries)
+	w.answer(p.batch, w.spoolWrite(p.entries))
+}
+
+// toDegraded switches to the spool after the sink failed with entries, which it may partly hold:
+// they stay first in line (the carry) until the spool or the sink takes them.
+func (w *writer) toDegraded(err error, entries []map[string]string) {
+	w.degraded, w.rescan = true, true
+	w.carry = entries
+	w.m.degraded.Set(1)
+	w.log.Warn().Err(err).Msg("audit store unavailable: events go to the local spool until it is back")
+}
+
+func (w *writer) answer(batch []*request, err error) {
 	for _, r := range batch {
 		r.done <- err
 	}
-	clear(w.batch)
 }
 
-// commitEntries writes chained entries to the sink or, when it fails or the spool is not empty,
-// to the spool. The error wraps ErrUnavailable when neither took them.
-func (w *writer) commitEntries(entries []map[string]string, closing bool) error {
+// spoolWrite writes entries to the spool; the error wraps ErrUnavailable.
+func (w *writer) spoolWrite(entries []map[string]string) error {
 	n := len(entries)
-	if !w.degraded {
-		err := w.appendSink(entries)
-		if err == nil {
-			w.carry = nil
-			w.m.batches.Inc()
-			w.m.batchSize.Observe(float64(n))
-			return nil
-		}
-		w.degraded, w.rescan = true, true
-		w.m.degraded.Set(1)
-		// The sink may hold part of these: they stay first in line instead of being chained over.
-		w.carry = entries
-		w.log.Warn().Err(err).Msg("audit store unavailable: events go to the local spool until it is back")
-	}
 	if err := w.spool.write(w.after, entries); err != nil {
 		w.m.unavailable.Add(float64(n))
-		if !closing {
-			w.log.Error().Err(err).Msg("audit spool unusable: refusing to record (requests get 503)")
-		}
+		w.log.Error().Err(err).Msg("audit spool unusable: refusing to record (requests get 503)")
 		return fmt.Errorf("%w: store and spool both failed", ErrUnavailable)
 	}
 	w.carry = nil
@@ -253,39 +339,44 @@ func (w *writer) setSpoolGauges() {
 	w.m.spoolBytes.Set(float64(w.spool.bytes))
 }
 
-// appendSink writes entries to the sink, first skipping those a failed earlier attempt left there.
-func (w *writer) appendSink(entries []map[string]string) error {
+// skipPresent drops the entries a failed earlier attempt or an interrupted replay left in the sink.
+func (w *writer) skipPresent(entries []map[string]string) ([]map[string]string, error) {
 	if w.rescan {
 		if err := w.scanPresent(); err != nil {
-			return err
+			return nil, err
 		}
 		w.rescan = false
 	}
-	if w.present != nil {
-		kept := entries[:0:0]
-		for _, e := range entries {
-			if !w.present[e[fID]] {
-				kept = append(kept, e)
-			}
+	if w.present == nil {
+		return entries, nil
+	}
+	kept := entries[:0:0]
+	for _, e := range entries {
+		if !w.present[e[fID]] {
+			kept = append(kept, e)
 		}
-		entries = kept
-		if len(entries) == 0 {
-			return nil
-		}
+	}
+	return kept, nil
+}
+
+// appendSink writes entries to the sink and waits for the acknowledgement (replay).
+func (w *writer) appendSink(entries []map[string]string) error {
+	send, err := w.skipPresent(entries)
+	if err != nil || len(send) == 0 {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()
-	ids, err := w.sink.Append(ctx, w.stream, entries...)
+	ids, err := w.sink.Append(ctx, w.stream, send...)
+	if err == nil && len(ids) != len(send) {
+		err = errors.New("store acknowledged a different number of entries than it was given")
+	}
 	if err != nil {
 		w.rescan = true
 		return err
 	}
-	if len(ids) != len(entries) {
-		w.rescan = true
-		return errors.New("store acknowledged a different number of entries than it was given")
-	}
 	w.after = ids[len(ids)-1]
-	w.m.written.Add(float64(len(entries)))
+	w.m.written.Add(float64(len(send)))
 	return nil
 }
 
