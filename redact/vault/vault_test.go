@@ -321,6 +321,9 @@ func TestLookAlikesAreNotRevealed(t *testing.T) {
 			"[EMAIL_000000]", "[EMAIL_" + tok[7:10] + "]", strings.ToUpper(tok), tok + " ", tok[:len(tok)-1],
 			"user-00000000@example.net", "", strings.Repeat("x", 1000),
 		} {
+			if s == tok {
+				continue // an all-digit tag has no case to change
+			}
 			if val, ok := mustReveal(t, v, "s", s); ok {
 				t.Errorf("Reveal(%q) = %q, want not found", s, val)
 			}
