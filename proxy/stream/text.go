@@ -1,6 +1,9 @@
 package stream
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Transformer rewrites text. Holdback(text) says how many trailing bytes of text could still be
 // the start of a match if more text followed (e.g. "[EMA" could become "[EMAIL_7f3a2c]"), so a
@@ -38,7 +41,8 @@ type TextStream struct {
 }
 
 // NewTextStream returns a stream that rewrites with t and never holds more than maxHold bytes
-// (DefaultMaxHold when maxHold <= 0; at least utf8.UTFMax).
+// (DefaultMaxHold when maxHold <= 0; at least utf8.UTFMax), plus an incomplete character at the
+// end. For exact results maxHold must be at least the longest match (Replacer.MaxLen).
 func NewTextStream(t Transformer, maxHold int) *TextStream {
 	if maxHold <= 0 {
 		maxHold = DefaultMaxHold
@@ -58,14 +62,17 @@ func (s *TextStream) Write(piece string) string {
 	whole := len(buf) - partialRune(buf)
 	cut := whole - s.t.Holdback(buf[:whole])
 	cut = runeStart(buf, min(max(cut, 0), whole))
-	if len(buf)-cut > s.maxHold {
-		// The safety cap: give up on the oldest bytes, keeping runes whole.
-		cut = min(runeStartAfter(buf, len(buf)-s.maxHold), whole)
+	if whole-cut > s.maxHold {
+		// The safety cap: give up on the oldest bytes, keeping runes whole. (An incomplete
+		// character at the end, at most 3 bytes, is held on top of the cap.)
+		cut = min(runeStartAfter(buf, whole-s.maxHold), whole)
 	}
-	s.pending = buf[cut:]
 	if cut == 0 {
+		s.pending = buf
 		return ""
 	}
+	// A copy, so that a large piece is not kept alive by the few bytes held from it.
+	s.pending = strings.Clone(buf[cut:])
 	return s.t.Transform(buf[:cut])
 }
 
