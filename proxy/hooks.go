@@ -53,6 +53,8 @@ type WSMessage struct {
 	Direction Direction
 	Binary    bool
 	Data      []byte
+	// Notify sends a message of Veil's own to the client (a notice, a refusal), ahead of the reply.
+	Notify func(data []byte) error
 }
 
 // NopHooks forwards everything unchanged.

@@ -39,9 +39,17 @@ type Auditor interface {
 	Record(ctx context.Context, ev audit.Event) error
 }
 
-// ConsentSource says what a subject has agreed to and objected to, for the policy input.
+// ConsentSource says what a subject has agreed to and objected to, for the policy input, and runs
+// the in-chat consent flow (consent.Manager).
 type ConsentSource interface {
 	Consent(ctx context.Context, subject string) (policy.Subject, error)
+	// ChatTurn is called for every chat message before the policy decides; it reports whether the
+	// reply must carry the consent notice (and records implicit consent where that applies).
+	ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, err error)
+	// ChatNotice is the notice as one chat message, in the best language for Accept-Language.
+	ChatNotice(acceptLanguage string) string
+	// NoticeShown records that the notice went out to the subject.
+	NoticeShown(ctx context.Context, subject string) error
 }
 
 // PipelineDeps are the privacy components the pipeline enforces with. All but Consent are required.
@@ -123,6 +131,30 @@ type message struct {
 	decision  policy.Decision
 	findings  map[string]int // counts by type, for audit
 	actions   map[string]int // counts by action, for audit
+}
+
+// chatTurn runs the in-chat consent flow for a message from the client and returns the notice to
+// add to the reply ("" for none).
+func (p *Pipeline) chatTurn(ctx context.Context, ex *Exchange, acceptLanguage string) (string, error) {
+	if p.Consent == nil || ex.Subject == "" {
+		return "", nil
+	}
+	show, err := p.Consent.ChatTurn(ctx, ex.Subject, ex.Route.Purpose)
+	if err != nil {
+		return "", fmt.Errorf("consent: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	if !show {
+		return "", nil
+	}
+	return p.Consent.ChatNotice(acceptLanguage), nil
+}
+
+// noticeShown records that ex's reply carried the notice. The reply is already on its way, so a
+// failure is logged, not returned: the subject will see the notice again next time.
+func (p *Pipeline) noticeShown(ctx context.Context, ex *Exchange) {
+	if err := p.Consent.NoticeShown(ctx, ex.Subject); err != nil {
+		p.Logger.Warn().Str(fieldRequestID, ex.ID).Str(fieldRoute, ex.Route.Name).AnErr("error", err).Msg("recording that the consent notice was shown failed")
+	}
 }
 
 // scan runs the detector on every field.

@@ -16,6 +16,11 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.extract(m, req); err != nil {
 		return nil, err
 	}
+	notice, err := p.chatTurn(ctx, m.ex, req.Request.Header.Get("Accept-Language"))
+	if err != nil {
+		return nil, err
+	}
+	m.ex.Notice = notice
 	p.scan(m)
 	in, err := p.input(ctx, m, policy.Request{Method: req.Request.Method, Path: req.Request.URL.Path, ContentType: req.MediaType})
 	if err != nil {

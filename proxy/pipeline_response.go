@@ -55,6 +55,11 @@ func (p *Pipeline) bufferedResponse(ctx context.Context, ex *Exchange, res *http
 	if err != nil {
 		return err
 	}
+	if ex.Notice != "" {
+		var added bool
+		out, added = withNotice(ex, out, mt)
+		p.afterNotice(ctx, ex, added)
+	}
 	res.Body = io.NopCloser(bytes.NewReader(out))
 	res.ContentLength = int64(len(out))
 	res.Header.Set("Content-Length", strconv.Itoa(len(out)))

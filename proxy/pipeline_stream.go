@@ -47,7 +47,15 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	chunks := stream.NewOpenAIChunksFunc(func() stream.TextStreamer {
 		return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}, 4*p.Detector.MaxLen())
 	})
-	res.Body = stream.NewSSERewriter(body, chunks, int(p.maxBody))
+	rw := stream.NewSSERewriter(body, chunks, int(p.maxBody))
+	res.Body = rw
+	if ex.Notice != "" && shapeOf(ex.Route) == ShapeOpenAI {
+		res.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(noticeEvent(ex.Notice), rw), rw}
+		p.afterNotice(ctx, ex, true)
+	}
 	res.ContentLength = -1
 	res.Header.Del("Content-Length")
 	return nil

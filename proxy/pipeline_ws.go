@@ -28,6 +28,16 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.extractBody(m, req); err != nil {
 		return nil, err
 	}
+	notice, err := p.chatTurn(ctx, wm.Exchange, "")
+	if err != nil {
+		return nil, err
+	}
+	if notice != "" && wm.Notify != nil {
+		b, _ := json.Marshal(map[string]string{"text": notice, "veil": "notice"})
+		if wm.Notify(b) == nil {
+			p.noticeShown(ctx, wm.Exchange)
+		}
+	}
 	p.scan(m)
 	in, err := p.input(ctx, m, policy.Request{Method: "WEBSOCKET", Path: wm.Exchange.Route.Path, ContentType: mt})
 	if err != nil {

@@ -45,6 +45,8 @@ type Exchange struct {
 	// Subject is the pseudonymous id of the person the message is about ("" until known: a chat
 	// route that takes it from a JSON field learns it once the body is read).
 	Subject string
+	// Notice is the consent notice to add to the reply in the route's shape ("" for none).
+	Notice string
 }
 
 // ExchangeFrom returns the exchange of a request context, or nil.

@@ -195,6 +195,9 @@ func (p *Proxy) relay(ctx context.Context, cancel context.CancelFunc, ex *Exchan
 			return n
 		}
 		msg := &WSMessage{Exchange: ex, Direction: dir, Binary: typ == websocket.MessageBinary, Data: data}
+		if dir == ClientToUpstream {
+			msg.Notify = func(b []byte) error { return src.Write(ctx, websocket.MessageText, b) }
+		}
 		outData, err := p.hooks.Message(ctx, msg)
 		var be *BlockedError
 		if errors.As(err, &be) && dir == ClientToUpstream {

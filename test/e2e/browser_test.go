@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,27 +77,33 @@ func TestWidgetThroughVeil(t *testing.T) {
 	); err != nil {
 		t.Fatalf("loading the page: %v", err)
 	}
-	for i, ch := range []string{"rest", "openai", "ws"} {
+	for _, ch := range []string{"rest", "openai", "ws"} {
 		msg := "hello over " + ch
 		err := chromedp.Do(ctx,
 			chromedp.SetValue(chromedp.CSS(`#chat-channel`), ch),
 			chromedp.SendKeys(chromedp.CSS(`#chat-input`), msg),
 			chromedp.Click(chromedp.CSS(`#chat-send`)),
 		)
-		// Wait for the (i+1)th finished bot reply and read it.
+		// Wait for the finished bot reply to this message and read it.
 		var reply string
 		if err == nil {
 			reply, err = chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(
-				`(() => { const m = document.querySelectorAll('#chat-log .bot-msg'); const e = m[%d];
-				   return e && e.dataset.state !== 'streaming' ? e.dataset.state + ':' + e.textContent : null; })()`, i)))
+				`(() => { for (const e of document.querySelectorAll('#chat-log .bot-msg[data-state="done"]')) {
+				     if (e.textContent.endsWith(%q)) return e.dataset.state + ':' + e.textContent; }
+				   return null; })()`, msg)))
 		}
 		if err != nil {
 			screenshot(t, ctx, "widget-"+ch)
 			t.Fatalf("channel %s: %v", ch, err)
 		}
-		if reply != "done:You said: "+msg {
+		if !strings.HasSuffix(reply, "You said: "+msg) {
 			t.Fatalf("channel %s: reply %q", ch, reply)
 		}
+	}
+	// The first message brought the consent notice into the chat.
+	notice, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#chat-log .bot-msg`)))
+	if err != nil || !strings.Contains(notice, "Veil") {
+		t.Errorf("first bot message %q (%v), want the consent notice", notice, err)
 	}
 	screenshot(t, ctx, "widget")
 }

@@ -69,11 +69,15 @@ func TestRasaREST(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
 	}
-	var out []struct{ RecipientID, Text string }
+	// The first message of a new subject gets the consent notice as an extra first message.
+	var out []struct {
+		RecipientID string `json:"recipient_id"`
+		Text        string
+	}
 	if err := json.Unmarshal(body, &out); err != nil {
 		t.Fatal(err)
 	}
-	if len(out) != 1 || out[0].Text != "You said: hello from rasa" {
+	if len(out) != 2 || !strings.Contains(out[0].Text, "Veil") || out[0].RecipientID != "s1" || out[1].Text != "You said: hello from rasa" {
 		t.Fatalf("reply %s", body)
 	}
 	got := b.received(t)
@@ -105,7 +109,8 @@ func TestOpenAI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := comp.Choices[0].Message.Content; got != "You said: what is the weather" {
+	// A client without cookies is a new subject every time: each reply starts with the notice.
+	if got := comp.Choices[0].Message.Content; !strings.HasSuffix(got, "\n\nYou said: what is the weather") || !strings.Contains(got, "Veil") {
 		t.Fatalf("completion %q", got)
 	}
 
@@ -122,7 +127,7 @@ func TestOpenAI(t *testing.T) {
 	if err := stream.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if text.String() != "You said: what is the weather" || events < 5 {
+	if !strings.HasSuffix(text.String(), "\n\nYou said: what is the weather") || events < 5 {
 		t.Fatalf("streamed %q in %d events", text.String(), events)
 	}
 }
@@ -163,9 +168,15 @@ func TestWebSocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
-	for _, m := range []string{"first", "second"} {
+	for i, m := range []string{"first", "second"} {
 		if err := c.Write(ctx, websocket.MessageText, []byte(`{"message":"`+m+`"}`)); err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 { // the notice comes first, as a message of its own
+			_, notice, err := c.Read(ctx)
+			if err != nil || !strings.Contains(string(notice), `"veil":"notice"`) {
+				t.Fatalf("notice %s, %v", notice, err)
+			}
 		}
 		_, data, err := c.Read(ctx)
 		if err != nil {

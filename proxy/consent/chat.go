@@ -1,0 +1,66 @@
+package consent
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ChatTurn applies the in-chat consent flow to a subject's chat message on a route with the given
+// purpose, before the policy decides on it. It returns whether the reply must carry the notice:
+//
+//   - A subject who has made a choice about the purpose (given, withdrawn) is left alone.
+//   - A subject who has not yet seen the notice is shown it with this reply (policy redacts this
+//     first message: nothing reversible is stored before consent).
+//   - A subject who was shown the notice and keeps chatting gives consent by that affirmative
+//     action, for a required purpose only: recorded as consent.granted, channel in-chat. Optional
+//     purposes need an explicit yes; silence never grants them.
+func (m *Manager) ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, err error) {
+	if subject == "" {
+		return false, nil
+	}
+	s, err := m.State(ctx, subject)
+	if err != nil {
+		return false, err
+	}
+	if _, decided := s.Purposes[purpose]; decided {
+		return false, nil
+	}
+	if !s.NoticeShown {
+		return true, nil
+	}
+	p, ok := m.cfg.purpose(purpose)
+	if !ok || !p.Required {
+		return false, nil
+	}
+	_, err = m.Set(ctx, subject, map[string]bool{purpose: true}, ChannelChat)
+	return false, err
+}
+
+// NoticeShown records that the in-chat notice went out to the subject.
+func (m *Manager) NoticeShown(ctx context.Context, subject string) error {
+	return m.MarkNoticeShown(ctx, subject, ChannelChat)
+}
+
+// ChatNotice is the notice as one chat message in the language of an Accept-Language header: the
+// text, the controller, each purpose, and the privacy policy link.
+func (m *Manager) ChatNotice(acceptLanguage string) string {
+	lang, text := m.cfg.NoticeText(acceptLanguage)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — %s.", text, m.cfg.Controller)
+	for _, p := range m.cfg.Purposes {
+		d := p.Description[lang]
+		if d == "" {
+			d = p.Description[m.cfg.DefaultLanguage]
+		}
+		kind := "optional"
+		if p.Required {
+			kind = "required"
+		}
+		fmt.Fprintf(&b, " [%s, %s: %s]", p.Name, kind, d)
+	}
+	if m.cfg.PrivacyPolicyURL != "" {
+		fmt.Fprintf(&b, " %s", m.cfg.PrivacyPolicyURL)
+	}
+	return b.String()
+}

@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// rasaSay sends one Rasa message as client c and returns the texts of the reply.
+func rasaSay(t *testing.T, v *veil, c *http.Client, text string) []string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": text})
+	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, raw)
+	}
+	var out []struct{ Text string }
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("reply %s", raw)
+	}
+	texts := make([]string, len(out))
+	for i, o := range out {
+		texts[i] = o.Text
+	}
+	return texts
+}
+
+// lastBotBody returns the body of the latest request the bot received.
+func lastBotBody(t *testing.T, b *bot) string {
+	t.Helper()
+	got := b.received(t)
+	if len(got) == 0 {
+		t.Fatal("the bot received nothing")
+	}
+	return got[len(got)-1].Body
+}
+
+func consentView(t *testing.T, v *veil, c *http.Client) map[string]bool {
+	t.Helper()
+	res, err := c.Get(v.publicURL + "/.veil/consent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Purposes []struct {
+			Name    string
+			Granted bool
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, p := range out.Purposes {
+		m[p.Name] = p.Granted
+	}
+	return m
+}
+
+// TestInChatConsent walks the in-chat flow: the first message is forwarded with every value
+// redacted and the reply carries the notice; continuing the conversation grants "support" (only);
+// from then on values are tokenized and come back; withdrawing takes effect on the next message.
+func TestInChatConsent(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+
+	first := rasaSay(t, v, c, plantedMessage)
+	if len(first) != 2 || !strings.Contains(first[0], "Veil") {
+		t.Fatalf("first reply %q: want the notice then the bot's answer", first)
+	}
+	if body := lastBotBody(t, b); !strings.Contains(body, "[EMAIL]") || !strings.Contains(body, "[PERSON]") {
+		t.Errorf("first message reached the bot as %s, want every value redacted", body)
+	}
+	assertNothingPlanted(t, b)
+	if got := consentView(t, v, c); got["support"] {
+		t.Fatal("consent granted before the subject continued")
+	}
+
+	second := rasaSay(t, v, c, plantedMessage)
+	if len(second) != 1 {
+		t.Fatalf("second reply %q: the notice is shown once", second)
+	}
+	assertRestored(t, second[0])
+	assertNothingPlanted(t, b)
+	if got := consentView(t, v, c); !got["support"] || got["marketing"] || got["profiling"] {
+		t.Fatalf("consent after continuing: %v, want support only", got)
+	}
+
+	// Withdrawal is as easy as giving it, and applies to the very next message.
+	req, _ := http.NewRequest("DELETE", v.publicURL+"/.veil/consent/support", nil)
+	req.Header.Set("Origin", v.publicURL)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("withdraw: %d", res.StatusCode)
+	}
+	third := rasaSay(t, v, c, plantedMessage)
+	if !strings.Contains(strings.Join(third, " "), "[EMAIL]") {
+		t.Fatalf("after withdrawal the reply is %q, want values redacted", third)
+	}
+	if got := consentView(t, v, c); got["support"] {
+		t.Fatal("withdrawal did not stick (continuing must not re-grant)")
+	}
+}
+
+func TestConsentEndpointsRefuseCrossSite(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	c := subjectClient(t, v)
+	tests := []struct {
+		desc   string
+		method string
+		path   string
+		body   string
+		hdr    map[string]string
+		want   int
+	}{
+		{desc: "cross-site origin", method: "POST", path: "/.veil/consent", body: `{"purposes":{"marketing":true}}`,
+			hdr: map[string]string{"Origin": "https://evil.example", "Content-Type": "application/json"}, want: 403},
+		{desc: "fetch metadata cross-site", method: "POST", path: "/.veil/objection", body: `{"purpose":"marketing"}`,
+			hdr: map[string]string{"Sec-Fetch-Site": "cross-site", "Content-Type": "application/json"}, want: 403},
+		{desc: "form post", method: "POST", path: "/.veil/consent", body: `purposes=marketing`,
+			hdr: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, want: 415},
+		{desc: "unknown purpose", method: "POST", path: "/.veil/consent", body: `{"purposes":{"telepathy":true}}`,
+			hdr: map[string]string{"Content-Type": "application/json"}, want: 400},
+		{desc: "objection", method: "POST", path: "/.veil/objection", body: `{"purpose":"marketing"}`,
+			hdr: map[string]string{"Content-Type": "application/json", "Origin": v.publicURL}, want: 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, v.publicURL+tc.path, strings.NewReader(tc.body))
+			for k, val := range tc.hdr {
+				req.Header.Set(k, val)
+			}
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.want)
+			}
+		})
+	}
+	if got := consentView(t, v, c); got["marketing"] {
+		t.Fatal("a refused request changed consent")
+	}
+	if len(b.received(t)) != 0 {
+		t.Fatal("Veil's own endpoints reached the bot")
+	}
+}
