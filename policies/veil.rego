@@ -28,10 +28,8 @@ granted if {
 # The upstream may receive personal data: it runs in the EU/EEA (or a country with an adequacy
 # decision), or a transfer mechanism such as standard contractual clauses is in place (ch. V).
 transfer_ok if cfg.residency.eea_regions[input.upstream.region]
-
-transfer_ok if cfg.residency.transfer_mechanisms[input.upstream.transfer_mechanism]
-
-transfer_ok if {
+else if cfg.residency.transfer_mechanisms[input.upstream.transfer_mechanism]
+else if {
 	input.upstream.region == ""
 	cfg.residency.assume_eea_when_unset
 }
@@ -97,21 +95,18 @@ default allow := true
 
 allow := false if blocked
 
+# The situation's rule id; consent.missing also without findings, since it shows the notice.
 reasons contains cfg.situation_rules[situation] if count(input.findings) > 0
 
-reasons contains "consent.missing" if show_notice
+reasons contains "consent.missing" if situation == "no_consent"
 
 reasons contains rule if {
 	some f in input.findings
 	rule := type_rules[f.type]
 }
 
-default show_notice := false
-
-show_notice if {
-	input.direction == "request"
-	not granted
-}
+# The consent notice is shown on a request without consent to the route's purpose.
+show_notice := object.get(cfg.show_notice, situation, false)
 
 # The message shown when the message is refused, in the user's terms.
 default message := ""
@@ -126,16 +121,12 @@ else := msg if {
 
 else := cfg.messages["default"] if blocked
 
-default strip_headers := []
-
-strip_headers := cfg.strip_headers if input.direction == "request"
-
 decision := {
 	"allow": allow,
 	"message": message,
 	"actions": actions,
 	"token_format": cfg.token_format,
-	"strip_headers": strip_headers,
+	"strip_headers": object.get(cfg.strip_headers, input.direction, []),
 	"retention_days": cfg.retention_days,
 	"transcript": cfg.transcript,
 	"show_notice": show_notice,

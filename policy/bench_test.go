@@ -33,7 +33,7 @@ func benchInput() Input {
 func benchEngine(b *testing.B, cacheSize int) *Engine {
 	b.Helper()
 	off := false
-	e, err := New(context.Background(), Config{CacheSize: cacheSize, Watch: &off, Timeout: time.Second}, zerolog.Nop(), nil)
+	e, err := New(context.Background(), Config{CacheSize: cacheSize, Watch: &off, Timeout: 10 * time.Second}, zerolog.Nop(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
