@@ -60,6 +60,8 @@ type PipelineDeps struct {
 	Auditor  Auditor
 	// Consent supplies consent and objections; nil means nobody has consented to anything.
 	Consent ConsentSource
+	// Page is injected into the HTML pages of page routes (the consent banner); nil: none.
+	Page PageInjector
 	// HashKey keys the "hash" action's HMAC. Required, secret, the same on every replica.
 	HashKey []byte
 	// MinConfidence drops findings below it before policy sees them.

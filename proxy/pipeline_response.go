@@ -24,6 +24,9 @@ var errResponseTooLarge = &Error{Status: http.StatusBadGateway, Reason: "respons
 // Response restores the subject's own tokens in a chat reply and filters any other personal data
 // in it. JSON and text replies are rewritten whole; event streams are rewritten event by event.
 func (p *Pipeline) Response(ctx context.Context, ex *Exchange, res *http.Response) error {
+	if ex.Route.Kind == KindPage {
+		return p.pageResponse(ctx, ex, res)
+	}
 	if ex.Route.Kind != KindChat || res.StatusCode == http.StatusSwitchingProtocols {
 		return nil
 	}

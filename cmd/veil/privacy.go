@@ -18,6 +18,8 @@ import (
 	"github.com/veil-privacy/veil/redact/detect"
 	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store"
+	_ "github.com/veil-privacy/veil/store/embedded"   // store.Open's embedded driver
+	_ "github.com/veil-privacy/veil/store/redisstore" // store.Open's redis driver
 )
 
 // privacy holds the components that outlive a configuration reload: the store, the vault, the
@@ -115,6 +117,7 @@ func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
 		Vault:         pv.vault,
 		Auditor:       pv.audit,
 		Consent:       pv.consent,
+		Page:          consent.NewBanner(),
 		HashKey:       pv.hashKey,
 		MinConfidence: cfg.MinConfidence,
 		Logger:        a.log.With().Str("component", "pipeline").Logger(),
