@@ -106,12 +106,7 @@ func (f *trailFlags) open(ctx context.Context) (*trail, error) {
 			t.stream = cfg.Audit.Stream
 		}
 		t.paths, t.hasKeys = cfg.Audit.Paths(cfg.DataDir), true
-		// configs.Config has no store block yet: the default (embedded) store in data_dir.
-		scfg := store.Config{}
-		if err := scfg.Validate(); err != nil {
-			return nil, err
-		}
-		s, err := store.Open(ctx, scfg, cfg.DataDir, zerolog.Nop())
+		s, err := store.Open(ctx, cfg.Store, cfg.DataDir, zerolog.Nop())
 		if err != nil {
 			return nil, err
 		}

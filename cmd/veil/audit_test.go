@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,5 +141,26 @@ func TestAuditVerifyRedisTampered(t *testing.T) {
 	code, out, _ = runVeil("audit", "verify", "--redis", url, "--public-key", pub)
 	if code != 1 || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, entries[5].ID) {
 		t.Errorf("verify after XDEL: %d\n%s", code, out)
+	}
+}
+
+func TestAuditVerifyFromConfig(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	s, err := redisstore.New(srv.Client(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeAuditTrail(t, s, dir, 6)
+	cfgPath := filepath.Join(dir, "veil.yaml")
+	yaml := "data_dir: " + dir + "\nupstream:\n  url: http://127.0.0.1:9\nroutes:\n  - name: chat\n    path: /chat\n    kind: chat\n    purpose: support\n" +
+		"tls:\n  mode: off\nstore:\n  driver: redis\n  redis:\n    addrs: [\"" + srv.Addr() + "\"]\n"
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runVeil("audit", "verify", "--config", cfgPath)
+	if code != 0 || !strings.Contains(out, "OK: the chain is intact") || !strings.Contains(out, "signatures: checked") {
+		t.Fatalf("verify --config: %d\n%s%s", code, out, errOut)
 	}
 }
