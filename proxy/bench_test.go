@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/cookiejar"
 	"net/http/httputil"
 	"net/url"
 	"strings"
@@ -25,15 +26,22 @@ func benchUpstream(b *testing.B) *httptest.Server {
 	return srv
 }
 
-func runClient(b *testing.B, url string) {
+func runClient(b *testing.B, url string) { runChatClient(b, url, benchBody) }
+
+// runChatClient posts body to url from parallel clients, each with its own cookie jar (one
+// subject per client, as browsers are).
+func runChatClient(b *testing.B, url string, body []byte) {
 	b.Helper()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	b.ReportAllocs()
-	b.SetBytes(int64(len(benchBody)))
+	b.SetBytes(int64(len(body)))
+	b.SetParallelism(8) // 16 concurrent clients on 2 cores, like the load script's connections
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		jar, _ := cookiejar.New(nil)
+		client := &http.Client{Transport: tr, Jar: jar}
 		for pb.Next() {
-			res, err := client.Post(url, "application/json", bytes.NewReader(benchBody))
+			res, err := client.Post(url, "application/json", bytes.NewReader(body))
 			if err != nil {
 				b.Error(err)
 				return
@@ -54,12 +62,7 @@ func runClient(b *testing.B, url string) {
 func BenchmarkChatPassThrough(b *testing.B) {
 	up := benchUpstream(b)
 	b.Run("httputil", func(b *testing.B) {
-		u, _ := url.Parse(up.URL)
-		rp := &httputil.ReverseProxy{
-			Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
-			Transport: &http.Transport{MaxIdleConnsPerHost: 256},
-		}
-		srv := httptest.NewServer(rp)
+		srv := httptest.NewServer(bareProxy(up.URL))
 		defer srv.Close()
 		runClient(b, srv.URL+"/chat")
 	})
@@ -77,6 +80,15 @@ func BenchmarkChatPassThrough(b *testing.B) {
 		defer srv.Close()
 		runClient(b, srv.URL+"/chat")
 	})
+}
+
+// bareProxy is the baseline: a plain httputil.ReverseProxy to upstream.
+func bareProxy(upstream string) http.Handler {
+	u, _ := url.Parse(upstream)
+	return &httputil.ReverseProxy{
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+	}
 }
 
 // BenchmarkReadBody measures reading and decoding a chat body, plain and gzip.

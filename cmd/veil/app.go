@@ -25,6 +25,7 @@ import (
 type app struct {
 	log        zerolog.Logger
 	configPath string // "" when the config did not come from a file (quickstart)
+	quickstart bool   // one process on one machine: keys may be generated in data_dir
 
 	mu  sync.Mutex // serializes reloads
 	cfg *configs.Config
@@ -41,7 +42,7 @@ type app struct {
 
 // newApp builds every component for cfg. Nothing listens yet.
 func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zerolog.Logger) (*app, error) {
-	a := &app{log: log, configPath: configPath, cfg: cfg, registry: prometheus.NewRegistry()}
+	a := &app{log: log, configPath: configPath, quickstart: configPath == "", cfg: cfg, registry: prometheus.NewRegistry()}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metrics = proxy.NewMetrics(a.registry)
 	a.streams = proxy.NewStreams(a.metrics)

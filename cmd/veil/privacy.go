@@ -50,6 +50,11 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
 	if !cfg.Keys.Configured(os.LookupEnv) {
+		if cfg.Store.Driver == store.DriverRedis && !a.quickstart {
+			// Replicas sharing Redis must share the master key: one generated here would make every
+			// other replica's data keys unreadable to this one.
+			return nil, errors.New("keys.master_key_file or $VEIL_MASTER_KEY is required with the redis store (every replica needs the same key)")
+		}
 		path, err := vault.EnsureMasterKey(cfg.DataDir)
 		if err != nil {
 			return nil, fmt.Errorf("master key: %w", err)

@@ -1,0 +1,127 @@
+package proxy
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/veil-privacy/veil/audit"
+	"github.com/veil-privacy/veil/policy"
+	"github.com/veil-privacy/veil/redact/vault"
+	"github.com/veil-privacy/veil/store"
+	"github.com/veil-privacy/veil/store/embedded"
+	"github.com/veil-privacy/veil/store/redistest"
+	"github.com/veil-privacy/veil/store/redisstore"
+)
+
+// grantAll is a consent source for benchmarks: every subject consented to support.
+type grantAll struct{}
+
+func (grantAll) Consent(_ context.Context, s string) (policy.Subject, error) {
+	return policy.Subject{ID: s, Consent: map[string]bool{"support": true}, NoticeShown: true}, nil
+}
+func (grantAll) ChatTurn(context.Context, string, string) (bool, error) { return false, nil }
+func (grantAll) ChatNotice(string) string                               { return "" }
+func (grantAll) NoticeShown(context.Context, string) error              { return nil }
+
+// benchPipeline builds the real pipeline (detector, policy engine with the default pack, vault and
+// audit trail over st) behind a Veil test server in front of up.
+func benchPipeline(b *testing.B, st store.Store, up string) *httptest.Server {
+	b.Helper()
+	ctx := context.Background()
+	eng, err := policy.New(ctx, policy.Config{}, zerolog.Nop(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { eng.Close() })
+	kr, err := vault.NewKeyring(vault.GenerateKey())
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := vault.New(st, kr, vault.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	acfg := audit.Config{}
+	if err := acfg.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	aud, err := audit.New(ctx, st, acfg, audit.Options{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { aud.Close() })
+	cfg := testConfig(up)
+	cfg.Routes = append(cfg.Routes, Route{Name: "rasa", Path: "/webhooks/rest/webhook", Kind: KindChat, Fields: []string{"message"}})
+	cfg.Limits = Limits{}
+	if err := cfg.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: eng, Vault: v, Auditor: aud,
+		Consent: grantAll{}, HashKey: []byte("0123456789abcdef")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := New(cfg, Options{Hooks: pl})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// pipelineBody is a 1 KB Rasa message with three findings (an e-mail, a phone number, a name).
+var pipelineBody = []byte(`{"sender":"bench","message":"Hello, I am Maria Rossi. ` +
+	strings.Repeat("I would like to know the opening hours of the store in the city centre. ", 12)[:820] +
+	` Mail me at maria.rossi@example.org or call +49 30 12345678."}`)
+
+// echoUpstream answers like the demo bot: the message comes back, so the reply is scanned and its
+// tokens restored.
+func echoUpstream(b *testing.B) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := make([]byte, r.ContentLength)
+		_, _ = r.Body.Read(body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"recipient_id":"bench","text":`))
+		_, _ = w.Write(body[len(`{"sender":"bench","message":`) : len(body)-1])
+		_, _ = w.Write([]byte(`}]`))
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkPipeline runs the full pipeline on a 1 KB message with three findings (tokenized),
+// reply scanned and restored, against the bare httputil baseline in the same run. Each benchmark
+// client is one subject (a cookie), as a chat widget is.
+func BenchmarkPipeline(b *testing.B) {
+	up := echoUpstream(b)
+	b.Run("httputil", func(b *testing.B) {
+		srv := httptest.NewServer(bareProxy(up.URL))
+		defer srv.Close()
+		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+	})
+	b.Run("veil-embedded", func(b *testing.B) {
+		st, err := embedded.Open(filepath.Join(b.TempDir(), "veil.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		srv := benchPipeline(b, st, up.URL)
+		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+	})
+	b.Run("veil-redis", func(b *testing.B) {
+		rs := redistest.Start(b)
+		st, err := redisstore.New(rs.Client(), "veil:")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := benchPipeline(b, st, up.URL)
+		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+	})
+}
