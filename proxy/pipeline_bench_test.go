@@ -15,8 +15,8 @@ import (
 	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store"
 	"github.com/veil-privacy/veil/store/embedded"
-	"github.com/veil-privacy/veil/store/redistest"
 	"github.com/veil-privacy/veil/store/redisstore"
+	"github.com/veil-privacy/veil/store/redistest"
 )
 
 // grantAll is a consent source for benchmarks: every subject consented to support.
