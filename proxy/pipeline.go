@@ -62,6 +62,8 @@ type PipelineDeps struct {
 	Consent ConsentSource
 	// Page is injected into the HTML pages of page routes (the consent banner); nil: none.
 	Page PageInjector
+	// Interceptor answers data-subject requests typed in the chat; nil: none.
+	Interceptor Interceptor
 	// HashKey keys the "hash" action's HMAC. Required, secret, the same on every replica.
 	HashKey []byte
 	// MinConfidence drops findings below it before policy sees them.
@@ -157,6 +159,27 @@ func (p *Pipeline) noticeShown(ctx context.Context, ex *Exchange) {
 	if err := p.Consent.NoticeShown(ctx, ex.Subject); err != nil {
 		p.Logger.Warn().Str(fieldRequestID, ex.ID).Str(fieldRoute, ex.Route.Name).AnErr("error", err).Msg("recording that the consent notice was shown failed")
 	}
+}
+
+// intercept lets Veil answer the message itself (a data-subject request typed in the chat).
+func (p *Pipeline) intercept(ctx context.Context, m *message) error {
+	if p.Interceptor == nil || len(m.fields) == 0 {
+		return nil
+	}
+	texts := make([]string, 0, len(m.fields))
+	for _, f := range m.fields {
+		if f.source == fromBody {
+			texts = append(texts, f.value)
+		}
+	}
+	reply, handled, err := p.Interceptor.Intercept(ctx, m.ex, texts)
+	if err != nil {
+		return fmt.Errorf("data-subject request: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	if handled {
+		return &VeilReply{Text: reply}
+	}
+	return nil
 }
 
 // scan runs the detector on every field.

@@ -16,6 +16,13 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.extract(m, req); err != nil {
 		return nil, err
 	}
+	if err := p.intercept(ctx, m); err != nil {
+		var vr *VeilReply
+		if errors.As(err, &vr) {
+			vr.Recipient = rasaSender(req)
+		}
+		return nil, err
+	}
 	notice, err := p.chatTurn(ctx, m.ex, req.Request.Header.Get("Accept-Language"))
 	if err != nil {
 		return nil, err

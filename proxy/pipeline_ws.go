@@ -28,6 +28,9 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.extractBody(m, req); err != nil {
 		return nil, err
 	}
+	if err := p.intercept(ctx, m); err != nil {
+		return nil, err
+	}
 	notice, err := p.chatTurn(ctx, wm.Exchange, "")
 	if err != nil {
 		return nil, err

@@ -300,6 +300,14 @@ func (p *Proxy) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 
 // fail answers a request Veil refuses itself, logs why and counts it.
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, ex *Exchange, rm *routeMetrics, err error, start time.Time) {
+	var vr *VeilReply
+	if errors.As(err, &vr) {
+		writeVeilReply(w, shapeOf(ex.Route), vr, ex.ID)
+		if rm != nil {
+			p.finish(r, ex, rm, http.StatusOK, 0, 0, start, "answered_by_veil")
+		}
+		return
+	}
 	var be *BlockedError
 	if errors.As(err, &be) {
 		p.log.Info().Str(fieldRequestID, ex.ID).Str(fieldRoute, routeName(ex)).Int(fieldStatus, StatusBlocked).

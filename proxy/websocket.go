@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -199,6 +200,16 @@ func (p *Proxy) relay(ctx context.Context, cancel context.CancelFunc, ex *Exchan
 			msg.Notify = func(b []byte) error { return src.Write(ctx, websocket.MessageText, b) }
 		}
 		outData, err := p.hooks.Message(ctx, msg)
+		var vr *VeilReply
+		if errors.As(err, &vr) && dir == ClientToUpstream {
+			// Answered by Veil itself: the reply goes to the client, nothing to the bot.
+			b, _ := json.Marshal(map[string]string{"text": vr.Text, "veil": "reply"})
+			if src.Write(ctx, websocket.MessageText, b) != nil {
+				_ = dst.Close(websocket.StatusGoingAway, "peer closed")
+				return n
+			}
+			continue
+		}
 		var be *BlockedError
 		if errors.As(err, &be) && dir == ClientToUpstream {
 			// Refused by policy: the client is told in a message and the connection stays.
