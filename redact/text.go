@@ -36,6 +36,7 @@ type Text struct {
 	lowerBuf []byte   // backing store of Lower when it differs from Norm
 	offsBuf  []int32  // backing store of offs
 	wbits    []uint64 // WordSet lexicon bits of the tokens, looked up on demand (0: not yet)
+	anchors  anchorLists
 	iter     norm.Iter
 }
 
@@ -52,6 +53,7 @@ func (t *Text) Reset(s string) {
 	t.Orig = s
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
+	t.anchors.reset(1 << 20)
 	t.offs = nil
 	if isASCII(s) || isStable(s) {
 		t.Norm = s
@@ -72,6 +74,7 @@ func (t *Text) release() {
 	t.Orig, t.Norm, t.Lower, t.offs, t.Flags = "", "", "", nil, 0
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
+	t.anchors.reset(keepCap / 16)
 	if cap(t.wbits) > keepCap/8 {
 		t.wbits = nil
 	}

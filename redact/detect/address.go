@@ -810,10 +810,10 @@ func compoundSuffix(w string) (string, bool) {
 
 var (
 	streetCompoundSet = newWordSet(strings.Join(streetCompound, " "))
-	compoundTails     = func() wordSet {
-		s := make(wordSet)
+	compoundTails     = func() *wordSet {
+		s := newWordSet()
 		for _, c := range streetCompound {
-			s[c[len(c)-2:]] = struct{}{}
+			s.add(c[len(c)-2:])
 		}
 		return s
 	}()

@@ -47,46 +47,85 @@ var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est 
 	"in at my mine his her sein ihr son sa suo sua su zijn haar mój moja meu mea", "a as date datum",
 	"dd mm yyyy yy tt jjjj jj aaaa gg rrrr ll zz")
 
-// Detect implements redact.Detector.
+// Reach of the birth-date phrases, in tokens: a trigger ends at most dobTriggerReach tokens before
+// the date's first token (three filler words or a birth place between them), and "geboren" follows
+// the date's last token, which is at most dobDateTokens tokens after its first.
+const (
+	dobTriggerReach = 13
+	dobDateTokens   = 6
+)
+
+// Detect implements redact.Detector. It starts from the dates in the text (a date holds a digit
+// within its first two tokens) and reads the trigger phrases only in the few tokens around them.
 func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	toks := t.Tokens
-	for i := 0; i < len(toks); i++ {
-		if dobVerbFinal.has(tokLower(t, i)) {
-			// "Ich bin am 3. Oktober 1990 geboren", "ik ben op 4 mei 1972 geboren"
-			if first, last, ok := dateEndingAt(t, i-1); ok && gap(t, i) == " " {
-				dst = append(dst, redact.Finding{
-					Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
-				})
-			}
+	if t.Flags&redact.HasDigit == 0 {
+		return dst
+	}
+	w := windows{anchors: [2][]int32{t.DigitTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
+		return a - 1 - dobTriggerReach, a + dobDateTokens, dateStartsNear(t, a)
+	}}
+	next := 0
+	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
+		i := max(lo, next)
+		for ; i <= hi; i++ {
+			i, dst = d.detectAt(t, i, dst)
 		}
-		if _, _, ok := dobTriggers.matchEnd(t, i); !ok {
-			continue
-		}
-		// skip up to three filler words, then the date must start
-		j := i + 1
-		for n := 0; j < len(toks) && n <= 3; n++ {
-			if g := gap(t, j); len(g) > 4 {
-				break
-			}
-			if first, last, ok := parseDate(t, j); ok {
-				dst = append(dst, redact.Finding{
-					Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
-				})
-				i = last
-				break
-			}
-			if e, ok := dobPlace(t, j); ok {
-				// "born in London on", "nacida en Sevilla el", "născută în Iași pe"
-				j = e + 1
-				continue
-			}
-			if !dobFiller.has(tokLower(t, j)) {
-				break
-			}
-			j++
-		}
+		next = i
 	}
 	return dst
+}
+
+// dateStartsNear reports whether a date starts at digit token a or at the token before it (a month
+// name before the day).
+func dateStartsNear(t *redact.Text, a int) bool {
+	if _, _, ok := parseDate(t, a); ok {
+		return true
+	}
+	if a == 0 {
+		return false
+	}
+	_, _, ok := parseDate(t, a-1)
+	return ok
+}
+
+// detectAt reports the birth date that a phrase ending at token i introduces, or that "geboren" at
+// token i closes, and returns the token to continue after.
+func (d *DateOfBirth) detectAt(t *redact.Text, i int, dst []redact.Finding) (int, []redact.Finding) {
+	toks := t.Tokens
+	if dobVerbFinal.has(tokLower(t, i)) {
+		// "Ich bin am 3. Oktober 1990 geboren", "ik ben op 4 mei 1972 geboren"
+		if first, last, ok := dateEndingAt(t, i-1); ok && gap(t, i) == " " {
+			dst = append(dst, redact.Finding{
+				Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
+			})
+		}
+	}
+	if _, _, ok := dobTriggers.matchEnd(t, i); !ok {
+		return i, dst
+	}
+	// skip up to three filler words, then the date must start
+	j := i + 1
+	for n := 0; j < len(toks) && n <= 3; n++ {
+		if g := gap(t, j); len(g) > 4 {
+			break
+		}
+		if first, last, ok := parseDate(t, j); ok {
+			dst = append(dst, redact.Finding{
+				Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
+			})
+			return last, dst
+		}
+		if e, ok := dobPlace(t, j); ok {
+			// "born in London on", "nacida en Sevilla el", "născută în Iași pe"
+			j = e + 1
+			continue
+		}
+		if !dobFiller.has(tokLower(t, j)) {
+			break
+		}
+		j++
+	}
+	return i, dst
 }
 
 // dobPlacePrep are the prepositions that put a birth place between the trigger and the date.

@@ -60,10 +60,10 @@ var healthStems = newWordSet(
 )
 
 // healthHeads are the first three bytes of every stem: one lookup rules most words out.
-var healthHeads = func() wordSet {
-	s := make(wordSet)
-	for w := range healthStems {
-		s[w[:3]] = struct{}{}
+var healthHeads = func() *wordSet {
+	s := newWordSet()
+	for w := range healthStems.m {
+		s.add(w[:3])
 	}
 	return s
 }()

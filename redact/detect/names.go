@@ -18,33 +18,33 @@ var (
 
 // withFeminineForms adds the feminine form of Polish adjectival surnames (Kowalski → Kowalska,
 // Nowicki → Nowicka) so that both spellings are found with one lookup.
-func withFeminineForms(s wordSet) wordSet {
+func withFeminineForms(s *wordSet) *wordSet {
 	add := make([]string, 0, 64)
-	for w := range s {
+	for w := range s.m {
 		if strings.HasSuffix(w, "ski") || strings.HasSuffix(w, "cki") || strings.HasSuffix(w, "dzki") {
 			add = append(add, w[:len(w)-1]+"a")
 		}
 	}
 	for _, w := range add {
-		s[w] = struct{}{}
+		s.add(w)
 	}
 	return s
 }
 
 // loadNames reads one gazetteer file into a lower-case set.
-func loadNames(path string) wordSet {
+func loadNames(path string) *wordSet {
 	b, err := nameFiles.ReadFile(path)
 	if err != nil {
 		panic("detect: reading embedded " + path + ": " + err.Error())
 	}
-	s := make(wordSet)
+	s := newWordSet()
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
 		for _, w := range strings.Fields(line) {
-			s[strings.ToLower(w)] = struct{}{}
+			s.add(strings.ToLower(w))
 		}
 	}
 	return s
@@ -211,7 +211,7 @@ var personParticles = newWordSet("van der den de del della dello dei degli di da
 
 // nameStop are capitalised words that never start or continue a name: greetings, sign-off words,
 // team and service words, document and payment words, products.
-var nameStop = func() wordSet {
+var nameStop = func() *wordSet {
 	s := newWordSet(
 		"please bitte svp stp prego por favor alstublieft proszę vă rog",
 		"hello hi hey dear hallo moin servus grüß guten tag morgen abend bonjour bonsoir salut coucou",
@@ -260,7 +260,7 @@ var nameStop = func() wordSet {
 			}
 			for _, w := range p.words {
 				if !personParticles.has(w) && !givenNames.has(w) && !surnames.has(w) && len(w) > 1 {
-					s[w] = struct{}{}
+					s.add(w)
 				}
 			}
 		}
@@ -272,7 +272,7 @@ var nameStop = func() wordSet {
 // names like "Ella", months like "August", places like "Paris", street words like "Dijk", context
 // words like "Mari"). A name found without context may not contain them; after a context word they
 // may be a surname, or a given name when a surname follows.
-var softStop = func() wordSet {
+var softStop = func() *wordSet {
 	s := newWordSet(
 		"morgen co post",
 		// places
@@ -306,21 +306,21 @@ var softStop = func() wordSet {
 	)
 	for m := range monthNames {
 		if len(m) > 3 {
-			s[m] = struct{}{}
+			s.add(m)
 		}
 	}
-	for w := range weekdayNames {
-		s[w] = struct{}{}
+	for w := range weekdayNames.m {
+		s.add(w)
 	}
-	for w := range funcWords {
-		s[w] = struct{}{}
+	for w := range funcWords.m {
+		s.add(w)
 	}
 	// Role and label words ("Patient", "Mari", "Dear") rarely belong to a name, but some are surnames.
 	for _, ps := range personTriggers.byLast {
 		for _, p := range ps {
 			for _, w := range p.words {
 				if !personParticles.has(w) && !givenNames.has(w) && len(w) > 1 {
-					s[w] = struct{}{}
+					s.add(w)
 				}
 			}
 		}

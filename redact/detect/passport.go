@@ -69,31 +69,74 @@ var docFiller = newWordSet("no nr n o nº num number nummer numéro numero núme
 	"is ist est è es jest este my mein meine mon ma mio mia mi mijn mój moja meu mea",
 	"de del du di van des of the", "card karte carte")
 
-// Detect implements redact.Detector.
+// docReach is how far, in tokens, a value may start after its context phrase: four filler words.
+const docReach = 5
+
+// Detect implements redact.Detector. A value holds a digit or is written in capitals, so the
+// detector starts from such tokens and reads the context phrases only in the few tokens before them.
 func (d *docNumber) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	toks := t.Tokens
-	for i := 0; i < len(toks); i++ {
-		if _, _, ok := d.triggers.matchEnd(t, i); !ok {
-			continue
+	if t.Flags&(redact.HasDigit|redact.HasUpper) == 0 {
+		return dst
+	}
+	w := windows{anchors: [2][]int32{t.DigitTokens(), t.UpperTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
+		c, ok := d.valueStarts(t, a)
+		return c - docReach, a - 1, ok
+	}}
+	next := 0
+	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
+		i := max(lo, next)
+		for ; i <= hi; i++ {
+			i, dst = d.detectAt(t, i, dst)
 		}
-		j := i + 1
-		for n := 0; j < len(toks) && n <= 4; n++ {
-			if g := gap(t, j); len(g) > 5 {
-				break
-			}
-			if last, ok := d.value(t, j); ok {
-				dst = append(dst, redact.Finding{Type: d.typ, Start: toks[j].Start, End: toks[last].End,
-					Confidence: d.conf})
-				i = last
-				break
-			}
-			if !docFiller.has(tokLower(t, j)) {
-				break
-			}
-			j++
-		}
+		next = i
 	}
 	return dst
+}
+
+// valueStarts returns the first token of a value that may hold anchor token a (the anchor itself,
+// or for joined values the start of the run of parts joined to it), and false when no value holds a.
+func (d *docNumber) valueStarts(t *redact.Text, a int) (int, bool) {
+	toks := t.Tokens
+	if f := toks[a].Flags; f&redact.HasDigit == 0 && f&redact.HasLower != 0 {
+		return 0, false // a value without digits is written in capitals
+	}
+	if !d.joined {
+		_, ok := d.value(t, a)
+		return a, ok
+	}
+	c := a
+	for n := 0; c > 0 && n < d.maxLen/2+1 && toks[c].Flags&redact.HasLower == 0; n++ {
+		if g := gap(t, c); g != "-" && g != "/" {
+			break
+		}
+		c--
+	}
+	return c, true
+}
+
+// detectAt reports the value that a context phrase ending at token i introduces and returns the
+// token to continue after.
+func (d *docNumber) detectAt(t *redact.Text, i int, dst []redact.Finding) (int, []redact.Finding) {
+	toks := t.Tokens
+	if _, _, ok := d.triggers.matchEnd(t, i); !ok {
+		return i, dst
+	}
+	j := i + 1
+	for n := 0; j < len(toks) && n <= 4; n++ {
+		if g := gap(t, j); len(g) > 5 {
+			break
+		}
+		if last, ok := d.value(t, j); ok {
+			dst = append(dst, redact.Finding{Type: d.typ, Start: toks[j].Start, End: toks[last].End,
+				Confidence: d.conf})
+			return last, dst
+		}
+		if !docFiller.has(tokLower(t, j)) {
+			break
+		}
+		j++
+	}
+	return i, dst
 }
 
 // value reports whether an identifier starts at token j and returns its last token.

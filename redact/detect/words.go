@@ -11,24 +11,62 @@ import (
 // phrases and compiled once into maps keyed by the lower-case text of their last token, so a detector
 // walks t.Tokens and asks one map lookup per token.
 
-// wordSet is a set of lower-case single words.
-type wordSet map[string]struct{}
+// wordSet is a set of lower-case single words. A small bit filter on each word's length and first
+// and last bytes answers most lookups of words outside the set without hashing the word.
+type wordSet struct {
+	m map[string]struct{}
+	f wordFilter
+}
 
 // newWordSet builds a set from white-space separated lists of words.
-func newWordSet(lists ...string) wordSet {
-	s := make(wordSet)
+func newWordSet(lists ...string) *wordSet {
+	s := &wordSet{m: make(map[string]struct{})}
 	for _, l := range lists {
 		for _, w := range strings.Fields(l) {
-			s[strings.ToLower(w)] = struct{}{}
+			s.add(strings.ToLower(w))
 		}
 	}
 	return s
 }
 
+// add puts w (already lower-case) in s. Sets are built when the program starts, never during a scan.
+func (s *wordSet) add(w string) {
+	s.m[w] = struct{}{}
+	s.f.add(w)
+}
+
 // has reports whether w (already lower-case) is in s. It does not allocate.
-func (s wordSet) has(w string) bool {
-	_, ok := s[w]
+func (s *wordSet) has(w string) bool {
+	if !s.f.mayHave(w) {
+		return false
+	}
+	_, ok := s.m[w]
 	return ok
+}
+
+// wordFilter is a 4,096-bit filter of words keyed on their length, first byte and last byte: a word
+// whose bit is clear is not in the set. It costs a multiplication and a load.
+type wordFilter struct{ bits [64]uint64 }
+
+func wordFilterIndex(w string) uint64 {
+	k := uint64(w[0]) | uint64(w[len(w)-1])<<8 | uint64(min(len(w), 255))<<16
+	return (k * 0x9E3779B97F4A7C15) >> 52
+}
+
+func (f *wordFilter) add(w string) {
+	if w != "" {
+		i := wordFilterIndex(w)
+		f.bits[i>>6] |= 1 << (i & 63)
+	}
+}
+
+// mayHave reports whether w may be in the set.
+func (f *wordFilter) mayHave(w string) bool {
+	if w == "" {
+		return false
+	}
+	i := wordFilterIndex(w)
+	return f.bits[i>>6]&(1<<(i&63)) != 0
 }
 
 // phrase is a context phrase split into lower-case tokens, with a tag the detector chooses.
@@ -40,7 +78,8 @@ type phrase struct {
 // phraseSet finds context phrases that end at a given token.
 type phraseSet struct {
 	byLast map[string][]phrase
-	maxLen int // most tokens in one phrase
+	last   wordFilter // of the keys of byLast
+	maxLen int        // most tokens in one phrase
 }
 
 // newPhraseSet compiles phrases, one per element, all tagged tag. A phrase is tokenized the way
@@ -66,6 +105,7 @@ func (p *phraseSet) add(tag uint8, list string) *phraseSet {
 		}
 		last := words[len(words)-1]
 		p.byLast[last] = append(p.byLast[last], phrase{words: words, tag: tag})
+		p.last.add(last)
 		p.maxLen = max(p.maxLen, len(words))
 	}
 	return p
@@ -74,7 +114,11 @@ func (p *phraseSet) add(tag uint8, list string) *phraseSet {
 // matchEnd returns the longest phrase that ends at token i, with the index of its first token.
 // Consecutive phrase tokens may be separated by at most maxGap bytes without a line break.
 func (p *phraseSet) matchEnd(t *redact.Text, i int) (start int, tag uint8, ok bool) {
-	cands := p.byLast[tokLower(t, i)]
+	w := tokLower(t, i)
+	if !p.last.mayHave(w) {
+		return 0, 0, false
+	}
+	cands := p.byLast[w]
 	best := -1
 	for _, ph := range cands {
 		n := len(ph.words)

@@ -1,0 +1,58 @@
+package redact
+
+// Anchor lists: the indices of the tokens that most detectors start from, built once per view on
+// first use, so that a detector visits a few anchors instead of every token.
+
+// anchorLists caches the anchor token indices of one view.
+type anchorLists struct {
+	built bool
+	digit []int32 // tokens with a digit
+	upper []int32 // tokens with an upper-case letter
+}
+
+// DigitTokens returns the indices, in order, of the tokens that hold a digit. The slice belongs to
+// the view: do not change or keep it.
+func (t *Text) DigitTokens() []int32 {
+	t.buildAnchors()
+	return t.anchors.digit
+}
+
+// UpperTokens returns the indices, in order, of the tokens that hold an upper-case letter. The
+// slice belongs to the view: do not change or keep it.
+func (t *Text) UpperTokens() []int32 {
+	t.buildAnchors()
+	return t.anchors.upper
+}
+
+func (t *Text) buildAnchors() {
+	a := &t.anchors
+	if a.built {
+		return
+	}
+	a.built = true
+	a.digit, a.upper = a.digit[:0], a.upper[:0]
+	if t.Flags&(HasDigit|HasUpper) == 0 {
+		return
+	}
+	for i := range t.Tokens {
+		f := t.Tokens[i].Flags
+		if f&HasDigit != 0 {
+			a.digit = append(a.digit, int32(i))
+		}
+		if f&HasUpper != 0 {
+			a.upper = append(a.upper, int32(i))
+		}
+	}
+}
+
+// reset forgets the lists of the previous view, keeping their memory unless it grew past keep.
+func (a *anchorLists) reset(keep int) {
+	a.built = false
+	a.digit, a.upper = a.digit[:0], a.upper[:0]
+	if cap(a.digit) > keep {
+		a.digit = nil
+	}
+	if cap(a.upper) > keep {
+		a.upper = nil
+	}
+}
