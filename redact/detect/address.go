@@ -31,32 +31,58 @@ const (
 	addrConfWeak   = 0.65 // weak street word (Feld, Hill, Im …) with a context word before it
 )
 
-// Detect implements redact.Detector.
+// Detect implements redact.Detector. Every address has a house number (or "s/n"), so the detector
+// starts from house numbers and tries the address shapes only at the few tokens before them that a
+// street name could span.
 func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	toks := t.Tokens
-	for i := 0; i < len(toks); i++ {
-		last, conf := a.matchAt(t, i)
-		if last < 0 {
-			continue
+	if sn := hasSinNumero(t); sn || t.Flags&redact.HasDigit == 0 {
+		if !sn {
+			return dst
 		}
-		start, end := toks[i].Start, toks[last].End
-		if i >= 2 && unitWords.has(tokLower(t, i-2)) && (onlySpaces(gap(t, i-1)) || gap(t, i-1) == ". ") &&
-			gap(t, i) == ", " && (toks[i-1].Flags&redact.HasDigit != 0 || toks[i-1].End-toks[i-1].Start <= 2 &&
-			toks[i-1].Flags&redact.HasLower == 0) {
-			start = toks[i-2].Start // "Flat 3, 12 High Street", "Bât. B, 7 allée des Cerisiers"
-		} else if ts, ok := townBefore(t, i); ok {
-			start = toks[ts].Start // "10115 Berlin, Hauptstraße 5"
+		// "Calle Mayor s/n" has no digit to start from: read every token.
+		for i := 0; i < len(t.Tokens); i++ {
+			i, dst = a.detectAt(t, i, dst)
 		}
-		if end < len(t.Norm) && t.Norm[end] == '.' && isAbbrevTok(toks[last]) {
-			end++ // "s/n.", "izq."
+		return dst
+	}
+	w := windows{anchors: [2][]int32{t.DigitTokens()}, n: len(t.Tokens), span: func(h int) (int, int, bool) {
+		return streetStart(t, h), h, isHouseNumberTok(t, h)
+	}}
+	next := 0
+	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
+		i := max(lo, next)
+		for ; i <= hi; i++ {
+			i, dst = a.detectAt(t, i, dst)
 		}
-		if end-start > addressMaxLen {
-			continue
-		}
-		dst = append(dst, redact.Finding{Type: redact.Address, Start: start, End: end, Confidence: conf})
-		i = last
+		next = i
 	}
 	return dst
+}
+
+// detectAt reports the address that starts at token i, if any, and returns the token to continue
+// after.
+func (a *Address) detectAt(t *redact.Text, i int, dst []redact.Finding) (int, []redact.Finding) {
+	toks := t.Tokens
+	last, conf := a.matchAt(t, i)
+	if last < 0 {
+		return i, dst
+	}
+	start, end := toks[i].Start, toks[last].End
+	if i >= 2 && unitWords.has(tokLower(t, i-2)) && (onlySpaces(gap(t, i-1)) || gap(t, i-1) == ". ") &&
+		gap(t, i) == ", " && (toks[i-1].Flags&redact.HasDigit != 0 || toks[i-1].End-toks[i-1].Start <= 2 &&
+		toks[i-1].Flags&redact.HasLower == 0) {
+		start = toks[i-2].Start // "Flat 3, 12 High Street", "Bât. B, 7 allée des Cerisiers"
+	} else if ts, ok := townBefore(t, i); ok {
+		start = toks[ts].Start // "10115 Berlin, Hauptstraße 5"
+	}
+	if end < len(t.Norm) && t.Norm[end] == '.' && isAbbrevTok(toks[last]) {
+		end++ // "s/n.", "izq."
+	}
+	if end-start > addressMaxLen {
+		return i, dst
+	}
+	dst = append(dst, redact.Finding{Type: redact.Address, Start: start, End: end, Confidence: conf})
+	return last, dst
 }
 
 // matchAt tries every address shape that starts at token i and returns the last token of the
