@@ -5,14 +5,17 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Server is the admin listener's handler: liveness, readiness with per-check detail, and metrics.
+// Server is the admin listener's handler: liveness, readiness with per-check detail, metrics, and,
+// once Configure has run, the admin API.
 type Server struct {
 	mux *http.ServeMux
+	api atomic.Pointer[api] // nil until Configure
 
 	mu     sync.RWMutex
 	checks map[string]func() error
@@ -21,10 +24,32 @@ type Server struct {
 // NewServer returns the admin handler exporting gatherer's metrics.
 func NewServer(gatherer prometheus.Gatherer) *Server {
 	s := &Server{mux: http.NewServeMux(), checks: map[string]func() error{}}
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	s.mux.Handle("GET /healthz", s.observe(http.HandlerFunc(s.healthz)))
+	s.mux.Handle("GET /readyz", s.observe(http.HandlerFunc(s.readyz)))
+	s.mux.Handle("GET /metrics", s.observe(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	return s
+}
+
+// observe serves h to anyone while the admin API is off or the listener is on loopback, and
+// otherwise only to callers with a valid token or session (any role).
+func (s *Server) observe(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := s.api.Load()
+		if a == nil || a.cfg.Loopback() {
+			h.ServeHTTP(w, r)
+			return
+		}
+		p, err := a.authenticate(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if !p.Role.Allows(PermObserve) {
+			writeError(w, http.StatusForbidden, http.StatusText(http.StatusForbidden))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // SetCheck adds or replaces a named readiness check. Veil is ready when every check returns nil.
