@@ -63,6 +63,9 @@ type personMatch struct {
 func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
 	for i := 0; i < len(toks); i++ {
+		if !personTriggerMay(t, i) {
+			goto capWord
+		}
 		if _, tag, ok := personTriggers.matchEnd(t, i); ok && i+1 < len(toks) {
 			if m, ok := afterTrigger(t, i, tag); ok {
 				dst = appendPerson(t, dst, m, personConf[tag])
@@ -87,15 +90,19 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 				continue
 			}
 		}
-		if m, ok := nameBeforeHere(t, i); ok {
-			dst = appendPerson(t, dst, m, personConfBefore)
-			i = m.last
+	capWord:
+		// The rest needs a name of two or more words that starts here with a capitalised word.
+		if !isCapWord(toks[i]) || !nameMayContinue(t, i) {
 			continue
 		}
-		if m, ok := nameBeforeDetails(t, i); ok {
-			dst = appendPerson(t, dst, m, personConfBefore)
-			i = m.last
-			continue
+		if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(toks[i-1]) {
+			if m, ok := parseName(t, i, nameOpts{}); ok && m.words >= 2 {
+				if nameBeforeHere(t, i, m) || nameBeforeDetails(t, m) {
+					dst = appendPerson(t, dst, m, personConfBefore)
+					i = m.last
+					continue
+				}
+			}
 		}
 		if m, ok := bareName(t, i); ok {
 			conf := personBare
@@ -221,40 +228,30 @@ func bareName(t *redact.Text, i int) (personMatch, bool) {
 	return m, true
 }
 
-// nameBeforeDetails finds a name of two or more capitalised words that a comma and a birth date or
-// passport context follow ("Jan Kowalski, ur. 12.03.1980", "Ana Pop, pașaport 05123456").
-func nameBeforeDetails(t *redact.Text, i int) (personMatch, bool) {
-	if !isCapWord(t.Tokens[i]) || i > 0 && onlySpaces(gap(t, i)) && isCapWord(t.Tokens[i-1]) {
-		return personMatch{}, false
-	}
-	m, ok := parseName(t, i, nameOpts{})
-	if !ok || m.words < 2 {
-		return personMatch{}, false
-	}
+// nameBeforeDetails reports whether a comma and a birth date or passport context follow the name m
+// of two or more capitalised words ("Jan Kowalski, ur. 12.03.1980", "Ana Pop, pașaport 05123456").
+func nameBeforeDetails(t *redact.Text, m personMatch) bool {
 	n := m.last + 1
 	if n >= len(t.Tokens) {
-		return personMatch{}, false
+		return false
 	}
 	switch gap(t, n) {
 	case ", ":
 	case " ", " (":
 		// "Anna Kowalska born 1 May 1990", "Anna Kowalska (geb. 1.5.1990)": only a birth date
-		if dobTriggerWord(t, n) {
-			return m, true
-		}
-		return personMatch{}, false
+		return dobTriggerWord(t, n)
 	default:
-		return personMatch{}, false
+		return false
 	}
 	for k := n; k < len(t.Tokens) && k < n+4; k++ {
 		if _, _, ok := dobTriggers.matchEnd(t, k); ok && dobTriggerStart(t, k) == n {
-			return m, true
+			return true
 		}
 		if _, _, ok := passportTriggers.matchEnd(t, k); ok {
-			return m, true
+			return true
 		}
 	}
-	return personMatch{}, false
+	return false
 }
 
 // lowerNameWord reports whether a lower-case name word (maybe a hyphenated compound) starts at
@@ -311,28 +308,130 @@ func skipPlace(t *redact.Text, i int) (int, bool) {
 	return e, true
 }
 
-// nameBeforeHere finds a name of two or more capitalised words that its writer follows with
-// "here" at the start of a message or after a greeting ("hi, Anna Kowalska here", "Jan Novák hier").
-func nameBeforeHere(t *redact.Text, i int) (personMatch, bool) {
-	if !isCapWord(t.Tokens[i]) || i > 0 && onlySpaces(gap(t, i)) && isCapWord(t.Tokens[i-1]) {
-		return personMatch{}, false
-	}
+// nameBeforeHere reports whether its writer follows the name m of two or more capitalised words,
+// which starts at token i, with "here" at the start of a message or after a greeting ("hi, Anna
+// Kowalska here", "Jan Novák hier").
+func nameBeforeHere(t *redact.Text, i int, m personMatch) bool {
 	if g := gap(t, i); i > 0 && strings.IndexAny(g, ",!\n") < 0 {
-		return personMatch{}, false
-	}
-	m, ok := parseName(t, i, nameOpts{})
-	if !ok || m.words < 2 {
-		return personMatch{}, false
+		return false
 	}
 	n := m.last + 1
 	if n >= len(t.Tokens) || !onlySpaces(gap(t, n)) || !personHere.has(tokLower(t, n)) {
-		return personMatch{}, false
+		return false
 	}
 	if n+1 < len(t.Tokens) && onlySpaces(gap(t, n+1)) && isLowerWord(t.Tokens[n+1]) {
-		return personMatch{}, false // "Anna Kowalska hier kaufen": not a self-introduction
+		return false // "Anna Kowalska hier kaufen": not a self-introduction
 	}
-	return m, true
+	return true
 }
+
+// personTriggerMay reports whether a context phrase that ends at token i may introduce a name: the
+// token after it is no number, and either holds a capital, or is a particle or a place preposition
+// ("Herr van Dijk", "Grüße aus Bremen"), or token i may end a phrase after which a name can be
+// written in lower case ("my name is anna", "Name: anna", "I'm sophie"). It rules out most tokens
+// of prose before any phrase lookup.
+func personTriggerMay(t *redact.Text, i int) bool {
+	toks := t.Tokens
+	j := i + 1
+	if j >= len(toks) {
+		return false
+	}
+	g := gap(t, j)
+	if len(g) == 0 || len(g) > 8 || toks[j].Flags&redact.HasDigit != 0 {
+		return false
+	}
+	w := tokLower(t, i)
+	if !personAnyLast.mayHave(w) {
+		return false
+	}
+	if toks[j].Flags&redact.HasUpper != 0 {
+		return true
+	}
+	if isLowerWord(toks[j]) && personBridge.has(tokLower(t, j)) {
+		return true
+	}
+	if strings.IndexByte(g, ':') >= 0 || g == "\t" {
+		return personLowerLabelLast.mayHave(w)
+	}
+	return personLowerLast.mayHave(w)
+}
+
+// personAnyLast filters the last words of every context phrase.
+var personAnyLast = func() (f wordFilter) {
+	for last := range personTriggers.byLast {
+		f.add(last)
+	}
+	for last := range personColonLabels.byLast {
+		f.add(last)
+	}
+	return f
+}()
+
+// personBridge are the lower-case words that may stand between a context phrase and a capitalised
+// name: particles ("Herr van Dijk") and the prepositions before a place ("Grüße aus Bremen").
+var personBridge = func() *wordSet {
+	s := newWordSet()
+	for w := range personParticles.m {
+		s.add(w)
+	}
+	for w := range personPlacePreps.m {
+		s.add(w)
+	}
+	return s
+}()
+
+// personLowerLast and personLowerLabelLast filter the last words of the phrases after which a
+// name may be written in lower case: name phrases and self-introductions, and labels (before a
+// colon or a tab).
+var personLowerLast, personLowerLabelLast = func() (a, b wordFilter) {
+	for last, ps := range personTriggers.byLast {
+		for _, p := range ps {
+			switch p.tag {
+			case trigNamePhrase, trigSelf:
+				a.add(last)
+				b.add(last)
+			case trigLabel:
+				b.add(last)
+			}
+		}
+	}
+	for last := range personColonLabels.byLast {
+		b.add(last)
+	}
+	return a, b
+}()
+
+// nameMayContinue reports whether a second name word can follow the word that starts at token i:
+// after the parts joined to it by hyphens or apostrophes, one or two spaces and a word with a
+// capital or a short lower-case word (a particle: "de", "van"). Every name of two or more words
+// passes; most capitalised words in prose (a sentence's first word, German nouns) do not.
+func nameMayContinue(t *redact.Text, i int) bool {
+	toks := t.Tokens
+	e := i
+	for e+1 < len(toks) && e-i < personMaxLen/2 {
+		if g := gap(t, e+1); g != "-" && !isApostrophe(g) {
+			break
+		}
+		e++
+	}
+	k := e + 1
+	if k >= len(toks) {
+		return false
+	}
+	if g := gap(t, k); !onlySpaces(g) || len(g) > 2 {
+		return false
+	}
+	return toks[k].Flags&redact.HasUpper != 0 || isLowerWord(toks[k]) && toks[k].End-toks[k].Start <= personParticleMaxLen
+}
+
+// personParticleMaxLen is the length of the longest particle ("della").
+var personParticleMaxLen = func() int {
+	n := 0
+	for w := range personParticles.m {
+		n = max(n, len(w))
+	}
+	return n
+}()
 
 // dobTriggerStart returns the first token of the birth-date phrase that ends at token k.
 func dobTriggerStart(t *redact.Text, k int) int {
