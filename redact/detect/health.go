@@ -113,7 +113,13 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		if k.Flags&redact.HasLetter == 0 {
 			continue
 		}
+		if k.End-k.Start < 3 {
+			continue
+		}
 		w := tokLower(t, i)
+		if !healthHead(w) {
+			continue
+		}
 		conf := 0.0
 		switch {
 		case medications.has(w):
@@ -138,6 +144,33 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		i = end
 	}
 	return dst
+}
+
+// healthHeads3 is a filter of the first three bytes of every keyword (stems, words and
+// medications, all at least three bytes long): one multiplication and one load rule out nearly every
+// word of a text.
+var healthHeads3 = func() (f [256]uint64) {
+	for _, s := range []*wordSet{healthStems, healthWords, medications} {
+		for w := range s.m {
+			if len(w) < 3 {
+				panic("detect: health keyword shorter than three bytes: " + w)
+			}
+			i := healthHeadIndex(w)
+			f[i>>6] |= 1 << (i & 63)
+		}
+	}
+	return f
+}()
+
+func healthHeadIndex(w string) uint64 {
+	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16
+	return (k * 0x9E3779B97F4A7C15) >> 50
+}
+
+// healthHead reports whether w, at least three bytes long, may start with a keyword.
+func healthHead(w string) bool {
+	i := healthHeadIndex(w)
+	return healthHeads3[i>>6]&(1<<(i&63)) != 0
 }
 
 // hasHealthStem reports whether the lower-case word w starts with one of healthStems. It tries the
