@@ -309,3 +309,10 @@ func (e *env) login(lr LoginRequest) (string, resp) {
 	}
 	return "", r
 }
+
+func mustJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("decoding %q: %v", s, err)
+	}
+}
