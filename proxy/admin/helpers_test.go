@@ -35,7 +35,9 @@ func newMemStore(clock func() time.Time) *memStore {
 
 func memKey(subject, kind, key string) string { return subject + "\x00" + kind + "\x00" + key }
 
-func (s *memStore) live(r store.Record) bool { return r.ExpiresAt.IsZero() || s.clock().Before(r.ExpiresAt) }
+func (s *memStore) live(r store.Record) bool {
+	return r.ExpiresAt.IsZero() || s.clock().Before(r.ExpiresAt)
+}
 
 func (s *memStore) Put(_ context.Context, r store.Record) error {
 	s.mu.Lock()
