@@ -432,7 +432,7 @@ func bareStreetWithTail(t *redact.Text, i int) (int, float64) {
 	if w := tokLower(t, i); nameStop.has(w) || funcWords.has(w) || weekdayNames.has(w) {
 		return -1, 0 // "Windows 10, 2004 Update"
 	}
-	if _, ok := monthNames[tokLower(t, i)]; ok {
+	if _, ok := monthOf(tokLower(t, i)); ok {
 		return -1, 0
 	}
 	k := i

@@ -81,8 +81,8 @@ func dateStartsNear(t *redact.Text, a int) bool {
 	if _, _, ok := parseDate(t, a); ok {
 		return true
 	}
-	if a == 0 {
-		return false
+	if a == 0 || t.Tokens[a-1].Flags&redact.HasDigit != 0 {
+		return false // a date that starts at a digit token before a is that token's own anchor
 	}
 	_, _, ok := parseDate(t, a-1)
 	return ok
@@ -147,7 +147,7 @@ func dobPlace(t *redact.Text, j int) (int, bool) {
 			dobPlaceLink.has(tokLower(t, k)) {
 			break
 		}
-		if _, ok := monthNames[tokLower(t, k)]; ok {
+		if _, ok := monthOf(tokLower(t, k)); ok {
 			break
 		}
 		k++
@@ -235,7 +235,7 @@ func longDate(t *redact.Text, j int) (int, bool) {
 			k++
 		}
 		if k < n && isSep(gap(t, k)) {
-			if m, ok := monthNames[tokLower(t, k)]; ok {
+			if m, ok := monthOf(tokLower(t, k)); ok {
 				k++
 				if k < n && isSep(gap(t, k)) && (tokLower(t, k) == "de" || tokLower(t, k) == "del") {
 					k++
@@ -249,7 +249,7 @@ func longDate(t *redact.Text, j int) (int, bool) {
 		}
 	}
 	// month first
-	if m, ok := monthNames[tokLower(t, j)]; ok && j+2 < n && isSep(gap(t, j+1)) {
+	if m, ok := monthOf(tokLower(t, j)); ok && j+2 < n && isSep(gap(t, j+1)) {
 		if day, ok := dayTok(t, j+1); ok && isSep(gap(t, j+2)) {
 			if y, ok := atoiTok(t, j+2); ok && len(tokText(t, j+2)) == 4 && validDate(y, m, day) {
 				return j + 2, true

@@ -234,6 +234,23 @@ var monthNames = func() map[string]int {
 	return m
 }()
 
+// monthFilter filters the keys of monthNames.
+var monthFilter = func() (f wordFilter) {
+	for w := range monthNames {
+		f.add(w)
+	}
+	return f
+}()
+
+// monthOf returns the month (1..12) that the lower-case word w names.
+func monthOf(w string) (int, bool) {
+	if !monthFilter.mayHave(w) {
+		return 0, false
+	}
+	m, ok := monthNames[w]
+	return m, ok
+}
+
 // weekdayNames are weekday names in the supported languages.
 var weekdayNames = newWordSet(
 	"monday tuesday wednesday thursday friday saturday sunday",
