@@ -312,7 +312,7 @@ func skipPlace(t *redact.Text, i int) (int, bool) {
 // which starts at token i, with "here" at the start of a message or after a greeting ("hi, Anna
 // Kowalska here", "Jan Novák hier").
 func nameBeforeHere(t *redact.Text, i int, m personMatch) bool {
-	if g := gap(t, i); i > 0 && strings.IndexAny(g, ",!\n") < 0 {
+	if g := gap(t, i); i > 0 && !strings.ContainsAny(g, ",!\n") {
 		return false
 	}
 	n := m.last + 1
