@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/rs/zerolog"
 
+	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/certs"
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/proxy"
@@ -70,6 +71,7 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 		_ = m.Close()
 		return nil, err
 	}
+	a.auditSystem(ctx, audit.PolicyLoaded, a.privacy.policy.Revision(), "ok")
 	a.handler.Store(p)
 	a.admin.SetCheck("config", func() error { return nil })
 	a.admin.SetCheck("tls", m.Ready)
@@ -122,8 +124,12 @@ func (a *app) reload() error {
 	if err := a.certs.Reload(); err != nil {
 		a.log.Error().Err(err).Msg("TLS certificate reload failed; keeping the current certificate")
 	}
+	before := a.privacy.policy.Revision()
 	if err := a.privacy.policy.Reload(); err != nil {
 		a.log.Error().Err(err).Msg("policy reload rejected; keeping the running policy")
+		a.auditSystem(context.Background(), audit.PolicyRejected, before, "rejected")
+	} else if rev := a.privacy.policy.Revision(); rev != before {
+		a.auditSystem(context.Background(), audit.PolicyLoaded, rev, "ok")
 	}
 	if a.configPath == "" {
 		return nil
@@ -132,6 +138,7 @@ func (a *app) reload() error {
 	if err != nil {
 		a.reloads.WithLabelValues("rejected").Inc()
 		a.log.Error().Err(err).Msg("config reload rejected; keeping the running configuration")
+		a.auditSystem(context.Background(), audit.ConfigReloaded, "", "rejected")
 		return err
 	}
 	old := a.cfg
@@ -155,7 +162,16 @@ func (a *app) reload() error {
 	a.cfg = next
 	a.reloads.WithLabelValues("ok").Inc()
 	a.log.Info().Int("routes", len(next.Proxy.Routes)).Msg("configuration reloaded")
+	a.auditSystem(context.Background(), audit.ConfigReloaded, "", "ok")
 	return nil
+}
+
+// auditSystem records an operational event (policy loaded, config reloaded). These are evidence,
+// not gates: a failure to record one is logged loudly, and traffic is gated per message anyway.
+func (a *app) auditSystem(ctx context.Context, typ audit.Type, revision, outcome string) {
+	if err := a.privacy.audit.Record(ctx, audit.Event{Type: typ, PolicyRevision: revision, Outcome: outcome, Actor: "veil"}); err != nil {
+		a.log.Error().Err(err).Str("type", string(typ)).Msg("recording an audit event failed")
+	}
 }
 
 // listeners are the bound sockets of an app, opened before serving so that errors surface early.

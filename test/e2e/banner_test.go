@@ -20,7 +20,7 @@ func TestConsentBanner(t *testing.T) {
 		t.Run(strings.TrimPrefix(page, "/"), func(t *testing.T) {
 			srv := redistest.Start(t)
 			b := startBot(t, false)
-			v := startVeil(t, fmt.Sprintf(veilConfig, b.URL)+fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n", srv.Addr()))
+			v := startVeil(t, fmt.Sprintf(veilConfig, b.URL)+redisConfig(t, srv, ""))
 			if page != "/" {
 				res, err := v.client.Get(v.publicURL + page)
 				if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store/redistest"
 )
 
@@ -84,9 +86,19 @@ func storeBackends(t *testing.T, run func(t *testing.T, extraConfig string)) {
 		if testing.Short() {
 			t.Skip("end-to-end test")
 		}
-		srv := redistest.Start(t)
-		run(t, fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n", srv.Addr()))
+		run(t, redisConfig(t, redistest.Start(t), ""))
 	})
+}
+
+// redisConfig is the YAML that puts a Veil on a real Redis, with the master key every replica
+// sharing that Redis must have. extra goes into the store.redis block.
+func redisConfig(t *testing.T, srv *redistest.Server, extra string) string {
+	t.Helper()
+	key := filepath.Join(t.TempDir(), "master.key")
+	if _, err := vault.GenerateKeyFile(key); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n%skeys:\n  master_key_file: %s\n", srv.Addr(), extra, key)
 }
 
 func TestPipelineRasa(t *testing.T) {
@@ -229,7 +241,7 @@ func TestPipelineFailsClosed(t *testing.T) {
 	}
 	srv := redistest.Start(t)
 	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n    dial_timeout: 200ms\n    read_timeout: 200ms\n", srv.Addr()))
+	v := startVeil(t, pipelineConfig(b.URL)+redisConfig(t, srv, "    dial_timeout: 200ms\n    read_timeout: 200ms\n"))
 	c := subjectClient(t, v)
 	grantSupport(t, v, c)
 	srv.Stop()
