@@ -31,6 +31,8 @@ var (
 	ErrLastAdmin    = errors.New("the last admin identity cannot be removed or demoted")
 	ErrInitialized  = errors.New("an admin identity already exists")
 	ErrUnauthorized = errors.New("invalid credentials")
+	// ErrRefused is for Deps functions refusing an action in the current state (answered with 409).
+	ErrRefused = errors.New("refused")
 )
 
 // identity is the stored form of a person who signs in. Secrets are hashed or sealed.

@@ -219,7 +219,7 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, ErrExists), errors.Is(err, ErrLastAdmin), errors.Is(err, ErrInitialized):
+	case errors.Is(err, ErrExists), errors.Is(err, ErrLastAdmin), errors.Is(err, ErrInitialized), errors.Is(err, ErrRefused):
 		return http.StatusConflict
 	case errors.Is(err, ErrInvalid):
 		return http.StatusBadRequest
