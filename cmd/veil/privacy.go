@@ -73,7 +73,7 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 		return nil, fmt.Errorf("loading policy: %w", err)
 	}
 	if pv.audit, err = audit.New(ctx, pv.store, cfg.Audit, audit.Options{
-		DataDir: cfg.DataDir, Registerer: a.registry, Logger: a.log.With().Str("component", "audit").Logger(),
+		DataDir: cfg.DataDir, Registerer: a.registry, Logger: a.log, // the trail names itself in its logs
 	}); err != nil {
 		return nil, fmt.Errorf("opening audit trail: %w", err)
 	}

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/veil-privacy/veil/configs"
@@ -26,6 +28,7 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	adminListen := fs.String("admin-listen", "127.0.0.1:9090", "admin listener (health, readiness, metrics)")
 	botListen := fs.String("bot-listen", "127.0.0.1:8080", "the demo bot's plain-HTTP address (keep it on loopback)")
 	dataDir := fs.String("data-dir", "./veil-data", "where Veil keeps its store, dev CA and keys")
+	redisURL := fs.String("redis", "", "use Redis (redis://HOST:PORT/DB) as store and audit sink instead of the embedded store")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -34,6 +37,23 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 		"VEIL_LISTEN":       *listen,
 		"VEIL_ADMIN_LISTEN": *adminListen,
 		"VEIL_DATA_DIR":     *dataDir,
+	}
+	if *redisURL != "" {
+		u, err := url.Parse(*redisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return fmt.Errorf("--redis: want redis://HOST:PORT[/DB]")
+		}
+		overrides["VEIL_STORE_DRIVER"] = "redis"
+		overrides["VEIL_STORE_REDIS_ADDRS"] = u.Host
+		if db := strings.Trim(u.Path, "/"); db != "" {
+			overrides["VEIL_STORE_REDIS_DB"] = db
+		}
+		if u.Scheme == "rediss" {
+			overrides["VEIL_STORE_REDIS_TLS"] = "true"
+		}
+		if pw, ok := u.User.Password(); ok {
+			overrides["VEIL_STORE_REDIS_PASSWORD"] = pw
+		}
 	}
 	botLn, err := net.Listen("tcp", *botListen)
 	if err != nil {
