@@ -162,3 +162,42 @@ func TestConsentEndpointsRefuseCrossSite(t *testing.T) {
 		t.Fatal("Veil's own endpoints reached the bot")
 	}
 }
+
+// TestObjectionTakesEffectAtOnce puts a chat route under the marketing purpose: with consent to
+// marketing personal data goes through (tokenized); after an objection the very next message is
+// refused by the default policy.
+func TestObjectionTakesEffectAtOnce(t *testing.T) {
+	b := startBot(t, false)
+	cfg := strings.Replace(pipelineConfig(b.URL), "    kind: chat\n    fields: [message]\n", "    kind: chat\n    purpose: marketing\n    fields: [message]\n", 1)
+	v := startVeil(t, cfg)
+	c := subjectClient(t, v)
+	post := func(path, body string) int {
+		req, _ := http.NewRequest("POST", v.publicURL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", v.publicURL)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := post("/.veil/consent", `{"purposes":{"support":true,"marketing":true}}`); got != 200 {
+		t.Fatalf("consent: %d", got)
+	}
+	msg, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
+	if got := post("/webhooks/rest/webhook", string(msg)); got != 200 {
+		t.Fatalf("with marketing consent: %d", got)
+	}
+	assertNothingPlanted(t, b)
+	if got := post("/.veil/objection", `{"purpose":"marketing"}`); got != 200 {
+		t.Fatalf("objection: %d", got)
+	}
+	before := len(b.received(t))
+	if got := post("/webhooks/rest/webhook", string(msg)); got != 451 {
+		t.Fatalf("after objecting: status %d, want 451", got)
+	}
+	if len(b.received(t)) != before {
+		t.Fatal("a message reached the bot after the objection")
+	}
+}
