@@ -55,6 +55,7 @@ upstream: {url: "http://127.0.0.1:18080"}
 routes:
   - {name: rest, path: /webhooks/rest/webhook, kind: chat, fields: [message]}
   - {name: openai, path: /v1/chat/completions, kind: chat}
+  - {name: page, path: /, kind: page}
 log: {format: json, level: info}
 YAML
 sed -e 's/18092/18443/; s/19092/19443/; s/data-plain/data-tls/; s/mode: "off"/mode: self-signed/' "$work/veil-plain.yaml" >"$work/veil-tls.yaml"
@@ -116,6 +117,20 @@ for t in "${targets[@]}"; do
   case $name in nginx) continue;; esac # nginx buffers responses unless told not to; not a fair SSE row
   taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/v1/chat/completions" -body "$work/sse.json" \
     -c "$C" -d "$D" -rate "${SSE_RATE:-200}" -first-byte -label "$name" >"$work/result.json"
+  python3 - "$work/result.json" "$name" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"| {sys.argv[2]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
+PY
+done
+
+echo
+echo "Page time to first byte (the widget page, GET /, ${SSE_RATE:-200} req/s; Veil injects the consent banner, streamed):"
+printf '| target | req/s | TTFB p50 ms | TTFB p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
+for t in "${targets[@]}"; do
+  name=${t%% *}; url=${t#* }
+  case $name in nginx|httputil) continue;; esac
+  taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/" -c "$C" -d "$D" -rate "${SSE_RATE:-200}" -first-byte -label "$name" >"$work/result.json"
   python3 - "$work/result.json" "$name" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

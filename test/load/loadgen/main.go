@@ -23,7 +23,7 @@ import (
 
 func main() {
 	target := flag.String("url", "", "target URL (loopback only)")
-	bodyFile := flag.String("body", "", "request body file (JSON)")
+	bodyFile := flag.String("body", "", "request body file (JSON); empty sends a GET")
 	conns := flag.Int("c", 32, "concurrent connections")
 	dur := flag.Duration("d", 10*time.Second, "measurement duration")
 	warm := flag.Duration("warmup", 2*time.Second, "warm-up duration, not measured")
@@ -36,10 +36,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: -url must be an http(s) URL on a loopback address")
 		os.Exit(2)
 	}
-	body, err := os.ReadFile(*bodyFile)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(2)
+	var body []byte
+	if *bodyFile != "" {
+		if body, err = os.ReadFile(*bodyFile); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(2)
+		}
 	}
 	tr := &http.Transport{
 		MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, ForceAttemptHTTP2: false,
@@ -48,8 +50,11 @@ func main() {
 	}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	send := func(t0 time.Time) (time.Duration, error) {
-		req, _ := http.NewRequest("POST", *target, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
+		req, _ := http.NewRequest("GET", *target, nil)
+		if body != nil {
+			req, _ = http.NewRequest("POST", *target, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+		}
 		res, err := client.Do(req)
 		if err != nil {
 			return 0, err
