@@ -71,7 +71,7 @@ func (s *Server) Configure(cfg Config, deps Deps) error {
 	}
 	handlers := a.handlers()
 	for _, e := range endpoints {
-		if !strings.HasPrefix(e.Pattern, "GET /admin/") && !strings.Contains(e.Pattern, " /admin/") {
+		if !strings.Contains(e.Pattern, " /admin/") {
 			continue // health, readiness and metrics are registered by NewServer
 		}
 		h, ok := handlers[e.Pattern]
@@ -255,10 +255,11 @@ func outcomeOf(status int) string {
 	return "error"
 }
 
-// requestID takes a well-formed X-Request-Id or makes one, and echoes it.
+// requestID takes a well-formed X-Request-Id (the trail's identifier alphabet) or makes one, and
+// echoes it.
 func requestID(w http.ResponseWriter, r *http.Request) string {
 	id := r.Header.Get("X-Request-Id")
-	if len(id) == 0 || len(id) > 64 || !validReason(id) {
+	if len(id) == 0 || len(id) > 64 || !validReason(id) || strings.Contains(id, "#") {
 		id = randomHex(8)
 	}
 	w.Header().Set("X-Request-Id", id)

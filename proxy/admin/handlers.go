@@ -44,6 +44,10 @@ func (a *api) handlers() map[string]handlerFunc {
 // credentials, records admin.login with the outcome and sets the session cookie.
 func (a *api) login(w http.ResponseWriter, r *http.Request) {
 	reqID := requestID(w, r)
+	if err := a.origins.Check(r); err != nil { // no logging in from another site (login CSRF)
+		writeError(w, http.StatusForbidden, "cross-origin request refused")
+		return
+	}
 	var req LoginRequest
 	if err := decodeJSON(r, &req); err != nil {
 		a.fail(w, r, err)
