@@ -21,6 +21,7 @@ const (
 	kindSession      = "admin.session"
 	kindTOTPUsed     = "admin.totp_used"
 	kindRecoveryUsed = "admin.recovery_used"
+	kindLoginState   = "admin.login_state"
 )
 
 // Errors the account functions return; the API maps them to statuses.
@@ -43,8 +44,6 @@ type identity struct {
 	TOTPSealed   string    `json:"totp_sealed,omitempty"`
 	LastTOTPStep int64     `json:"last_totp_step,omitempty"`
 	Recovery     []string  `json:"recovery,omitempty"` // hex SHA-256 of unused recovery codes
-	Failures     int       `json:"failures,omitempty"`
-	LockedUntil  time.Time `json:"locked_until,omitzero"`
 	Disabled     bool      `json:"disabled,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	CreatedBy    string    `json:"created_by,omitempty"`
@@ -64,7 +63,7 @@ type Identity struct {
 
 func (id *identity) public() Identity {
 	return Identity{Name: id.Name, Role: id.Role, MFA: id.TOTPSealed != "", RecoveryCodesLeft: len(id.Recovery),
-		Disabled: id.Disabled, LockedUntil: id.LockedUntil, CreatedAt: id.CreatedAt, CreatedBy: id.CreatedBy}
+		Disabled: id.Disabled, CreatedAt: id.CreatedAt, CreatedBy: id.CreatedBy}
 }
 
 // Credentials are an identity's secrets, returned once when it is created or reset and never
@@ -194,6 +193,7 @@ func (a *Accounts) Identities(ctx context.Context) ([]Identity, error) {
 	out := make([]Identity, len(ids))
 	for i, id := range ids {
 		out[i] = id.public()
+		out[i].LockedUntil = a.lockedUntil(ctx, id.Name)
 	}
 	return out, nil
 }
@@ -204,7 +204,9 @@ func (a *Accounts) Identity(ctx context.Context, name string) (Identity, error) 
 	if err != nil {
 		return Identity{}, err
 	}
-	return id.public(), nil
+	pub := id.public()
+	pub.LockedUntil = a.lockedUntil(ctx, name)
+	return pub, nil
 }
 
 // NewIdentity says what identity to create.
@@ -303,8 +305,10 @@ func (a *Accounts) ResetCredentials(ctx context.Context, name string) (Credentia
 	if err := a.enroll(id, creds.Password, id.TOTPSealed != "" || id.Role.NeedsMFA(), &creds); err != nil {
 		return Credentials{}, err
 	}
-	id.Failures, id.LockedUntil = 0, time.Time{}
 	if err := a.putIdentity(ctx, id); err != nil {
+		return Credentials{}, err
+	}
+	if err := a.clearLoginState(ctx, name); err != nil {
 		return Credentials{}, err
 	}
 	return creds, a.endSessions(ctx, name)
@@ -347,18 +351,22 @@ func (a *Accounts) UpdateIdentity(ctx context.Context, name string, u IdentityUp
 	if u.Disabled != nil {
 		id.Disabled = *u.Disabled
 	}
-	if u.Unlock {
-		id.Failures, id.LockedUntil = 0, time.Time{}
-	}
 	if err := a.putIdentity(ctx, id); err != nil {
 		return Identity{}, err
+	}
+	if u.Unlock {
+		if err := a.clearLoginState(ctx, name); err != nil {
+			return Identity{}, err
+		}
 	}
 	if id.Disabled || u.Role != nil {
 		if err := a.endSessions(ctx, name); err != nil {
 			return Identity{}, err
 		}
 	}
-	return id.public(), nil
+	pub := id.public()
+	pub.LockedUntil = a.lockedUntil(ctx, name)
+	return pub, nil
 }
 
 // DeleteIdentity removes an identity and ends its sessions.

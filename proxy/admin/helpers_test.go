@@ -27,6 +27,18 @@ type memStore struct {
 	mu    sync.Mutex
 	m     map[string]store.Record
 	clock func() time.Time
+	ops   []string // "<method> <kind>", in order
+}
+
+func (s *memStore) op(method, kind string) { s.ops = append(s.ops, method+" "+kind) }
+
+// takeOps returns and forgets the operations so far.
+func (s *memStore) takeOps() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ops := s.ops
+	s.ops = nil
+	return ops
 }
 
 func newMemStore(clock func() time.Time) *memStore {
@@ -42,6 +54,7 @@ func (s *memStore) live(r store.Record) bool {
 func (s *memStore) Put(_ context.Context, r store.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.op("Put", r.Kind)
 	r.Value = bytes.Clone(r.Value)
 	s.m[memKey(r.Subject, r.Kind, r.Key)] = r
 	return nil
@@ -50,6 +63,7 @@ func (s *memStore) Put(_ context.Context, r store.Record) error {
 func (s *memStore) PutIfAbsent(_ context.Context, r store.Record) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.op("PutIfAbsent", r.Kind)
 	k := memKey(r.Subject, r.Kind, r.Key)
 	if old, ok := s.m[k]; ok && s.live(old) {
 		return false, nil
@@ -62,6 +76,7 @@ func (s *memStore) PutIfAbsent(_ context.Context, r store.Record) (bool, error) 
 func (s *memStore) Get(_ context.Context, subject, kind, key string) (store.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.op("Get", kind)
 	r, ok := s.m[memKey(subject, kind, key)]
 	if !ok || !s.live(r) {
 		return store.Record{}, store.ErrNotFound
@@ -72,6 +87,7 @@ func (s *memStore) Get(_ context.Context, subject, kind, key string) (store.Reco
 func (s *memStore) List(_ context.Context, subject, kind string) ([]store.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.op("List", kind)
 	var out []store.Record
 	for _, r := range s.m {
 		if r.Subject == subject && r.Kind == kind && s.live(r) {
@@ -85,6 +101,7 @@ func (s *memStore) List(_ context.Context, subject, kind string) ([]store.Record
 func (s *memStore) Delete(_ context.Context, subject, kind, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.op("Delete", kind)
 	k := memKey(subject, kind, key)
 	if r, ok := s.m[k]; !ok || !s.live(r) {
 		return store.ErrNotFound

@@ -39,13 +39,16 @@ type loginResult struct {
 
 // Login checks credentials. Unknown names, wrong passwords, wrong or replayed TOTP codes, used
 // recovery codes, disabled and locked identities all fail alike (ErrUnauthorized) after the same
-// argon2id work; the outcome tells the audit trail which it was. Failures count towards the
-// lockout; the threshold-th consecutive one locks the identity for lockout.duration.
+// argon2id work and the same store reads and writes; the outcome tells the audit trail which it
+// was. Failures count per name towards the lockout; the threshold-th consecutive one locks the
+// name for lockout.duration.
 func (a *Accounts) Login(ctx context.Context, req LoginRequest) (loginResult, error) {
 	name := req.Name
-	if validName(name) {
-		unlock := a.lock(name)
-		defer unlock()
+	unlock := a.lock(name)
+	defer unlock()
+	state, err := a.loginState(ctx, name)
+	if err != nil {
+		return loginResult{}, err
 	}
 	ident, err := a.getIdentity(ctx, name)
 	known := err == nil
@@ -64,15 +67,13 @@ func (a *Accounts) Login(ctx context.Context, req LoginRequest) (loginResult, er
 	}
 	now := a.now()
 	// The second factor, checked for unknown names too (against a throwaway secret).
-	secret, recovery := "", []string(nil)
+	secret, recovery := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", []string(nil)
 	mfa := known && ident.TOTPSealed != ""
 	if mfa {
 		if secret, err = a.seal.open(ident.TOTPSealed, ident.Name); err != nil {
 			return loginResult{}, fmt.Errorf("identity TOTP: %w", err)
 		}
 		recovery = ident.Recovery
-	} else {
-		secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	}
 	step, recIdx := int64(-1), -1
 	if req.RecoveryCode != "" {
@@ -80,56 +81,71 @@ func (a *Accounts) Login(ctx context.Context, req LoginRequest) (loginResult, er
 	} else {
 		step = checkTOTP(secret, req.TOTP, now)
 	}
-	if !known {
-		return loginResult{outcome: OutcomeDenied}, ErrUnauthorized
-	}
-	res := loginResult{ident: ident, known: true, outcome: OutcomeDenied}
-	if now.Before(ident.LockedUntil) {
+	res := loginResult{ident: ident, known: known, outcome: OutcomeDenied}
+	if now.Before(state.LockedUntil) {
 		res.outcome = OutcomeLocked
-		return res, ErrUnauthorized
+		return res, ErrUnauthorized // a locked name's failures do not extend the lock
 	}
-	secondOK := !mfa && !ident.Role.NeedsMFA()
-	if mfa && pwOK && !ident.Disabled {
-		switch {
-		case recIdx >= 0:
-			secondOK, err = a.d.Store.PutIfAbsent(ctx, store.Record{Subject: adminSubject, Kind: kindRecoveryUsed,
-				Key: ident.Name + "/" + ident.Recovery[recIdx]})
-			if err != nil {
-				return loginResult{}, fmt.Errorf("recording recovery code use: %w", err)
-			}
-			if secondOK {
-				ident.Recovery = append(ident.Recovery[:recIdx:recIdx], ident.Recovery[recIdx+1:]...)
-			}
-		case step > ident.LastTOTPStep:
-			// One use per step, also across replicas sharing the store.
-			secondOK, err = a.d.Store.PutIfAbsent(ctx, store.Record{Subject: adminSubject, Kind: kindTOTPUsed,
-				Key:       ident.Name + "/" + strconv.FormatInt(step, 10),
-				ExpiresAt: time.Unix((step+totpSkew+1)*totpPeriod, 0).Add(time.Minute)})
-			if err != nil {
-				return loginResult{}, fmt.Errorf("recording TOTP use: %w", err)
-			}
-			if secondOK {
-				ident.LastTOTPStep = step
-			}
+	ok := false
+	if known && pwOK && !ident.Disabled {
+		if ok, err = a.secondFactor(ctx, ident, mfa, step, recIdx); err != nil {
+			return loginResult{}, err
 		}
 	}
-	if pwOK && secondOK && !ident.Disabled {
-		ident.Failures, ident.LockedUntil = 0, time.Time{}
+	if ok {
 		res.outcome = OutcomeOK
 		if err := a.putIdentity(ctx, ident); err != nil {
 			return loginResult{}, err
 		}
+		if state.Failures > 0 {
+			if err := a.clearLoginState(ctx, name); err != nil {
+				return loginResult{}, err
+			}
+		}
 		return res, nil
 	}
-	ident.Failures++
-	if ident.Failures >= a.cfg.Lockout.Threshold {
-		ident.Failures, ident.LockedUntil = 0, now.Add(a.cfg.Lockout.Duration).UTC()
+	state.Failures++
+	if state.Failures >= a.cfg.Lockout.Threshold {
+		state.Failures, state.LockedUntil = 0, now.Add(a.cfg.Lockout.Duration).UTC()
 		res.outcome = OutcomeLocked
 	}
-	if err := a.putIdentity(ctx, ident); err != nil {
+	if err := a.putLoginState(ctx, name, state); err != nil {
 		return loginResult{}, err
 	}
 	return res, ErrUnauthorized
+}
+
+// secondFactor claims the TOTP step (once per identity and step, also across replicas sharing the
+// store, and never a step at or before the last used one) or the recovery code, updating ident.
+// An identity without MFA passes only if its role does not need it.
+func (a *Accounts) secondFactor(ctx context.Context, ident *identity, mfa bool, step int64, recIdx int) (bool, error) {
+	if !mfa {
+		return !ident.Role.NeedsMFA(), nil
+	}
+	switch {
+	case recIdx >= 0:
+		ok, err := a.d.Store.PutIfAbsent(ctx, store.Record{Subject: adminSubject, Kind: kindRecoveryUsed,
+			Key: ident.Name + "/" + ident.Recovery[recIdx]})
+		if err != nil {
+			return false, fmt.Errorf("recording recovery code use: %w", err)
+		}
+		if ok {
+			ident.Recovery = append(ident.Recovery[:recIdx:recIdx], ident.Recovery[recIdx+1:]...)
+		}
+		return ok, nil
+	case step >= 0 && step > ident.LastTOTPStep:
+		ok, err := a.d.Store.PutIfAbsent(ctx, store.Record{Subject: adminSubject, Kind: kindTOTPUsed,
+			Key:       ident.Name + "/" + strconv.FormatInt(step, 10),
+			ExpiresAt: time.Unix((step+totpSkew+1)*totpPeriod, 0).Add(time.Minute)})
+		if err != nil {
+			return false, fmt.Errorf("recording TOTP use: %w", err)
+		}
+		if ok {
+			ident.LastTOTPStep = step
+		}
+		return ok, nil
+	}
+	return false, nil
 }
 
 // limiter caps login attempts per key (an identity name, or a client address held in memory only,

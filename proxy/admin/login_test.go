@@ -295,3 +295,25 @@ func TestIdentities(t *testing.T) {
 		t.Fatalf("deleted identity: %d", r.status)
 	}
 }
+
+// TestUnknownNameSamePath: a failed login for an unknown name does the same store operations as
+// one with a wrong password for a real identity (and the same argon2id work: both verify a hash
+// with the same parameters), including when the failure locks the name.
+func TestUnknownNameSamePath(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *Deps) { c.Lockout.Threshold = 2 })
+	c := e.identity("real", RoleCompliance)
+	e.store.takeOps()
+	for i := range 3 {
+		e.srv.Accounts().Login(t.Context(), LoginRequest{Name: "real", Password: "wrong password", TOTP: e.code(c.TOTPSecret, 0)})
+		known := e.store.takeOps()
+		e.srv.Accounts().Login(t.Context(), LoginRequest{Name: "ghost", Password: "wrong password", TOTP: "123456"})
+		unknown := e.store.takeOps()
+		if strings.Join(known, ",") != strings.Join(unknown, ",") {
+			t.Fatalf("attempt %d: known name %v, unknown name %v", i, known, unknown)
+		}
+	}
+	if a, b := strings.Split(e.srv.Accounts().dummy(), "$"), strings.Split(hashPassword(cheapArgon, "x"), "$"); a[3] != b[3] {
+		t.Fatalf("dummy hash parameters differ: %s vs %s", a, b)
+	}
+}

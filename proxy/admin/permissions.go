@@ -60,7 +60,8 @@ func (r Role) Permissions() []Permission { return slices.Clone(rolePermissions[r
 
 // endpoint is one route of the admin API: the permission it needs, whether it reads or changes
 // personal data (then it needs a reason and is audited with the subject), and its action name
-// in the audit trail ("" for routes that are not audited as access: health, metrics, login).
+// in the audit trail ("" for routes that are not audited as access: health, metrics, logout,
+// whoami; logins are audited as admin.login).
 type endpoint struct {
 	Pattern    string
 	Permission Permission
@@ -79,7 +80,7 @@ var endpoints = []endpoint{
 	{Pattern: "GET /admin/v1/whoami", Permission: PermSelf},
 
 	{Pattern: "POST /admin/v1/config/reload", Permission: PermConfigReload, Action: "config.reload"},
-	{Pattern: "GET /admin/v1/policy", Permission: PermPolicyRead},
+	{Pattern: "GET /admin/v1/policy", Permission: PermPolicyRead, Action: "policy.read"},
 	{Pattern: "POST /admin/v1/keys/rotate", Permission: PermKeysRotate, Action: "keys.rotate"},
 
 	// An audit read is audited; with a subject filter it is a data access and needs a reason.
@@ -90,18 +91,18 @@ var endpoints = []endpoint{
 	{Pattern: "POST /admin/v1/subjects/{id}/erase", Permission: PermSubjectsErase, Data: true, Action: "subjects.erase"},
 	{Pattern: "POST /admin/v1/subjects/{id}/rectify", Permission: PermSubjectsRectify, Data: true, Action: "subjects.rectify"},
 
-	{Pattern: "GET /admin/v1/identities", Permission: PermIdentitiesManage},
+	{Pattern: "GET /admin/v1/identities", Permission: PermIdentitiesManage, Action: "identities.list"},
 	{Pattern: "POST /admin/v1/identities", Permission: PermIdentitiesManage, Action: "identities.create"},
-	{Pattern: "GET /admin/v1/identities/{name}", Permission: PermIdentitiesManage},
+	{Pattern: "GET /admin/v1/identities/{name}", Permission: PermIdentitiesManage, Action: "identities.read"},
 	{Pattern: "PATCH /admin/v1/identities/{name}", Permission: PermIdentitiesManage, Action: "identities.update"},
 	{Pattern: "DELETE /admin/v1/identities/{name}", Permission: PermIdentitiesManage, Action: "identities.delete"},
 	{Pattern: "POST /admin/v1/identities/{name}/reset", Permission: PermIdentitiesManage, Action: "identities.reset"},
 
-	{Pattern: "GET /admin/v1/tokens", Permission: PermTokensManage},
+	{Pattern: "GET /admin/v1/tokens", Permission: PermTokensManage, Action: "tokens.list"},
 	{Pattern: "POST /admin/v1/tokens", Permission: PermTokensManage, Action: "tokens.issue"},
 	{Pattern: "DELETE /admin/v1/tokens/{id}", Permission: PermTokensManage, Action: "tokens.revoke"},
 
-	{Pattern: "GET /admin/v1/sessions", Permission: PermSessionsManage},
+	{Pattern: "GET /admin/v1/sessions", Permission: PermSessionsManage, Action: "sessions.list"},
 	{Pattern: "DELETE /admin/v1/sessions/{id}", Permission: PermSessionsManage, Action: "sessions.revoke"},
 }
 

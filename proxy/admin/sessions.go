@@ -109,7 +109,7 @@ func (a *Accounts) verifySession(ctx context.Context, cookie string) (Session, *
 	if err != nil {
 		return Session{}, nil, err
 	}
-	if ident.Disabled || now.Before(ident.LockedUntil) || ident.Role.NeedsMFA() && ident.TOTPSealed == "" {
+	if ident.Disabled || ident.Role.NeedsMFA() && ident.TOTPSealed == "" {
 		return Session{}, nil, ErrUnauthorized
 	}
 	if now.Sub(s.LastSeen) >= touchEvery {
