@@ -98,6 +98,9 @@ func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Reque
 	if err := s.record(ctx, audit.SubjectErased, subject, by, rc.Erased, "ok"); err != nil {
 		return rc, fmt.Errorf("recording erasure: %w", err)
 	}
+	if err := s.sw.markErased(ctx, subject); err != nil {
+		return rc, err
+	}
 	vr, err := s.v.EraseSubject(ctx, subject)
 	rc.KeyDestroyed = vr.KeyDestroyed
 	if err != nil {

@@ -55,6 +55,9 @@ type ConsentRecord struct {
 // StoredTranscript is a stored conversation with its id.
 type StoredTranscript struct {
 	ID string `json:"id"`
+	// Unreadable marks a record that is not in the Transcript format; it is listed, and erased
+	// with the rest, but has no content to show.
+	Unreadable bool `json:"unreadable,omitempty"`
 	Transcript
 }
 
@@ -102,7 +105,8 @@ func (s *Service) collect(ctx context.Context, subject string) (*Export, error) 
 		}
 		t, err := ParseTranscript(r.Value)
 		if err != nil {
-			return nil, err
+			x.Transcripts = append(x.Transcripts, StoredTranscript{ID: r.Key, Unreadable: true})
+			continue
 		}
 		x.Transcripts = append(x.Transcripts, StoredTranscript{ID: r.Key, Transcript: t})
 	}

@@ -65,6 +65,7 @@ type Service struct {
 	aud  Auditor
 	log  zerolog.Logger
 	now  func() time.Time
+	sw   *Sweeper
 }
 
 // New returns a service; cfg must have been validated.
@@ -76,8 +77,13 @@ func New(cfg Config, d Deps) (*Service, error) {
 		d.Now = time.Now
 	}
 	return &Service{cfg: cfg, st: d.Store, v: d.Vault, cons: d.Consent, aud: d.Auditor,
-		log: d.Logger.With().Str(fieldComponent, "rights").Logger(), now: d.Now}, nil
+		log: d.Logger.With().Str(fieldComponent, "rights").Logger(), now: d.Now,
+		sw: NewSweeper(cfg, d.Store, d.Auditor, d.Logger, d.Now)}, nil
 }
+
+// Sweeper is the retention sweeper over the service's store: Start it once the trail is open,
+// Stop it before the trail closes.
+func (s *Service) Sweeper() *Sweeper { return s.sw }
 
 // Config returns the configuration the service runs with.
 func (s *Service) Config() *Config { return &s.cfg }
