@@ -135,9 +135,11 @@ func (a *api) guard(e endpoint, h handlerFunc) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), principalKey{}, p)
 		r = r.WithContext(ctx)
+		// Read the reason before the handler consumes a JSON body that may carry it.
+		reason := safeReason(r)
 		if !p.Role.Allows(e.Permission) {
 			if e.Action != "" {
-				_ = a.record(ctx, audit.AdminAccess, p, e.Action, "", safeReason(r), "denied", reqID)
+				_ = a.record(ctx, audit.AdminAccess, p, e.Action, "", reason, "denied", reqID)
 			}
 			writeError(w, http.StatusForbidden, http.StatusText(http.StatusForbidden))
 			return
@@ -161,13 +163,13 @@ func (a *api) guard(e endpoint, h handlerFunc) http.Handler {
 				a.log.Error().Err(err).Str(logRequestID, reqID).Str(logEndpoint, e.Pattern).Msg("admin request failed")
 			}
 			if e.Action != "" && status != http.StatusBadRequest {
-				_ = a.record(ctx, audit.AdminAccess, p, e.Action, "", safeReason(r), outcomeOf(status), reqID)
+				_ = a.record(ctx, audit.AdminAccess, p, e.Action, "", reason, outcomeOf(status), reqID)
 			}
 			a.fail(w, r, err)
 			return
 		}
 		if e.Action != "" && !res.noAudit {
-			if err := a.record(ctx, audit.AdminAccess, p, e.Action, res.subject, safeReason(r), "ok", reqID); err != nil {
+			if err := a.record(ctx, audit.AdminAccess, p, e.Action, res.subject, reason, "ok", reqID); err != nil {
 				if res.undo != nil {
 					res.undo()
 				}
