@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Loopback load test: a 1 KB JSON chat POST (1) straight to demobot, (2) through a bare
-# httputil.ReverseProxy, (3) through nginx, (4) through Veil with TLS off and (5) with TLS 1.3.
-# Servers share core 1, the load generator runs on core 0 (taskset). Each target is measured at
-# saturation and at a fixed 1,000 req/s, in the same run, so ratios are comparable.
+# Loopback load test, every row measured in the same run so that ratios are comparable:
+#   1. a 1 KB clean JSON chat POST: demobot directly, a bare httputil.ReverseProxy, nginx, and Veil
+#      with the route as passthrough (plain and TLS 1.3): the proxy's own cost;
+#   2. a 1 KB JSON chat POST with three findings, each connection one subject with consent: the bare
+#      proxy against Veil's full pipeline (detect, decide, tokenize, audit, reply restored);
+#   3. SSE time to first event (OpenAI streaming request): direct, bare proxy, Veil pass-through,
+#      Veil pipeline;
+#   4. the widget page's time to first byte: direct and through Veil's consent-banner injector.
+# Servers share core 1, the load generator runs on core 0 (taskset).
 #
 #   test/load/run.sh            # 10 s per measurement
 #   D=30s C=64 test/load/run.sh
@@ -12,6 +17,7 @@ cd "$(dirname "$0")/../.."
 D=${D:-10s}
 C=${C:-32}
 RATE=${RATE:-1000}
+SSE_RATE=${SSE_RATE:-200}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
 work=$(mktemp -d)
@@ -24,12 +30,15 @@ for c in veil demobot; do go build -o "$work/$c" "./cmd/$c"; done
 go build -o "$work/baseline" ./test/load/baseline
 go build -o "$work/loadgen" ./test/load/loadgen
 
-python3 - "$work/body.json" <<'PY'
+python3 - "$work" <<'PY'
 import json, sys
+w = sys.argv[1]
 text = ("Hello, I would like to know the opening hours of your store in the city centre and whether "
         "the winter collection is already available online. ") * 8
-body = json.dumps({"sender": "load-test", "message": text[:960]})
-open(sys.argv[1], "w").write(body)
+json.dump({"sender": "load-test", "message": text[:960]}, open(w + "/clean.json", "w"))
+pii = "Hello, I am Maria Rossi. " + text[:830] + " Mail me at maria.rossi@example.org or call +49 30 12345678."
+json.dump({"sender": "load-test", "message": pii}, open(w + "/pii.json", "w"))
+json.dump({"model": "demo", "stream": True, "messages": [{"role": "user", "content": "Please tell me about the opening hours of the store."}]}, open(w + "/sse.json", "w"))
 PY
 
 start() { # name, command...
@@ -38,32 +47,35 @@ start() { # name, command...
   pids+=($!)
 }
 wait_port() {
-  for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
+  for _ in $(seq 1 400); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
   echo "port $1 never opened" >&2; return 1
 }
 
 start demobot "$work/demobot" --listen 127.0.0.1:18080 --stream-delay 0
 start baseline "$work/baseline" --listen 127.0.0.1:18091 --upstream http://127.0.0.1:18080
-wait_port 18080; wait_port 18091
 
-cat >"$work/veil-plain.yaml" <<YAML
-listen: 127.0.0.1:18092
-admin: {listen: 127.0.0.1:19092}
-data_dir: $work/data-plain
-tls: {mode: "off"}
+veil_config() { # name port admin-port tls-mode chat-kind
+  cat >"$work/$1.yaml" <<YAML
+listen: 127.0.0.1:$2
+admin: {listen: 127.0.0.1:$3}
+data_dir: $work/data-$1
+tls: {mode: "$4"}
 upstream: {url: "http://127.0.0.1:18080"}
 routes:
-  - {name: rest, path: /webhooks/rest/webhook, kind: chat, fields: [message]}
-  - {name: openai, path: /v1/chat/completions, kind: chat}
+  - {name: rest, path: /webhooks/rest/webhook, kind: $5, fields: [message]}
+  - {name: openai, path: /v1/chat/completions, kind: $5}
+  - {name: assets, path: /static, kind: passthrough}
   - {name: page, path: /, kind: page}
 log: {format: json, level: info}
 YAML
-sed -e 's/18092/18443/; s/19092/19443/; s/data-plain/data-tls/; s/mode: "off"/mode: self-signed/' "$work/veil-plain.yaml" >"$work/veil-tls.yaml"
-start veil-plain "$work/veil" serve --config "$work/veil-plain.yaml"
-start veil-tls "$work/veil" serve --config "$work/veil-tls.yaml"
-wait_port 18092; wait_port 18443
+}
+veil_config veil-pass 18092 19092 off passthrough
+veil_config veil-pass-tls 18443 19443 self-signed passthrough
+veil_config veil-pipe 18094 19094 off chat
+for v in veil-pass veil-pass-tls veil-pipe; do start "$v" "$work/veil" serve --config "$work/$v.yaml"; done
+for p in 18080 18091 18092 18443 18094; do wait_port $p; done
 
-targets=("direct http://127.0.0.1:18080" "httputil http://127.0.0.1:18091")
+has_nginx=false
 if command -v nginx >/dev/null 2>&1; then
   mkdir -p "$work/nginx"
   cat >"$work/nginx.conf" <<NGINX
@@ -85,55 +97,47 @@ http {
 NGINX
   start nginx nginx -c "$work/nginx.conf" -p "$work/nginx"
   wait_port 18093
-  targets+=("nginx http://127.0.0.1:18093")
+  has_nginx=true
 fi
-targets+=("veil-plain http://127.0.0.1:18092" "veil-tls13 https://127.0.0.1:18443")
 
-python3 - "$work/sse.json" <<'PY'
-import json, sys
-json.dump({"model": "demo", "stream": True, "messages": [{"role": "user", "content": "Please tell me about the opening hours of the store."}]}, open(sys.argv[1], "w"))
-PY
-
-printf '| target | mode | req/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n'
-for t in "${targets[@]}"; do
-  name=${t%% *}; url=${t#* }
-  for mode in saturation fixed; do
-    rate=0; [ "$mode" = fixed ] && rate=$RATE
-    taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/webhooks/rest/webhook" -body "$work/body.json" \
-      -c "$C" -d "$D" -rate "$rate" -label "$name" >"$work/result.json"
-    python3 - "$work/result.json" "$name" "$mode" <<'PY'
+measure() { # label url mode(saturation|fixed|first-byte) body [extra loadgen flags...]
+  local label=$1 url=$2 mode=$3 body=$4; shift 4
+  local args=(-url "$url" -c "$C" -d "$D" -label "$label")
+  [ -n "$body" ] && args+=(-body "$body")
+  case $mode in
+    saturation) args+=(-rate 0) ;;
+    fixed) args+=(-rate "$RATE") ;;
+    first-byte) args+=(-rate "$SSE_RATE" -first-byte) ;;
+  esac
+  taskset -c "$CLIENT_CPU" "$work/loadgen" "${args[@]}" "$@" >"$work/result.json"
+  python3 - "$work/result.json" "$label" "$mode" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
 PY
-  done
+}
+header() { printf '\n%s\n\n| target | mode | req/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n' "$1"; }
+
+header "1. Pass-through, 1 KB clean chat POST"
+targets=("direct http://127.0.0.1:18080" "httputil http://127.0.0.1:18091")
+$has_nginx && targets+=("nginx http://127.0.0.1:18093")
+targets+=("veil-pass http://127.0.0.1:18092" "veil-pass-tls13 https://127.0.0.1:18443")
+for t in "${targets[@]}"; do
+  for mode in saturation fixed; do measure "${t%% *}" "${t#* }/webhooks/rest/webhook" $mode "$work/clean.json"; done
 done
 
-echo
-echo "SSE time to first event (OpenAI streaming request, ${SSE_RATE:-200} req/s):"
-printf '| target | req/s | TTFE p50 ms | TTFE p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
-for t in "${targets[@]}"; do
-  name=${t%% *}; url=${t#* }
-  case $name in nginx) continue;; esac # nginx buffers responses unless told not to; not a fair SSE row
-  taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/v1/chat/completions" -body "$work/sse.json" \
-    -c "$C" -d "$D" -rate "${SSE_RATE:-200}" -first-byte -label "$name" >"$work/result.json"
-  python3 - "$work/result.json" "$name" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"| {sys.argv[2]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
-PY
+header "2. Full pipeline, 1 KB chat POST with three findings, one subject with consent per connection"
+for mode in saturation fixed; do
+  measure httputil http://127.0.0.1:18091/webhooks/rest/webhook $mode "$work/pii.json"
+  measure veil-pipeline http://127.0.0.1:18094/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18094/.veil/consent
 done
 
-echo
-echo "Page time to first byte (the widget page, GET /, ${SSE_RATE:-200} req/s; Veil injects the consent banner, streamed):"
-printf '| target | req/s | TTFB p50 ms | TTFB p99 ms | errors |\n|---|---:|---:|---:|---:|\n'
-for t in "${targets[@]}"; do
-  name=${t%% *}; url=${t#* }
-  case $name in nginx|httputil) continue;; esac
-  taskset -c "$CLIENT_CPU" "$work/loadgen" -url "$url/" -c "$C" -d "$D" -rate "${SSE_RATE:-200}" -first-byte -label "$name" >"$work/result.json"
-  python3 - "$work/result.json" "$name" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"| {sys.argv[2]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
-PY
-done
+header "3. SSE time to first event (p50/p99 are time to first byte), $SSE_RATE req/s"
+measure direct http://127.0.0.1:18080/v1/chat/completions first-byte "$work/sse.json"
+measure httputil http://127.0.0.1:18091/v1/chat/completions first-byte "$work/sse.json"
+measure veil-pass http://127.0.0.1:18092/v1/chat/completions first-byte "$work/sse.json"
+measure veil-pipeline http://127.0.0.1:18094/v1/chat/completions first-byte "$work/sse.json" -consent-url http://127.0.0.1:18094/.veil/consent
+
+header "4. Widget page time to first byte (Veil injects the consent banner, streamed), $SSE_RATE req/s"
+measure direct http://127.0.0.1:18080/ first-byte ""
+measure veil-pass http://127.0.0.1:18092/ first-byte ""

@@ -13,9 +13,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +31,7 @@ func main() {
 	warm := flag.Duration("warmup", 2*time.Second, "warm-up duration, not measured")
 	rate := flag.Int("rate", 0, "requests per second; 0 means as fast as possible")
 	label := flag.String("label", "", "label printed with the result")
+	consentURL := flag.String("consent-url", "", "if set, each connection is one subject (own cookie jar) that first POSTs consent to support here")
 	firstByte := flag.Bool("first-byte", false, "measure latency to the first response body byte (SSE time to first event) instead of the whole response")
 	flag.Parse()
 	u, err := url.Parse(*target)
@@ -48,8 +51,26 @@ func main() {
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}, // loopback benchmark
 		TLSNextProto:    map[string]func(string, *tls.Conn) http.RoundTripper{},              // HTTP/1.1, one request per connection at a time
 	}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	send := func(t0 time.Time) (time.Duration, error) {
+	newClient := func() (*http.Client, error) {
+		c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+		if *consentURL == "" {
+			return c, nil
+		}
+		c.Jar, _ = cookiejar.New(nil)
+		req, _ := http.NewRequest("POST", *consentURL, strings.NewReader(`{"purposes":{"support":true}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", u.Scheme+"://"+u.Host)
+		res, err := c.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			return nil, fmt.Errorf("consent: status %d", res.StatusCode)
+		}
+		return c, nil
+	}
+	send := func(client *http.Client, t0 time.Time) (time.Duration, error) {
 		req, _ := http.NewRequest("GET", *target, nil)
 		if body != nil {
 			req, _ = http.NewRequest("POST", *target, bytes.NewReader(body))
@@ -77,8 +98,15 @@ func main() {
 		}
 		return lat, nil
 	}
-	run(send, *conns, *warm, *rate)
-	lat, errs, elapsed := run(send, *conns, *dur, *rate)
+	clients := make([]*http.Client, *conns)
+	for i := range clients {
+		if clients[i], err = newClient(); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+	}
+	run(send, clients, *warm, *rate)
+	lat, errs, elapsed := run(send, clients, *dur, *rate)
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -95,7 +123,8 @@ func main() {
 }
 
 // run sends for d and returns the latencies of successful requests, the error count and the time taken.
-func run(send func(time.Time) (time.Duration, error), conns int, d time.Duration, rate int) ([]time.Duration, int64, time.Duration) {
+func run(send func(*http.Client, time.Time) (time.Duration, error), clients []*http.Client, d time.Duration, rate int) ([]time.Duration, int64, time.Duration) {
+	conns := len(clients)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
@@ -126,6 +155,7 @@ func run(send func(time.Time) (time.Duration, error), conns int, d time.Duration
 	}
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
+		client := clients[i]
 		go func() {
 			defer wg.Done()
 			lat := make([]time.Duration, 0, 1<<14)
@@ -142,7 +172,7 @@ func run(send func(time.Time) (time.Duration, error), conns int, d time.Duration
 					}
 					t0 = time.Now()
 				}
-				d, err := send(t0)
+				d, err := send(client, t0)
 				if err != nil {
 					errs.Add(1)
 					continue
