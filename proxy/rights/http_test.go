@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/redact"
@@ -218,6 +218,7 @@ func TestErase(t *testing.T) {
 		t.Error("a new token for the same value equals the erased one")
 	}
 
+	f.clock.Advance(time.Second)
 	res = b.do("GET", "/.veil/me/export", "", nil)
 	var x Export
 	_ = json.Unmarshal(res.Body, &x)
@@ -419,4 +420,3 @@ func TestRateLimited(t *testing.T) {
 	}
 }
 
-var _ = io.EOF
