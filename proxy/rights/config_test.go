@@ -10,9 +10,9 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	no := false
 	tests := []struct {
-		desc string
-		cfg  Config
-		errs []string
+		desc  string
+		cfg   Config
+		errs  []string
 		check func(*testing.T, Config)
 	}{
 		{desc: "defaults", check: func(t *testing.T, c Config) {

@@ -419,4 +419,3 @@ func TestRateLimited(t *testing.T) {
 		t.Fatalf("another subject: %d", res.StatusCode)
 	}
 }
-
