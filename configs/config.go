@@ -12,6 +12,7 @@ import (
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/admin"
 	"github.com/veil-privacy/veil/proxy/consent"
+	"github.com/veil-privacy/veil/proxy/rights"
 	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store"
 )
@@ -36,6 +37,9 @@ type Config struct {
 	Policy policy.Config `yaml:"policy"`
 	// Consent is the notice, the purposes offered and how long consent evidence is kept.
 	Consent consent.Config `yaml:"consent"`
+	// Rights is how data-subject requests are answered (in the chat too), their deadline, and
+	// retention: conversation deletion and the sweeper that audits expiry.
+	Rights rights.Config `yaml:"rights"`
 	// Store is where records and streams are kept: embedded (bbolt) or Redis.
 	Store store.Config `yaml:"store"`
 	// Log configures logging.
@@ -80,6 +84,7 @@ func (c *Config) Validate() error {
 	probs = collect(probs, "", c.Proxy.Validate())
 	probs = collect(probs, "policy", c.Policy.Validate())
 	probs = collect(probs, "consent", c.Consent.Validate())
+	probs = collect(probs, "rights", c.Rights.Validate())
 	probs = collect(probs, "store", c.Store.Validate())
 	probs = collect(probs, "audit", c.Audit.Validate())
 	probs = collect(probs, "keys", c.Keys.Validate())
