@@ -65,6 +65,11 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 		_ = m.Close()
 		return nil, err
 	}
+	if err := a.mountAdmin(cfg); err != nil {
+		a.privacy.close()
+		_ = m.Close()
+		return nil, err
+	}
 	p, err := a.newProxy(cfg)
 	if err != nil {
 		a.privacy.close()
@@ -188,6 +193,11 @@ func (a *app) listen() (*listeners, error) {
 	if ls.admin, err = net.Listen("tcp", a.cfg.Admin.Listen); err != nil {
 		ls.public.Close()
 		return nil, fmt.Errorf("admin listener on %s: %w", a.cfg.Admin.Listen, err)
+	}
+	if ls.admin, err = a.admin.Listener(ls.admin); err != nil {
+		ls.public.Close()
+		ls.admin.Close()
+		return nil, fmt.Errorf("admin listener: %w", err)
 	}
 	if a.cfg.HTTPListen != "" {
 		if ls.http, err = net.Listen("tcp", a.cfg.HTTPListen); err != nil {

@@ -86,6 +86,10 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	tokenPath, err := a.bootstrapAdmin(ctx)
+	if err != nil {
+		return err
+	}
 	ls, err := a.listen()
 	if err != nil {
 		return err
@@ -95,6 +99,6 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	if ca := a.certs.RootCAPath(); ca != "" {
 		fmt.Fprintf(stdout, "  Dev CA:    %s (trust it, or accept the browser warning)\n", ca)
 	}
-	fmt.Fprintf(stdout, "  Admin:     http://%s/readyz and /metrics\n  Data:      %s\n\nCtrl-C stops both.\n\n", ls.admin.Addr(), cfg.DataDir)
+	fmt.Fprintf(stdout, "  Admin:     http://%s/readyz and /metrics; API token in %s (role admin, see docs/ADMIN.md)\n  Data:      %s\n\nCtrl-C stops both.\n\n", ls.admin.Addr(), tokenPath, cfg.DataDir)
 	return a.serve(ctx, ls, hangups(ctx))
 }
