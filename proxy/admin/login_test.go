@@ -154,7 +154,10 @@ func TestLoginRateLimit(t *testing.T) {
 	// Per name: a fresh limiter per address is simulated by calling the limiter directly.
 	l := newLimiter(2)
 	now := e.clock.now()
-	if !l.allow("dpo", now) || !l.allow("dpo", now) || l.allow("dpo", now) {
+	first := l.allow("dpo", now)
+	second := l.allow("dpo", now)
+	third := l.allow("dpo", now)
+	if !first || !second || third {
 		t.Fatal("per-name limit not applied")
 	}
 	if !l.allow("other", now) {
