@@ -40,6 +40,9 @@ type Route struct {
 	// Shape is the wire format of a chat route (rasa, openai, json, text), used to answer in it
 	// when Veil itself replies (a refused message, a notice). Default: inferred from the path.
 	Shape Shape `yaml:"shape"`
+	// Headers are request headers of a chat route that carry user text (e.g. "X-User-Note"); their
+	// values are inspected and rewritten like body fields.
+	Headers []string `yaml:"headers"`
 	// AllowedTypes are personal-data types this route needs and so may receive (tokenized), e.g.
 	// IBAN on a payments route. The policy decides what that means.
 	AllowedTypes []string `yaml:"allowed_types"`

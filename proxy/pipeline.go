@@ -125,6 +125,7 @@ type fieldSource uint8
 const (
 	fromBody fieldSource = iota
 	fromQuery
+	fromHeader // path is the header name, span.Start the index of the value
 )
 
 // message is the work of the pipeline on one message.
@@ -220,8 +221,11 @@ func (p *Pipeline) input(ctx context.Context, m *message, req policy.Request) (p
 	for i := range m.fields {
 		f := &m.fields[i]
 		fieldName := f.path
-		if f.source == fromQuery {
+		switch f.source {
+		case fromQuery:
 			fieldName = "query." + f.path
+		case fromHeader:
+			fieldName = "header." + f.path
 		}
 		for _, fd := range f.findings {
 			k := key{fd.Type.String(), fd.Subtype, fieldName}
@@ -261,9 +265,15 @@ func (p *Pipeline) decide(ctx context.Context, m *message, in policy.Input) erro
 	return nil
 }
 
+// edits are a message's rewrites, by where the text came from.
+type edits struct {
+	body, query []stream.Edit
+	headers     []field // path = header name, span.Start = value index, value = new value
+}
+
 // apply rewrites each field's findings according to the decision and returns the edits.
-func (p *Pipeline) apply(ctx context.Context, m *message) ([]stream.Edit, []stream.Edit, error) {
-	var body, query []stream.Edit
+func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
+	var out edits
 	ttl := time.Duration(m.decision.RetentionDays) * 24 * time.Hour
 	for i := range m.fields {
 		f := &m.fields[i]
@@ -271,7 +281,7 @@ func (p *Pipeline) apply(ctx context.Context, m *message) ([]stream.Edit, []stre
 			continue
 		}
 		var err error
-		out := redact.Replace(f.value, f.findings, func(fd redact.Finding) string {
+		nv := redact.Replace(f.value, f.findings, func(fd redact.Finding) string {
 			if err != nil {
 				return ""
 			}
@@ -280,19 +290,21 @@ func (p *Pipeline) apply(ctx context.Context, m *message) ([]stream.Edit, []stre
 			return s
 		})
 		if err != nil {
-			return nil, nil, err
+			return edits{}, err
 		}
-		if out == f.value {
+		if nv == f.value {
 			continue
 		}
-		e := stream.Edit{Span: f.span, Value: out}
-		if f.source == fromQuery {
-			query = append(query, e)
-		} else {
-			body = append(body, e)
+		switch f.source {
+		case fromQuery:
+			out.query = append(out.query, stream.Edit{Span: f.span, Value: nv})
+		case fromHeader:
+			out.headers = append(out.headers, field{path: f.path, span: f.span, value: nv})
+		default:
+			out.body = append(out.body, stream.Edit{Span: f.span, Value: nv})
 		}
 	}
-	return body, query, nil
+	return out, nil
 }
 
 // replacement returns what a finding's value becomes under the decision.

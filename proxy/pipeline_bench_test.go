@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -18,6 +20,8 @@ import (
 	"github.com/veil-privacy/veil/store/redisstore"
 	"github.com/veil-privacy/veil/store/redistest"
 )
+
+var benchWindow = func() int64 { d, _ := time.ParseDuration(os.Getenv("VEIL_BENCH_AUDIT_WINDOW")); return int64(d) }()
 
 // grantAll is a consent source for benchmarks: every subject consented to support.
 type grantAll struct{}
@@ -47,7 +51,7 @@ func benchPipeline(b *testing.B, st store.Store, up string) *httptest.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	acfg := audit.Config{}
+	acfg := audit.Config{BatchWindow: time.Duration(benchWindow)}
 	if err := acfg.Validate(); err != nil {
 		b.Fatal(err)
 	}

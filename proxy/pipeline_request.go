@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/veil-privacy/veil/audit"
@@ -43,7 +44,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		}
 		return nil, err
 	}
-	bodyEdits, queryEdits, err := p.apply(ctx, m)
+	ed, err := p.apply(ctx, m)
 	if err != nil {
 		_ = p.record(ctx, m, audit.MessageFailed, "error")
 		return nil, err
@@ -54,13 +55,16 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.record(ctx, m, audit.MessageForwarded, "ok"); err != nil {
 		return nil, err
 	}
-	if len(queryEdits) > 0 {
-		req.Request.URL.RawQuery = stream.RewriteQuery(req.Request.URL.RawQuery, queryEdits)
+	if len(ed.query) > 0 {
+		req.Request.URL.RawQuery = stream.RewriteQuery(req.Request.URL.RawQuery, ed.query)
 	}
-	if len(bodyEdits) == 0 {
+	for _, h := range ed.headers {
+		req.Request.Header[h.path][h.span.Start] = h.value
+	}
+	if len(ed.body) == 0 {
 		return req.Body, nil
 	}
-	return p.rewriteBody(req.Body, req.MediaType, bodyEdits), nil
+	return p.rewriteBody(req.Body, req.MediaType, ed.body), nil
 }
 
 // extract collects the text fields of a request: JSON string values (the route's fields, or all),
@@ -72,6 +76,14 @@ func (p *Pipeline) extract(m *message, req *ChatRequest) error {
 				m.fields = append(m.fields, field{source: src, path: path, value: value, span: span})
 			}
 			return nil
+		}
+	}
+	for _, name := range m.ex.Route.Headers {
+		key := http.CanonicalHeaderKey(name)
+		for i, v := range req.Request.Header[key] {
+			if v != "" {
+				m.fields = append(m.fields, field{source: fromHeader, path: key, value: v, span: stream.Span{Start: i}})
+			}
 		}
 	}
 	if q := req.Request.URL.RawQuery; q != "" {

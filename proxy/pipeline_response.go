@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -98,6 +99,11 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 	}
 	p.scan(m)
 	dropOwnTokens(m, rs)
+	if rs != nil && isHTML(mt) {
+		// A value the user typed must not become markup in the bot's HTML reply. (JSON values are
+		// escaped by RewriteJSON; plain text needs nothing.)
+		rs = rs.Escaped(html.EscapeString)
+	}
 	if m.findings != nil {
 		in, err := p.input(ctx, m, policy.Request{ContentType: mt})
 		if err != nil {
@@ -188,3 +194,6 @@ func (p *Pipeline) replaceFindings(v string, fs []redact.Finding, m *message) st
 		return redact.Placeholder(fd)
 	})
 }
+
+// isHTML reports whether a reply is HTML, where a restored value must be escaped.
+func isHTML(mt string) bool { return mt == "text/html" || mt == "application/xhtml+xml" }

@@ -69,7 +69,7 @@ var testScanner = detect.NewScanner(detect.Options{})
 func newPipelineVeil(t *testing.T, dec *fakeDecider, v *fakeVault, aud *fakeAuditor, upstream string) string {
 	t.Helper()
 	cfg := testConfig(upstream)
-	cfg.Routes = append(cfg.Routes, Route{Name: "rasa", Path: "/webhooks/rest/webhook", Kind: KindChat, Fields: []string{"message"}})
+	cfg.Routes = append(cfg.Routes, Route{Name: "rasa", Path: "/webhooks/rest/webhook", Kind: KindChat, Fields: []string{"message"}, Headers: []string{"X-Note"}})
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +90,18 @@ func TestPipelineActions(t *testing.T) {
 	aud := &fakeAuditor{}
 	veil := newPipelineVeil(t, dec, v, aud, up.URL)
 	msg := `{"sender":"a","message":"mail a.b@example.com, call +49 30 12345678, IBAN DE89370400440532013000, I am Maria Rossi","n":1}`
-	res, err := http.Post(veil+"/webhooks/rest/webhook?email=q@example.org", "application/json", strings.NewReader(msg))
+	req, _ := http.NewRequest("POST", veil+"/webhooks/rest/webhook?email=q@example.org", strings.NewReader(msg))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Note", "reach me at note.person@example.net")
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	bodies, _ := rc.snapshot()
+	bodies, hdrs := rc.snapshot()
+	if got := hdrs[0].Get("X-Note"); got != "reach me at [EMAIL_tok]" {
+		t.Errorf("configured header reached the bot as %q", got)
+	}
 	if len(bodies) != 1 {
 		t.Fatalf("upstream got %d requests", len(bodies))
 	}
@@ -119,12 +125,12 @@ func TestPipelineActions(t *testing.T) {
 	for _, f := range in.Findings {
 		fields[f.Type+"@"+f.Field] = true
 	}
-	for _, want := range []string{"EMAIL@message", "PHONE@message", "IBAN@message", "PERSON@message", "EMAIL@query.email"} {
+	for _, want := range []string{"EMAIL@message", "PHONE@message", "IBAN@message", "PERSON@message", "EMAIL@query.email", "EMAIL@header.X-Note"} {
 		if !fields[want] {
 			t.Errorf("policy input lacks %s: %+v", want, in.Findings)
 		}
 	}
-	if len(aud.events) != 1 || aud.events[0].Type != audit.MessageForwarded || aud.events[0].Findings["EMAIL"] != 2 || aud.events[0].PolicyRevision != "rev1" {
+	if len(aud.events) != 1 || aud.events[0].Type != audit.MessageForwarded || aud.events[0].Findings["EMAIL"] != 3 || aud.events[0].PolicyRevision != "rev1" {
 		t.Fatalf("audit events %+v", aud.events)
 	}
 }

@@ -54,7 +54,7 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 		}
 		return nil, err
 	}
-	edits, _, err := p.apply(ctx, m)
+	ed, err := p.apply(ctx, m)
 	if err != nil {
 		_ = p.record(ctx, m, audit.MessageFailed, "error")
 		return nil, err
@@ -62,10 +62,10 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.record(ctx, m, audit.MessageForwarded, "ok"); err != nil {
 		return nil, err
 	}
-	if len(edits) == 0 {
+	if len(ed.body) == 0 {
 		return wm.Data, nil
 	}
-	return p.rewriteBody(wm.Data, mt, edits), nil
+	return p.rewriteBody(wm.Data, mt, ed.body), nil
 }
 
 // blockedMessage is what a WebSocket client receives instead of the bot's answer when policy
