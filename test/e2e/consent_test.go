@@ -2,11 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
 )
 
 // rasaSay sends one Rasa message as client c and returns the texts of the reply.
@@ -200,4 +206,91 @@ func TestObjectionTakesEffectAtOnce(t *testing.T) {
 	if len(b.received(t)) != before {
 		t.Fatal("a message reached the bot after the objection")
 	}
+}
+
+// TestInChatConsentEachShape runs the in-chat flow on the OpenAI shapes (JSON and SSE) and on a
+// WebSocket: the first message gets the notice in that shape and reaches the bot redacted; the
+// second is forwarded with tokens and the reply restores the values.
+func TestInChatConsentEachShape(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	openAI := func(c *http.Client, stream bool) string {
+		client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+			option.WithHTTPClient(c), option.WithMaxRetries(0))
+		params := openai.ChatCompletionNewParams{Model: "demo",
+			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(plantedMessage)}}
+		if !stream {
+			comp, err := client.Chat.Completions.New(ctx, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return comp.Choices[0].Message.Content
+		}
+		s := client.Chat.Completions.NewStreaming(ctx, params)
+		var text strings.Builder
+		for s.Next() {
+			if ch := s.Current(); len(ch.Choices) > 0 {
+				text.WriteString(ch.Choices[0].Delta.Content)
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return text.String()
+	}
+	check := func(t *testing.T, c *http.Client, first, second string) {
+		t.Helper()
+		if !strings.Contains(first, "protected by Veil") || !strings.Contains(first, "[EMAIL]") {
+			t.Errorf("first reply %q: want the notice and redacted values", first)
+		}
+		if strings.Contains(second, "protected by Veil") {
+			t.Errorf("second reply repeats the notice")
+		}
+		assertRestored(t, second)
+		assertNothingPlanted(t, b)
+		if got := consentView(t, v, c); !got["support"] || got["marketing"] {
+			t.Errorf("consent %v, want support only", got)
+		}
+	}
+	t.Run("openai-json", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, openAI(c, false), openAI(c, false))
+	})
+	t.Run("openai-sse", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, openAI(c, true), openAI(c, true))
+	})
+	t.Run("websocket", func(t *testing.T) {
+		c := subjectClient(t, v)
+		conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(v.publicURL, "https")+"/ws", &websocket.DialOptions{HTTPClient: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.CloseNow()
+		say := func() (msgs []string) {
+			m, _ := json.Marshal(map[string]string{"message": plantedMessage})
+			if err := conn.Write(ctx, websocket.MessageText, m); err != nil {
+				t.Fatal(err)
+			}
+			for {
+				_, data, err := conn.Read(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out struct{ Text, Veil string }
+				_ = json.Unmarshal(data, &out)
+				msgs = append(msgs, out.Text)
+				if out.Veil == "" { // the bot's own reply ends the turn
+					return msgs
+				}
+			}
+		}
+		first, second := say(), say()
+		if len(first) != 2 || len(second) != 1 {
+			t.Fatalf("messages per turn: %d then %d, want the notice first, then one reply", len(first), len(second))
+		}
+		check(t, c, strings.Join(first, " "), second[0])
+	})
 }
