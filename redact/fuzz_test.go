@@ -48,6 +48,7 @@ func FuzzText(f *testing.F) {
 		if want := refLower(x.Norm); x.Lower != want {
 			t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 		}
+		checkIndex(t, x)
 		// A reused Text gives the same view.
 		var y Text
 		y.Reset("ＸＸ\u200b" + s)
@@ -134,4 +135,29 @@ func refLower(s string) string {
 		b = utf8.AppendRune(b, r)
 	}
 	return string(b)
+}
+
+// checkIndex compares the tokens, flags, Lower and anchor lists of x with the byte-at-a-time
+// reference.
+func checkIndex(t *testing.T, x *Text) {
+	t.Helper()
+	toks, all := refTokenize(x.Norm)
+	if !slices.Equal(x.Tokens, toks) || x.Flags != all {
+		t.Fatalf("Tokens = %v (flags %06b), reference %v (%06b)", x.Tokens, x.Flags, toks, all)
+	}
+	if want := refFold(x.Norm); x.Lower != want {
+		t.Fatalf("Lower = %q, reference %q", x.Lower, want)
+	}
+	var dig, up []int32
+	for i, k := range toks {
+		if k.Flags&HasDigit != 0 {
+			dig = append(dig, int32(i))
+		}
+		if k.Flags&HasUpper != 0 {
+			up = append(up, int32(i))
+		}
+	}
+	if !slices.Equal(x.DigitTokens(), dig) || !slices.Equal(x.UpperTokens(), up) {
+		t.Fatalf("anchors %v %v, reference %v %v", x.DigitTokens(), x.UpperTokens(), dig, up)
+	}
 }

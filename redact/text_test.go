@@ -450,3 +450,26 @@ func finerOffsets(a, ref []int32) bool {
 	}
 	return true
 }
+
+// TestTokenizeMatchesReference compares the tokenizer and fold with the byte-at-a-time reference on
+// texts whose tokens cross the 8-byte words of the fold at every offset.
+func TestTokenizeMatchesReference(t *testing.T) {
+	t.Parallel()
+	units := append([]string{
+		"Hello, World 4711 ", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+		"Grüße aus Kraków ", "e\u0301\u0301 \u0301x ", "ＡＢＣ１２３ ", "ΣΑΣ ДОМ İ ǅ ", "@[`{/:~\x7f ",
+		"\u0301\u0301abc", "x\U0001D400y ",
+	}, fuzzSeeds...)
+	var x Text
+	for _, u := range units {
+		for pad := range 70 {
+			for _, rep := range []int{1, 3, 9} {
+				s := strings.Repeat("-", pad) + strings.Repeat(u, rep)
+				x.Reset(s)
+				checkIndex(t, &x)
+				x.Reset(strings.Repeat(u, rep) + strings.Repeat("a", pad))
+				checkIndex(t, &x)
+			}
+		}
+	}
+}
