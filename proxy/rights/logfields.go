@@ -2,9 +2,9 @@ package rights
 
 // Log field names.
 const (
-	fieldComponent = "component"
 	fieldRequestID = "request_id"
-	fieldKind      = "kind"
 	fieldCount     = "count"
+	fieldScanned   = "scanned"
+	fieldTracked   = "tracked"
 	fieldError     = "error"
 )

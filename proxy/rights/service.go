@@ -50,7 +50,8 @@ type Deps struct {
 	Vault   Vault
 	Consent Consent // nil: no consent records to export
 	Auditor Auditor // nil: nothing audited (tests only)
-	Logger  zerolog.Logger
+	// Logger receives failures (never a value); the caller names the component.
+	Logger zerolog.Logger
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
 }
@@ -77,7 +78,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 		d.Now = time.Now
 	}
 	return &Service{cfg: cfg, st: d.Store, v: d.Vault, cons: d.Consent, aud: d.Auditor,
-		log: d.Logger.With().Str(fieldComponent, "rights").Logger(), now: d.Now,
+		log: d.Logger, now: d.Now,
 		sw: NewSweeper(cfg, d.Store, d.Auditor, d.Logger, d.Now)}, nil
 }
 

@@ -101,7 +101,7 @@ func NewSweeper(cfg Config, st Store, aud Auditor, log zerolog.Logger, now func(
 	if now == nil {
 		now = time.Now
 	}
-	return &Sweeper{cfg: cfg, st: st, aud: aud, log: log.With().Str(fieldComponent, "rights.sweeper").Logger(),
+	return &Sweeper{cfg: cfg, st: st, aud: aud, log: log,
 		now: now, id: newID(), tracked: map[trackKey]time.Time{}, buckets: map[int64]map[string]int{},
 		unsent: map[string]int{}, stop: make(chan struct{}), done: make(chan struct{})}
 }
@@ -136,7 +136,7 @@ func (w *Sweeper) run(ctx context.Context) {
 		if rep, err := w.Pass(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error().AnErr(fieldError, err).Msg("retention sweep failed; retrying next interval")
 		} else if rep.Held {
-			w.log.Debug().Int(fieldCount, sum(rep.Expired)+sum(rep.Deleted)).Bool("scanned", rep.Scanned).Int("tracked", rep.Tracked).Msg("retention sweep")
+			w.log.Debug().Int(fieldCount, sum(rep.Expired)+sum(rep.Deleted)).Bool(fieldScanned, rep.Scanned).Int(fieldTracked, rep.Tracked).Msg("retention sweep")
 		}
 		select {
 		case <-ctx.Done():
