@@ -47,11 +47,16 @@ func (*CreditCard) MaxLen() int { return cardMaxLen }
 
 // Detect implements redact.Detector.
 func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.Flags&redact.HasDigit == 0 {
+		return dst
+	}
 	s, toks := t.Norm, t.Tokens
 	var buf [19]byte
-	for i := 0; i < len(toks); i++ {
+	next := 0 // the first token a match may start at
+	for _, a := range t.DigitTokens() {
+		i := int(a)
 		k := toks[i]
-		if !k.AllDigits() || k.Is(redact.NonASCII) {
+		if i < next || !k.AllDigits() || k.Is(redact.NonASCII) {
 			continue
 		}
 		n := k.End - k.Start
@@ -76,7 +81,7 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		}
 		if ok {
 			dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: toks[last].End, Confidence: 0.97})
-			i = last
+			next = last + 1
 		}
 	}
 	return dst

@@ -46,10 +46,15 @@ func (*IBAN) MaxLen() int { return ibanMaxLen }
 
 // Detect implements redact.Detector.
 func (*IBAN) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.Flags&redact.HasDigit == 0 {
+		return dst
+	}
 	s, toks := t.Norm, t.Tokens
-	for i := 0; i < len(toks); i++ {
+	next := 0 // the first token a match may start at
+	for _, a := range t.DigitTokens() {
+		i := int(a)
 		k := toks[i]
-		if n := k.End - k.Start; n < 4 || !k.Is(redact.HasDigit|redact.HasLetter) || k.Is(redact.NonASCII) {
+		if i < next || k.End-k.Start < 4 || !k.Is(redact.HasLetter) || k.Is(redact.NonASCII) {
 			continue
 		}
 		want := ibanLength(s[k.Start:])
@@ -61,7 +66,7 @@ func (*IBAN) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			continue
 		}
 		dst = append(dst, redact.Finding{Type: redact.IBAN, Start: k.Start, End: end, Confidence: 0.98})
-		i = last
+		next = last + 1
 	}
 	return dst
 }

@@ -43,10 +43,14 @@ func (*IP) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 // detectIPv4 reports dotted quads: four digit tokens joined by single dots, not part of a longer
 // dotted run ("10.0.19045.3570", "1.2.3.4.5") and not introduced by a version word.
 func detectIPv4(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.Flags&redact.HasDigit == 0 {
+		return dst
+	}
 	s, toks := t.Norm, t.Tokens
-	for i := 0; i < len(toks); {
-		if !toks[i].AllDigits() {
-			i++
+	next := 0 // the first token a match may start at
+	for _, a := range t.DigitTokens() {
+		i := int(a)
+		if i < next || !toks[i].AllDigits() {
 			continue
 		}
 		// n is the number of digit tokens in the dotted run starting at i.
@@ -55,12 +59,11 @@ func detectIPv4(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			s[toks[i+n-1].End] == '.' {
 			n++
 		}
+		next = i + n
 		if n != 4 {
-			i += n
 			continue
 		}
 		start, end := toks[i].Start, toks[i+3].End
-		i += n
 		if ipDottedBefore(s, start) || ipDottedAfter(s, end) || end-start > 15 {
 			continue
 		}

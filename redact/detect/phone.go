@@ -288,11 +288,16 @@ func (*Phone) MaxLen() int { return phoneMaxLen }
 
 // Detect implements redact.Detector.
 func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.Flags&redact.HasDigit == 0 {
+		return dst
+	}
 	s, toks := t.Norm, t.Tokens
 	lastEnd := -1
-	for i := 0; i < len(toks); i++ {
+	next := 0 // the first token a match may start at
+	for _, a := range t.DigitTokens() {
+		i := int(a)
 		k := toks[i]
-		if !k.AllDigits() || k.Is(redact.NonASCII) || !phoneFresh(s, toks, i, lastEnd) {
+		if i < next || !k.AllDigits() || k.Is(redact.NonASCII) || !phoneFresh(s, toks, i, lastEnd) {
 			continue
 		}
 		end, last, conf := p.match(t, i)
@@ -302,7 +307,7 @@ func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		start := phoneSpanStart(s, k.Start)
 		dst = append(dst, redact.Finding{Type: redact.Phone, Start: start, End: end, Confidence: conf})
 		lastEnd = end
-		i = last
+		next = last + 1
 	}
 	return dst
 }

@@ -37,9 +37,11 @@ func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	s := t.Norm
 	toks := t.Tokens
 	var buf []byte // the body, allocated once: it escapes through country.check
-	for i := 0; i < len(toks); i++ {
+	next := 0      // the first token a match may start at
+	for _, a := range t.UpperTokens() {
+		i := int(a)
 		k := toks[i]
-		if k.End-k.Start < 2 || k.Flags&redact.NonASCII != 0 || !isUpperASCII(s[k.Start]) ||
+		if i < next || k.End-k.Start < 2 || k.Flags&redact.NonASCII != 0 || !isUpperASCII(s[k.Start]) ||
 			!isUpperASCII(s[k.Start+1]) {
 			continue
 		}
@@ -61,7 +63,7 @@ func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		}
 		if f, last, ok := vatJudge(t, buf, country, k.Start, j, first); ok {
 			dst = append(dst, f)
-			i = last
+			next = last + 1
 		}
 	}
 	return dst
