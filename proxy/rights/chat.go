@@ -50,6 +50,9 @@ func (s *Service) Intercept(ctx context.Context, ex *proxy.Exchange, texts []str
 	}
 	intent, lang := MatchIntent(utterance(texts))
 	by := Requester{RequestID: ex.ID, Channel: ChannelChat}
+	if ex.Route != nil {
+		by.Route = ex.Route.Name
+	}
 	p, err := s.takePending(ctx, ex.Subject)
 	if err != nil {
 		return "", false, err

@@ -68,7 +68,7 @@ func TestInChatErase(t *testing.T) {
 	}
 	var inChat int
 	for _, ev := range f.events(audit.SubjectErased) {
-		if ev.Actions["channel.in-chat"] == 1 {
+		if ev.Actions["channel.in-chat"] == 1 && ev.Route == "chat" {
 			inChat++
 		}
 	}

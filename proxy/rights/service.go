@@ -105,6 +105,7 @@ type Requester struct {
 	// RequestID is Veil's request id (X-Request-Id); it also names the request in the register.
 	RequestID string
 	Channel   Channel
+	Route     string // the chat route of an in-chat request; "veil" otherwise
 	Actor     string // admin account; "subject" when empty
 	Role      string // admin role
 	Reason    string // ticket reference
@@ -124,7 +125,11 @@ func (s *Service) record(ctx context.Context, typ audit.Type, subject string, by
 	if actor == "" {
 		actor = "subject"
 	}
-	return s.aud.Record(ctx, audit.Event{Type: typ, RequestID: by.RequestID, Subject: subject, Route: "veil",
+	route := by.Route
+	if route == "" {
+		route = "veil"
+	}
+	return s.aud.Record(ctx, audit.Event{Type: typ, RequestID: by.RequestID, Subject: subject, Route: route,
 		Actions: actions, Outcome: outcome, Actor: actor, Role: by.Role, Reason: by.Reason})
 }
 
