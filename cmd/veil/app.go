@@ -104,7 +104,7 @@ func (a *app) newProxy(cfg *configs.Config) (*proxy.Proxy, error) {
 	}
 	return proxy.New(cfg.Proxy, proxy.Options{
 		Hooks:      hooks,
-		Endpoints:  a.privacy.consent.Handler(),
+		Endpoints:  veilEndpoints(a.privacy.consent.Handler(), a.privacy.rights.Handler()),
 		SubjectKey: a.privacy.subjectKey,
 		Metrics:    a.metrics,
 		Streams:    a.streams,
@@ -151,10 +151,12 @@ func (a *app) reload() error {
 		next.DataDir != old.DataDir || !reflect.DeepEqual(next.TLS, old.TLS) ||
 		!reflect.DeepEqual(next.Store, old.Store) || !reflect.DeepEqual(next.Audit, old.Audit) ||
 		!reflect.DeepEqual(next.Keys, old.Keys) || !reflect.DeepEqual(next.Policy, old.Policy) ||
+		!reflect.DeepEqual(next.Rights, old.Rights) || !reflect.DeepEqual(next.Consent, old.Consent) ||
 		next.Proxy.SubjectKeyFile != old.Proxy.SubjectKeyFile {
-		a.log.Warn().Msg("changes to listen addresses, data_dir, tls, store, audit, keys, policy or subject_key_file need a restart; they were not applied")
+		a.log.Warn().Msg("changes to listen addresses, data_dir, tls, store, audit, keys, policy, consent, rights or subject_key_file need a restart; they were not applied")
 		next.Listen, next.HTTPListen, next.Admin, next.DataDir, next.TLS = old.Listen, old.HTTPListen, old.Admin, old.DataDir, old.TLS
 		next.Store, next.Audit, next.Keys, next.Policy, next.Proxy.SubjectKeyFile = old.Store, old.Audit, old.Keys, old.Policy, old.Proxy.SubjectKeyFile
+		next.Rights, next.Consent = old.Rights, old.Consent
 	}
 	p, err := a.newProxy(next)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/veil-privacy/veil/policy"
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/proxy/consent"
+	"github.com/veil-privacy/veil/proxy/rights"
 	"github.com/veil-privacy/veil/redact"
 	"github.com/veil-privacy/veil/redact/detect"
 	"github.com/veil-privacy/veil/redact/vault"
@@ -31,6 +32,7 @@ type privacy struct {
 	audit      *audit.Auditor
 	scanner    *redact.Scanner
 	consent    *consent.Manager
+	rights     *rights.Service
 	subjectKey []byte // keys subject ids from headers and JSON fields
 	hashKey    []byte // keys the "hash" action
 }
@@ -89,6 +91,10 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 	}
 	pv.scanner = detect.NewScanner(detect.Options{})
 	pv.consent = consent.New(cfg.Consent, pv.store, pv.audit)
+	if pv.rights, err = pv.openRights(cfg, a.log.With().Str("component", "rights").Logger()); err != nil {
+		return nil, fmt.Errorf("data-subject rights: %w", err)
+	}
+	pv.rights.Sweeper().Start(context.Background())
 	ok = true
 	return pv, nil
 }
@@ -122,6 +128,7 @@ func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
 		Vault:         pv.vault,
 		Auditor:       pv.audit,
 		Consent:       pv.consent,
+		Interceptor:   pv.rights,
 		Page:          consent.NewBanner(),
 		HashKey:       pv.hashKey,
 		MinConfidence: cfg.MinConfidence,
@@ -142,6 +149,9 @@ func (pv *privacy) ready(ctx context.Context) error {
 
 // close releases the components in reverse order: the audit trail flushes before the store closes.
 func (pv *privacy) close() {
+	if pv.rights != nil {
+		pv.rights.Sweeper().Stop() // before the trail it audits to closes
+	}
 	if pv.audit != nil {
 		_ = pv.audit.Close()
 	}
