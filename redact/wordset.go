@@ -14,6 +14,7 @@ import (
 type WordSet struct {
 	bit    uint64 // this set's bit in lexicon entries; 0 when the lexicon is full (see own)
 	own    *wordTable
+	filter [64]uint64 // 4,096 bits on (length, first byte, last byte) of the words
 	minLen int
 	maxLen int
 	n      int
@@ -42,6 +43,8 @@ func NewWordSet(words ...string) *WordSet {
 	s.own = newWordTable(len(uniq))
 	for w := range uniq {
 		s.own.add(w, 1)
+		f := filterBit(w)
+		s.filter[f>>6] |= 1 << (f & 63)
 	}
 	lexiconMu.Lock()
 	defer lexiconMu.Unlock()
@@ -82,34 +85,38 @@ func (s *WordSet) Has(w string) bool {
 }
 
 // HasToken reports whether the lower-case form of token i of t (t.Lower[tok.Start:tok.End]) is in s.
+// A token is hashed at most once per view, whichever sets ask about it; the set's filter answers
+// most questions about a token not yet hashed.
 func (s *WordSet) HasToken(t *Text, i int) bool {
 	k := t.Tokens[i]
 	if n := k.End - k.Start; n < s.minLen || n > s.maxLen {
 		return false
 	}
+	w := t.Lower[k.Start:k.End]
 	if s.bit == 0 {
-		w := t.Lower[k.Start:k.End]
 		return s.own.get(w, wordHash(w)) != 0
 	}
-	return t.wordBits(i)&s.bit != 0
-}
-
-// wordBits returns the lexicon bits of token i, looked up once per Reset.
-func (t *Text) wordBits(i int) uint64 {
 	if len(t.wbits) != len(t.Tokens) {
 		t.wbits = append(t.wbits[:0], make([]uint64, len(t.Tokens))...)
 	}
 	b := t.wbits[i]
 	if b == 0 {
-		k := t.Tokens[i]
-		w := t.Lower[k.Start:k.End]
+		if f := filterBit(w); s.filter[f>>6]&(1<<(f&63)) == 0 {
+			return false
+		}
 		if lx := lexicon.Load(); lx != nil && len(w) <= lx.maxLen {
 			b = lx.get(w, wordHash(w))
 		}
 		b |= 1 << lexiconBits
 		t.wbits[i] = b
 	}
-	return b
+	return b&s.bit != 0
+}
+
+// filterBit returns the bit of w (not empty) in a WordSet's filter.
+func filterBit(w string) uint64 {
+	k := uint64(w[0]) | uint64(w[len(w)-1])<<8 | uint64(min(len(w), 255))<<16
+	return (k * 0x9E3779B97F4A7C15) >> 52
 }
 
 // wordTable is an open-addressing hash table from words to bits, at most half full.
