@@ -24,12 +24,12 @@ var cardGroupingsCtx = [][]uint8{
 }
 
 // cardWords name a payment card in the supported languages.
-var cardWords = []string{
+var cardWords = newWindowWords(
 	"card", "cards", "credit card", "debit card", "karte", "kreditkarte", "carte", "carte bancaire", "carta",
 	"tarjeta", "kaart", "creditcard", "karta", "kartą", "karty", "cardul", "cardului", "visa", "mastercard",
 	"pay", "paid", "payment", "zahlung", "bezahlt", "paiement", "payé", "pagamento", "pagato", "pago",
 	"pagado", "betaling", "betaald", "płatność", "zapłacić", "plata", "plătit",
-}
+)
 
 // CreditCard finds payment card numbers: 13–19 digits, compact or grouped with spaces, dashes or
 // dots (one separator throughout, a double space as printed on some receipts), that pass the Luhn
@@ -76,7 +76,7 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			continue
 		}
 		last, ok := cardGrouped(s, toks, i, buf[:0], cardGroupings)
-		if !ok && hasWord(t.Before(k.Start, 40), cardWords) {
+		if !ok && cardWords.in(t.Before(k.Start, 40)) {
 			last, ok = cardGrouped(s, toks, i, buf[:0], cardGroupingsCtx)
 		}
 		if ok {

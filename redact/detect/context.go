@@ -18,6 +18,74 @@ func hasWord(window string, words []string) bool {
 	return false
 }
 
+// windowWords is a list of context words for hasWord, split for speed: the words that are runs of
+// letters and digits go into a set that an ASCII window answers with one lookup per word it holds.
+type windowWords struct {
+	all    []string
+	single *wordSet // the words made of letters and digits only
+	rest   []string // the others ("credit card", "geb.")
+}
+
+func newWindowWords(words ...string) *windowWords {
+	c := &windowWords{all: words, single: newWordSet()}
+	for _, w := range words {
+		if isAlnumWord(w) {
+			c.single.add(w)
+		} else {
+			c.rest = append(c.rest, w)
+		}
+	}
+	return c
+}
+
+// in reports what hasWord(window, c.all) reports. In an ASCII window a whole-word occurrence of a
+// word of letters and digits is exactly a maximal run of letters and digits equal to it.
+func (c *windowWords) in(window string) bool {
+	if !isASCII(window) {
+		return hasWord(window, c.all)
+	}
+	for i := 0; i < len(window); {
+		if !isAlnumASCII(window[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(window) && isAlnumASCII(window[j]) {
+			j++
+		}
+		if c.single.has(window[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return hasWord(window, c.rest)
+}
+
+func isAlnumWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, r := range w {
+		if !isWordRune(r) || r >= utf8.RuneSelf && unicode.Is(unicode.Mn, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnumASCII(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // indexWord returns the offset of the last whole-word occurrence of w in s, or -1.
 func indexWord(s, w string) int {
 	end := len(s)

@@ -18,8 +18,8 @@ const (
 )
 
 // ipVersionWords precede dotted numbers that are versions or section numbers, not addresses.
-var ipVersionWords = []string{"version", "ver", "v", "build", "release", "firmware", "section",
-	"chapter", "kapitel", "abschnitt", "versión", "versione", "wersja", "versie"}
+var ipVersionWords = newWindowWords("version", "ver", "v", "build", "release", "firmware", "section",
+	"chapter", "kapitel", "abschnitt", "versión", "versione", "wersja", "versie")
 
 // IP finds IPv4 and IPv6 addresses. A hand-written scan picks candidates (dotted quads of digit
 // tokens, runs of hex digits and colons) and net/netip validates them.
@@ -71,7 +71,7 @@ func detectIPv4(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		if err != nil || !a.Is4() {
 			continue
 		}
-		if hasWord(t.Before(start, 20), ipVersionWords) {
+		if ipVersionWords.in(t.Before(start, 20)) {
 			continue
 		}
 		dst = append(dst, redact.Finding{Type: redact.IPAddress, Start: start, End: end, Confidence: 0.9})
