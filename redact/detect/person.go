@@ -336,33 +336,54 @@ func personTriggerMay(t *redact.Text, i int) bool {
 	if j >= len(toks) {
 		return false
 	}
-	g := gap(t, j)
-	if len(g) == 0 || len(g) > 8 || toks[j].Flags&redact.HasDigit != 0 {
+	// One filter lookup answers the three filters on the last word of a phrase.
+	k := toks[i]
+	f := personLastFilter[wordFilterIndex(t.Lower[k.Start:k.End])]
+	if f == 0 {
 		return false
 	}
-	w := tokLower(t, i)
-	if !personAnyLast.mayHave(w) {
+	g := t.Norm[k.End:toks[j].Start]
+	if len(g) == 0 || len(g) > 8 || toks[j].Flags&redact.HasDigit != 0 {
 		return false
 	}
 	if toks[j].Flags&redact.HasUpper != 0 {
 		return true
 	}
-	if isLowerWord(toks[j]) && personBridge.has(tokLower(t, j)) {
-		return true
-	}
+	lower := personLowerLast
 	if strings.IndexByte(g, ':') >= 0 || g == "\t" {
-		return personLowerLabelLast.mayHave(w)
+		lower = personLowerLabelLast
 	}
-	return personLowerLast.mayHave(w)
+	return f&lower != 0 || isLowerWord(toks[j]) && personBridge.has(tokLower(t, j))
 }
 
-// personAnyLast filters the last words of every context phrase.
-var personAnyLast = func() (f wordFilter) {
-	for last := range personTriggers.byLast {
-		f.add(last)
+// The bits of personLastFilter.
+const (
+	personAnyLast        uint8 = 1 << iota // the last word of a context phrase
+	personLowerLast                        // of a phrase after which a name may be written in lower case
+	personLowerLabelLast                   // of such a label (before a colon or a tab)
+)
+
+// personLastFilter holds, for each bit of a wordFilter, which of the filters on the last words of
+// context phrases have it.
+var personLastFilter = func() (f [1 << 12]uint8) {
+	add := func(w string, bit uint8) {
+		if w != "" {
+			f[wordFilterIndex(w)] |= bit
+		}
+	}
+	for last, ps := range personTriggers.byLast {
+		add(last, personAnyLast)
+		for _, p := range ps {
+			switch p.tag {
+			case trigNamePhrase, trigSelf:
+				add(last, personLowerLast|personLowerLabelLast)
+			case trigLabel:
+				add(last, personLowerLabelLast)
+			}
+		}
 	}
 	for last := range personColonLabels.byLast {
-		f.add(last)
+		add(last, personAnyLast|personLowerLabelLast)
 	}
 	return f
 }()
@@ -378,27 +399,6 @@ var personBridge = func() *wordSet {
 		s.add(w)
 	}
 	return s
-}()
-
-// personLowerLast and personLowerLabelLast filter the last words of the phrases after which a
-// name may be written in lower case: name phrases and self-introductions, and labels (before a
-// colon or a tab).
-var personLowerLast, personLowerLabelLast = func() (a, b wordFilter) {
-	for last, ps := range personTriggers.byLast {
-		for _, p := range ps {
-			switch p.tag {
-			case trigNamePhrase, trigSelf:
-				a.add(last)
-				b.add(last)
-			case trigLabel:
-				b.add(last)
-			}
-		}
-	}
-	for last := range personColonLabels.byLast {
-		b.add(last)
-	}
-	return a, b
 }()
 
 // nameMayContinue reports whether a second name word can follow the word that starts at token i:
