@@ -1,0 +1,195 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// phoneCountry is what validation needs to know about a calling code.
+type phoneCountry struct {
+	cc      int32
+	region  string // main region, "001" for non-geographic codes
+	prefix  string // national (trunk) prefix, "" where there is none
+	lengths uint32 // bit n set: a national significant number may have n digits
+
+	mds   []*phonenumbers.PhoneMetadata // every region sharing the code
+	once  sync.Once
+	descs map[string]*phoneDescs // by region id, compiled on first use
+}
+
+// phoneCountries maps calling codes to their metadata, built once from the library's tables.
+var phoneCountries = sync.OnceValue(func() map[int32]*phoneCountry {
+	m := make(map[int32]*phoneCountry)
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return m
+	}
+	for _, md := range coll.GetMetadata() {
+		cc := md.GetCountryCode()
+		c := m[cc]
+		if c == nil {
+			c = &phoneCountry{cc: cc, region: phonenumbers.GetRegionCodeForCountryCode(int(cc))}
+			m[cc] = c
+		}
+		c.mds = append(c.mds, md)
+		if md.GetId() == c.region || c.region == "001" {
+			c.prefix = md.GetNationalPrefix()
+		}
+		c.lengths |= phoneLengths(md.GetGeneralDesc(), ^uint32(0))
+	}
+	return m
+})
+
+// phoneDesc is one number type of a region: its possible lengths and its pattern, compiled once.
+type phoneDesc struct {
+	lengths uint32
+	re      *regexp.Regexp
+}
+
+// phoneDescs holds a region's general description and its number types (fixed line, mobile,
+// toll free, premium rate, shared cost, VoIP, personal, pager, UAN, voicemail).
+type phoneDescs struct {
+	general phoneDesc
+	types   []phoneDesc
+}
+
+// valid reports what libphonenumber's IsValidNumberForRegion reports for the national significant
+// number nsn: it matches the general description and at least one number type. It compiles each
+// pattern once instead of concatenating and looking it up on every call, so it does not allocate.
+func (d *phoneDescs) valid(nsn []byte) bool {
+	if !d.general.match(nsn) {
+		return false
+	}
+	for _, t := range d.types {
+		if t.match(nsn) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d phoneDesc) match(nsn []byte) bool {
+	return d.re != nil && len(nsn) < 32 && d.lengths&(1<<len(nsn)) != 0 && d.re.Match(nsn)
+}
+
+// regions returns the compiled descriptions of the regions sharing c's calling code.
+func (c *phoneCountry) regions() map[string]*phoneDescs {
+	c.once.Do(func() {
+		c.descs = make(map[string]*phoneDescs, len(c.mds))
+		for _, md := range c.mds {
+			gen := md.GetGeneralDesc()
+			d := &phoneDescs{general: phoneCompile(gen, 0)}
+			for _, t := range []*phonenumbers.PhoneNumberDesc{md.GetFixedLine(), md.GetMobile(),
+				md.GetTollFree(), md.GetPremiumRate(), md.GetSharedCost(), md.GetVoip(),
+				md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail()} {
+				if t != nil && t.GetNationalNumberPattern() != "" {
+					d.types = append(d.types, phoneCompile(t, d.general.lengths))
+				}
+			}
+			c.descs[md.GetId()] = d
+		}
+	})
+	return c.descs
+}
+
+// phoneCompile compiles a number description the way the library matches it: the whole number
+// against the pattern, and the length against the listed possible lengths (or inherit, if none).
+func phoneCompile(d *phonenumbers.PhoneNumberDesc, inherit uint32) phoneDesc {
+	re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+	if err != nil {
+		return phoneDesc{}
+	}
+	if inherit == 0 {
+		inherit = ^uint32(0)
+	}
+	return phoneDesc{lengths: phoneLengths(d, inherit), re: re}
+}
+
+// phoneLengths returns the possible-length mask of d; a description without lengths has those
+// of the general description (inherit). A length of -1 means the type does not exist.
+func phoneLengths(d *phonenumbers.PhoneNumberDesc, inherit uint32) uint32 {
+	ls := d.GetPossibleLength()
+	if len(ls) == 0 {
+		return inherit
+	}
+	var m uint32
+	for _, l := range ls {
+		if l > 0 && l < 32 {
+			m |= 1 << l
+		}
+	}
+	return m
+}
+
+// phoneBufs hold the digits handed to the regular expressions, which keep a reference to their
+// input and so would move a stack buffer to the heap on every call.
+var phoneBufs = sync.Pool{New: func() any { return new([phoneMaxDigits + 4]byte) }}
+
+// valid validates the digits d of a national or international (after + or 00) number.
+func (p *Phone) valid(d []byte, national bool) bool {
+	buf := phoneBufs.Get().(*[phoneMaxDigits + 4]byte)
+	n := copy(buf[:], d)
+	var ok bool
+	if national {
+		ok = p.validNational(buf[:n])
+	} else {
+		ok = phoneValidIntl(buf[:n])
+	}
+	phoneBufs.Put(buf)
+	return ok
+}
+
+// validNational reports whether d, dialled nationally, is a valid number in one of p's regions.
+func (p *Phone) validNational(d []byte) bool {
+	for _, r := range p.regions {
+		nsn := d
+		if r.prefix != "" {
+			if !strings.HasPrefix(string(d), r.prefix) {
+				continue
+			}
+			nsn = d[len(r.prefix):]
+		}
+		if len(nsn) == 0 || len(nsn) >= 32 || r.lengths&(1<<len(nsn)) == 0 {
+			continue
+		}
+		if ds := r.country.regions()[r.code]; ds != nil && ds.valid(nsn) {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneValidIntl reports whether d (digits after + or 00) is a valid international number: a
+// calling code and a national significant number valid in one of the regions sharing that code.
+func phoneValidIntl(d []byte) bool {
+	countries := phoneCountries()
+	for l := 1; l <= 3 && l < len(d); l++ {
+		c := countries[int32(cardPrefix(string(d[:l]), l))]
+		if c == nil {
+			continue
+		}
+		nsn := d[l:]
+		// "+49 030 …": a trunk prefix written after the country code is not dialled.
+		if c.prefix != "" && strings.HasPrefix(string(nsn), c.prefix) && phoneValidIn(c, nsn[len(c.prefix):]) {
+			return true
+		}
+		return phoneValidIn(c, nsn) // calling codes are prefix-free: no longer code can match
+	}
+	return false
+}
+
+// phoneValidIn reports whether nsn is valid in any region of c.
+func phoneValidIn(c *phoneCountry, nsn []byte) bool {
+	if len(nsn) == 0 || len(nsn) >= 32 || c.lengths&(1<<len(nsn)) == 0 {
+		return false
+	}
+	for _, ds := range c.regions() {
+		if ds.valid(nsn) {
+			return true
+		}
+	}
+	return false
+}
