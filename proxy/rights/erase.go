@@ -70,7 +70,9 @@ func checkSubject(subject string) error {
 // counts of what is about to go; then the vault crypto-shreds the subject (its data key is
 // deleted before anything else, so nothing it encrypted can be read again even if a later step
 // fails) and deletes every record of the subject, of every kind. The register then gets this
-// request back, completed, with its receipt: the only record left, holding no personal value.
+// request back, completed, with its receipt: with the subject's other open requests, the only
+// records left, holding no personal value. The oldest erasure request registered by an
+// administrator (Register) is the one answered, and the receipt carries its id and receipt date.
 // On error, call it again: it is idempotent.
 func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Requester) (Receipt, error) {
 	rc := Receipt{RequestID: by.RequestID, Mode: mode, Received: s.now().UTC(), Erased: map[string]int{}}
@@ -80,6 +82,16 @@ func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Reque
 	}
 	if err := checkSubject(subject); err != nil {
 		return rc, err
+	}
+	open, err := s.openRequests(ctx, subject)
+	if err != nil {
+		return rc, err
+	}
+	for _, r := range open {
+		if r.Kind == RequestErasure { // the receipt answers the oldest registered erasure request
+			rc.RequestID, rc.Received = r.ID, r.Received
+			break
+		}
 	}
 	recs, err := s.st.List(ctx, subject, "")
 	if err != nil {
@@ -105,6 +117,7 @@ func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Reque
 	rc.KeyDestroyed = vr.KeyDestroyed
 	if err != nil {
 		_ = s.record(ctx, audit.SubjectErased, subject, by, nil, "error")
+		s.keepOpen(ctx, subject, open, nil)
 		return rc, fmt.Errorf("erasing subject: %w", err)
 	}
 	rc.Records = vr.Records
@@ -117,13 +130,48 @@ func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Reque
 		rc.Anonymized++
 	}
 	rc.Completed = s.now().UTC()
-	req := &Request{ID: rc.RequestID, Kind: RequestErasure, Channel: by.Channel, Received: rc.Received,
-		Deadline: rc.Received.Add(days(s.cfg.DeadlineDays)), Status: StatusCompleted, Completed: &rc.Completed,
-		Receipt: &rc, key: fmt.Sprintf("%020d-%s", rc.Received.UnixNano(), rc.RequestID)}
-	if err := s.saveRequest(ctx, subject, req); err != nil {
-		s.log.Warn().Str(fieldRequestID, rc.RequestID).AnErr(fieldError, err).Msg("registering a completed erasure failed")
+	if !s.keepOpen(ctx, subject, open, &rc) {
+		req := &Request{ID: rc.RequestID, Kind: RequestErasure, Channel: by.Channel, Received: rc.Received,
+			Deadline: rc.Received.Add(days(s.cfg.DeadlineDays)), Status: StatusCompleted, Completed: &rc.Completed,
+			Receipt: &rc, key: requestKey(rc.Received, rc.RequestID)}
+		if err := s.saveRequest(ctx, subject, req); err != nil {
+			s.log.Warn().Str(fieldRequestID, rc.RequestID).AnErr(fieldError, err).Msg("registering a completed erasure failed")
+		}
 	}
 	return rc, nil
+}
+
+// openRequests returns the subject's register entries still awaiting an answer.
+func (s *Service) openRequests(ctx context.Context, subject string) ([]Request, error) {
+	reqs, err := s.Requests(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	open := reqs[:0]
+	for _, r := range reqs {
+		if r.Status == StatusReceived {
+			open = append(open, r)
+		}
+	}
+	return open, nil
+}
+
+// keepOpen writes back the open register entries an erasure deleted: with a receipt, the erasure
+// requests among them as completed by it (it reports whether there was one); the others as they
+// were, since their deadline still runs. They hold no personal value.
+func (s *Service) keepOpen(ctx context.Context, subject string, open []Request, rc *Receipt) bool {
+	answered := false
+	for i := range open {
+		r := &open[i]
+		if rc != nil && r.Kind == RequestErasure {
+			r.Status, r.Completed, r.Receipt = StatusCompleted, &rc.Completed, rc
+			answered = true
+		}
+		if err := s.saveRequest(ctx, subject, r); err != nil {
+			s.log.Warn().Str(fieldRequestID, r.ID).AnErr(fieldError, err).Msg("keeping an open rights request after an erasure failed")
+		}
+	}
+	return answered
 }
 
 // anonymous is an anonymised conversation with the expiry of the record it came from.

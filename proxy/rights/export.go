@@ -61,13 +61,14 @@ type StoredTranscript struct {
 	Transcript
 }
 
-// Export carries out an access request: it registers it, audits it with the counts of what is
-// exported (never a value), and returns everything Veil keeps about the subject.
+// Export carries out an access request: it registers it (or completes the oldest open access
+// request in the register), audits it with the counts of what is exported (never a value), and
+// returns everything Veil keeps about the subject.
 func (s *Service) Export(ctx context.Context, subject string, by Requester) (*Export, error) {
 	if err := checkSubject(subject); err != nil {
 		return nil, err
 	}
-	req, err := s.register(ctx, subject, RequestAccess, by)
+	req, pending, err := s.answering(ctx, subject, RequestAccess, by)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Service) Export(ctx context.Context, subject string, by Requester) (*Ex
 	if err == nil {
 		err = s.record(ctx, audit.SubjectExported, subject, by, x.Records, "ok")
 	}
-	if ferr := s.finish(ctx, subject, req, err); err == nil && ferr != nil {
+	if ferr := s.settle(ctx, subject, req, pending, err); err == nil && ferr != nil {
 		err = ferr
 	}
 	if err != nil {

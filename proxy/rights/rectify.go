@@ -16,7 +16,8 @@ var ErrNotFound = errors.New("rights: no such value")
 // Rectify carries out a rectification request (GDPR art. 16): the value behind the subject's
 // tokens for oldValue becomes newValue, tokens unchanged, so the bot's conversation stays
 // consistent and its replies now show the corrected value. ErrNotFound if oldValue is not stored
-// for the subject. The audit event counts the type rectified, never a value.
+// for the subject. The audit event counts the type rectified, never a value. It completes the
+// oldest open rectification request in the register, or registers a completed one.
 func (s *Service) Rectify(ctx context.Context, subject string, t redact.Type, oldValue, newValue string, by Requester) error {
 	if err := checkSubject(subject); err != nil {
 		return err
@@ -39,7 +40,7 @@ func (s *Service) Rectify(ctx context.Context, subject string, t redact.Type, ol
 	if err := s.record(ctx, audit.SubjectRectified, subject, by, map[string]int{t.String(): 1}, "ok"); err != nil {
 		return fmt.Errorf("recording rectification: %w", err)
 	}
-	req, err := s.register(ctx, subject, RequestRectification, by)
+	req, _, err := s.answering(ctx, subject, RequestRectification, by)
 	if err != nil {
 		return err
 	}

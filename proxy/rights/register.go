@@ -33,7 +33,27 @@ const (
 	RequestAccess        RequestKind = "access"        // art. 15 (and 20: the export is machine-readable)
 	RequestErasure       RequestKind = "erasure"       // art. 17
 	RequestRectification RequestKind = "rectification" // art. 16
+	RequestObjection     RequestKind = "objection"     // art. 21 (registered; closed with Complete)
+	RequestRestriction   RequestKind = "restriction"   // art. 18 (registered; closed with Complete)
 )
+
+// ParseRequestKind reads a request kind by its name or by the action that answers it: "export"
+// is RequestAccess, "erase" RequestErasure, "rectify" RequestRectification.
+func ParseRequestKind(s string) (RequestKind, error) {
+	switch s {
+	case "export", string(RequestAccess):
+		return RequestAccess, nil
+	case "erase", string(RequestErasure):
+		return RequestErasure, nil
+	case "rectify", string(RequestRectification):
+		return RequestRectification, nil
+	case string(RequestObjection):
+		return RequestObjection, nil
+	case string(RequestRestriction):
+		return RequestRestriction, nil
+	}
+	return "", errBadInput
+}
 
 // Status is where a request stands.
 type Status string
@@ -60,17 +80,50 @@ type Request struct {
 	key string
 }
 
-// register opens a request in the register and returns it.
+// register opens a request received now in the register and returns it.
 func (s *Service) register(ctx context.Context, subject string, kind RequestKind, by Requester) (*Request, error) {
-	now := s.now().UTC()
+	return s.registerAt(ctx, subject, kind, s.now().UTC(), by)
+}
+
+func (s *Service) registerAt(ctx context.Context, subject string, kind RequestKind, received time.Time, by Requester) (*Request, error) {
 	id := by.RequestID
 	if id == "" {
 		id = newID()
 	}
-	r := &Request{ID: id, Kind: kind, Channel: by.Channel, Received: now,
-		Deadline: now.Add(days(s.cfg.DeadlineDays)), Status: StatusReceived,
-		key: fmt.Sprintf("%020d-%s", now.UnixNano(), id)}
+	r := &Request{ID: id, Kind: kind, Channel: by.Channel, Received: received,
+		Deadline: received.Add(days(s.cfg.DeadlineDays)), Status: StatusReceived,
+		key: requestKey(received, id)}
 	return r, s.saveRequest(ctx, subject, r)
+}
+
+// answering returns the request an action of this kind answers: the oldest open one of the kind
+// in the register (registered by an administrator when it came by letter or e-mail; pending is
+// then true), else a new one received now.
+func (s *Service) answering(ctx context.Context, subject string, kind RequestKind, by Requester) (req *Request, pending bool, err error) {
+	reqs, err := s.Requests(ctx, subject)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range reqs {
+		if reqs[i].Kind == kind && reqs[i].Status == StatusReceived {
+			return &reqs[i], true, nil
+		}
+	}
+	req, err = s.register(ctx, subject, kind, by)
+	return req, false, err
+}
+
+// settle records the outcome of an action on the request it answers: a registered request the
+// action failed on stays open (the deadline still runs), any other one is finished.
+func (s *Service) settle(ctx context.Context, subject string, r *Request, pending bool, err error) error {
+	if err != nil && pending {
+		return nil
+	}
+	return s.finish(ctx, subject, r, err)
+}
+
+func requestKey(received time.Time, id string) string {
+	return fmt.Sprintf("%020d-%s", received.UnixNano(), id)
 }
 
 // finish records the outcome of a request.
@@ -91,6 +144,7 @@ func (s *Service) saveRequest(ctx context.Context, subject string, r *Request) e
 	if err != nil {
 		return fmt.Errorf("registering rights request: %w", err)
 	}
+	s.sw.noteRequest(subject, r)
 	return nil
 }
 

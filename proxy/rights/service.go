@@ -57,7 +57,8 @@ type Deps struct {
 }
 
 // Service answers data-subject requests: the /.veil/me endpoints (Handler), requests typed in the
-// chat (Intercept), and, for a future admin API, the same operations on a subject's behalf.
+// chat (Intercept), and the same operations for an administrator acting on a subject's behalf
+// (the admin API), with the register of requests across subjects (Register, Backlog, Complete).
 type Service struct {
 	cfg  Config
 	st   Store
@@ -97,7 +98,21 @@ const (
 	ChannelAPI   Channel = "api"     // the /.veil/me endpoints
 	ChannelChat  Channel = "in-chat" // typed in the chat
 	ChannelAdmin Channel = "admin"   // an administrator on the subject's behalf
+	// A request received outside Veil and entered in the register by an administrator (Register).
+	ChannelLetter Channel = "letter"
+	ChannelEmail  Channel = "email"
 )
+
+// ParseChannel reads the channel of a registered request: "letter" (the default) or "email".
+func ParseChannel(s string) (Channel, error) {
+	switch Channel(s) {
+	case "", ChannelLetter:
+		return ChannelLetter, nil
+	case ChannelEmail:
+		return ChannelEmail, nil
+	}
+	return "", errBadInput
+}
 
 // Requester says who asked: the subject itself, or an administrator on its behalf (Actor, Role
 // and Reason are then required by the audit trail's conventions).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,6 +55,10 @@ const maxTracked = 200_000
 // deleted but not counted: set scan_interval no longer than the shortest retention to count
 // them all. Memory is bounded by maxTracked; beyond it records are counted by hour of expiry.
 //
+// Each scan also notes the register's open requests and their deadlines (kept current between
+// scans by the service's own writes); every pass it holds the lease for sets the open and overdue
+// gauges (Service.Collectors) from them.
+//
 // With conversation_retention_days set, each scan also deletes stored conversations (kind
 // "transcript") whose last message is older than that: audited first, as retention.expired with
 // outcome "deleted". A conversation is so deleted at most scan_interval late.
@@ -74,6 +79,10 @@ type Sweeper struct {
 	unsent   map[string]int           // expiry counts whose audit event failed: sent with the next
 	nextScan time.Time
 
+	gauges *gauges
+	reqMu  sync.Mutex
+	open   map[trackKey]time.Time // open register entries → deadline (rebuilt by each scan)
+
 	startOnce, stopOnce sync.Once
 	stop                chan struct{}
 	done                chan struct{}
@@ -93,6 +102,8 @@ type Report struct {
 	Deleted map[string]int
 	// Tracked is how many records the sweeper follows until their expiry.
 	Tracked int
+	// Open and Overdue count the register's open requests and those past their deadline.
+	Open, Overdue int
 }
 
 // NewSweeper returns a sweeper over st; cfg must have been validated. Service.Sweeper returns one
@@ -103,7 +114,8 @@ func NewSweeper(cfg Config, st Store, aud Auditor, log zerolog.Logger, now func(
 	}
 	return &Sweeper{cfg: cfg, st: st, aud: aud, log: log,
 		now: now, id: newID(), tracked: map[trackKey]time.Time{}, buckets: map[int64]map[string]int{},
-		unsent: map[string]int{}, stop: make(chan struct{}), done: make(chan struct{})}
+		unsent: map[string]int{}, stop: make(chan struct{}), done: make(chan struct{}),
+		gauges: newGauges(), open: map[trackKey]time.Time{}}
 }
 
 // Start runs a pass now and then every sweep_interval, until Stop or ctx is done.
@@ -172,6 +184,8 @@ func (w *Sweeper) Pass(ctx context.Context) (Report, error) {
 	}
 	errs = append(errs, w.report(ctx, rep.Expired))
 	rep.Tracked = len(w.tracked)
+	rep.Open, rep.Overdue = w.countOpen(now)
+	w.gauges.set(rep.Open, rep.Overdue)
 	return rep, errors.Join(errs...)
 }
 
@@ -248,10 +262,17 @@ func (w *Sweeper) scan(ctx context.Context, now time.Time, deleted map[string]in
 		cutoff = now.Add(-days(w.cfg.ConversationRetentionDays))
 	}
 	var old []trackKey
+	open := map[trackKey]time.Time{}
 	for _, kind := range sweptKinds {
 		err := w.st.Walk(ctx, kind, func(r store.Record) error {
 			if strings.HasPrefix(r.Subject, "_") {
 				return nil
+			}
+			if kind == KindRequest {
+				var req Request
+				if json.Unmarshal(r.Value, &req) == nil && req.Status == StatusReceived {
+					open[trackKey{r.Subject, r.Kind, r.Key}] = req.Deadline
+				}
 			}
 			if kind == KindTranscript && !cutoff.IsZero() {
 				if t, err := ParseTranscript(r.Value); err == nil && t.LastActivity().Before(cutoff) {
@@ -269,6 +290,9 @@ func (w *Sweeper) scan(ctx context.Context, now time.Time, deleted map[string]in
 		}
 	}
 	w.nextScan = horizon
+	w.reqMu.Lock()
+	w.open = open
+	w.reqMu.Unlock()
 	if len(old) == 0 {
 		return nil
 	}
