@@ -145,10 +145,14 @@ func candidateTail(text string, maxLen int) int {
 	i := end
 	start := end
 	for i > 0 {
-		// skip spaces
+		// skip white space
 		j := i
-		for j > 0 && text[j-1] == ' ' {
-			j--
+		for j > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:j])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			j -= size
 		}
 		if j == 0 {
 			break
@@ -163,13 +167,17 @@ func candidateTail(text string, maxLen int) int {
 			k -= size
 		}
 		word := text[k:j]
-		if !openWord(word, j == end) {
+		if word == "" || !openWord(word, j == end) {
 			break
 		}
 		start = k
 		i = k
 		if end-start > maxLen {
-			return maxLen
+			n := maxLen // never more than the longest finding, cut at a rune boundary
+			for n > 0 && !utf8.RuneStart(text[end-n]) {
+				n--
+			}
+			return n
 		}
 	}
 	return end - start
