@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -33,6 +34,18 @@ type principal struct {
 
 type principalKey struct{}
 
+// call is what the guard knows of the request being served: its id and its (well-formed) reason.
+type call struct {
+	requestID, reason string
+}
+
+type callKey struct{}
+
+func callOf(r *http.Request) call {
+	c, _ := r.Context().Value(callKey{}).(call)
+	return c
+}
+
 // result is what an endpoint handler produced; the guard audits it before writing it.
 type result struct {
 	status  int
@@ -41,17 +54,28 @@ type result struct {
 	noAudit bool   // nothing was accessed (a stub answering 501)
 	undo    func() // reverts the change when its audit event cannot be recorded
 	cookie  *http.Cookie
+	file    *download // written instead of body
+}
+
+// download is a response body that is not JSON: an export archive.
+type download struct {
+	contentType, filename string
+	data                  []byte
 }
 
 type handlerFunc func(r *http.Request, p principal) (result, error)
 
-// httpError is an error with the status and the message shown to the client.
+// httpError is an error with the status and the message shown to the client, and the internal
+// cause, for the log only.
 type httpError struct {
 	status int
 	msg    string
+	cause  error
 }
 
 func (e *httpError) Error() string { return e.msg }
+
+func (e *httpError) Unwrap() error { return e.cause }
 
 func errStatus(status int, msg string) error { return &httpError{status: status, msg: msg} }
 
@@ -150,17 +174,22 @@ func (a *api) guard(e endpoint, h handlerFunc) http.Handler {
 				return
 			}
 		}
+		r = r.WithContext(context.WithValue(ctx, callKey{}, call{requestID: reqID, reason: reason}))
 		res, err := h(r, p)
 		if err != nil {
 			var he *httpError
 			status := http.StatusInternalServerError
+			cause := err
 			if errors.As(err, &he) {
 				status = he.status
+				if he.cause != nil {
+					cause = he.cause
+				}
 			} else {
 				status = statusOf(err)
 			}
 			if status >= 500 {
-				a.log.Error().Err(err).Str(logRequestID, reqID).Str(logEndpoint, e.Pattern).Msg("admin request failed")
+				a.log.Error().Err(cause).Str(logRequestID, reqID).Str(logEndpoint, e.Pattern).Msg("admin request failed")
 			}
 			if e.Action != "" && status != http.StatusBadRequest {
 				_ = a.record(ctx, audit.AdminAccess, p, e.Action, "", reason, outcomeOf(status), reqID)
@@ -180,6 +209,13 @@ func (a *api) guard(e endpoint, h handlerFunc) http.Handler {
 		}
 		if res.cookie != nil {
 			http.SetCookie(w, res.cookie)
+		}
+		if f := res.file; f != nil {
+			w.Header().Set("Content-Type", f.contentType)
+			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.filename}))
+			w.WriteHeader(res.status)
+			_, _ = w.Write(f.data)
+			return
 		}
 		writeJSON(w, res.status, res.body)
 	})

@@ -8,6 +8,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/veil-privacy/veil/audit"
+	"github.com/veil-privacy/veil/proxy/rights"
+	"github.com/veil-privacy/veil/redact"
 	"github.com/veil-privacy/veil/store"
 )
 
@@ -43,6 +45,9 @@ type Deps struct {
 	Reload func(ctx context.Context) error
 	// PolicyStatus returns the policy engine's status (revision, last reload, errors).
 	PolicyStatus func() any
+	// Rights carries out data-subject requests for the /admin/v1/subjects and /admin/v1/requests
+	// endpoints (*rights.Service).
+	Rights Rights
 	// RotateKeys rotates the vault master key and returns a summary safe to show (ids, counts,
 	// paths; never key material).
 	RotateKeys func(ctx context.Context) (any, error)
@@ -50,6 +55,17 @@ type Deps struct {
 	Clock func() time.Time
 	// Logger logs failures, never credentials.
 	Logger zerolog.Logger
+}
+
+// Rights is the part of the data-subject rights service the admin API acts through, for requests
+// that reached the controller by letter or e-mail.
+type Rights interface {
+	Export(ctx context.Context, subject string, by rights.Requester) (*rights.Export, error)
+	Erase(ctx context.Context, subject string, mode rights.Mode, by rights.Requester) (rights.Receipt, error)
+	Rectify(ctx context.Context, subject string, t redact.Type, oldValue, newValue string, by rights.Requester) error
+	Register(ctx context.Context, subject string, kind rights.RequestKind, received time.Time, by rights.Requester) (*rights.Request, error)
+	Complete(ctx context.Context, subject, id string) (*rights.Request, error)
+	Backlog(ctx context.Context, f rights.BacklogFilter) (rights.Backlog, error)
 }
 
 func (d *Deps) check() error {
@@ -71,3 +87,5 @@ func (d *Deps) check() error {
 	}
 	return errors.Join(errs...)
 }
+
+var _ Rights = (*rights.Service)(nil)

@@ -20,9 +20,13 @@ func (a *api) handlers() map[string]handlerFunc {
 		"POST /admin/v1/keys/rotate":   a.rotate,
 		"GET /admin/v1/audit":          a.auditRead,
 
-		"POST /admin/v1/subjects/{id}/export":  a.notYet,
-		"POST /admin/v1/subjects/{id}/erase":   a.notYet,
-		"POST /admin/v1/subjects/{id}/rectify": a.notYet,
+		"POST /admin/v1/subjects/{id}/export":  a.exportSubject,
+		"POST /admin/v1/subjects/{id}/erase":   a.eraseSubject,
+		"POST /admin/v1/subjects/{id}/rectify": a.rectifySubject,
+
+		"GET /admin/v1/requests":                a.listRequests,
+		"POST /admin/v1/requests":               a.registerRequest,
+		"POST /admin/v1/requests/{id}/complete": a.completeRequest,
 
 		"GET /admin/v1/identities":               a.listIdentities,
 		"POST /admin/v1/identities":              a.createIdentity,
@@ -150,11 +154,6 @@ func (a *api) rotate(r *http.Request, _ principal) (result, error) {
 		return result{}, err
 	}
 	return result{status: http.StatusOK, body: out}, nil
-}
-
-// notYet guards the subject endpoints of the rights issue: permission and reason are checked now.
-func (a *api) notYet(_ *http.Request, _ principal) (result, error) {
-	return result{status: http.StatusNotImplemented, body: map[string]string{"error": "not implemented yet"}, noAudit: true}, nil
 }
 
 func (a *api) listIdentities(r *http.Request, _ principal) (result, error) {

@@ -37,6 +37,7 @@ const (
 	PermSubjectsExport   Permission = "subjects.export"   // export a data subject's data
 	PermSubjectsErase    Permission = "subjects.erase"    // erase a data subject's data
 	PermSubjectsRectify  Permission = "subjects.rectify"  // rectify a data subject's data
+	PermSubjectsRequests Permission = "subjects.requests" // register, list and close data-subject requests
 	PermIdentitiesManage Permission = "identities.manage" // create, change, delete identities
 	PermTokensManage     Permission = "tokens.manage"     // issue and revoke API tokens
 	PermSessionsManage   Permission = "sessions.manage"   // list and revoke sessions
@@ -47,7 +48,7 @@ const (
 // rolePermissions is the role → permissions table. Nothing else grants a permission.
 var rolePermissions = map[Role][]Permission{
 	RoleOperator:   {PermObserve, PermSelf, PermConfigReload, PermPolicyRead, PermKeysRotate},
-	RoleCompliance: {PermObserve, PermSelf, PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify, PermAuditRead},
+	RoleCompliance: {PermObserve, PermSelf, PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify, PermSubjectsRequests, PermAuditRead},
 	RoleAuditor:    {PermObserve, PermSelf, PermAuditRead},
 	RoleAdmin:      {PermObserve, PermSelf, PermIdentitiesManage, PermTokensManage, PermSessionsManage},
 }
@@ -86,10 +87,14 @@ var endpoints = []endpoint{
 	// An audit read is audited; with a subject filter it is a data access and needs a reason.
 	{Pattern: "GET /admin/v1/audit", Permission: PermAuditRead, Action: "audit.read"},
 
-	// Subject data endpoints: declared (and guarded) now, implemented with the rights issue.
+	// Data-subject requests received by letter or e-mail, carried out through the rights service.
 	{Pattern: "POST /admin/v1/subjects/{id}/export", Permission: PermSubjectsExport, Data: true, Action: "subjects.export"},
 	{Pattern: "POST /admin/v1/subjects/{id}/erase", Permission: PermSubjectsErase, Data: true, Action: "subjects.erase"},
 	{Pattern: "POST /admin/v1/subjects/{id}/rectify", Permission: PermSubjectsRectify, Data: true, Action: "subjects.rectify"},
+	// The register lists subject ids: reading it is a data access too.
+	{Pattern: "GET /admin/v1/requests", Permission: PermSubjectsRequests, Data: true, Action: "requests.list"},
+	{Pattern: "POST /admin/v1/requests", Permission: PermSubjectsRequests, Data: true, Action: "requests.register"},
+	{Pattern: "POST /admin/v1/requests/{id}/complete", Permission: PermSubjectsRequests, Data: true, Action: "requests.complete"},
 
 	{Pattern: "GET /admin/v1/identities", Permission: PermIdentitiesManage, Action: "identities.list"},
 	{Pattern: "POST /admin/v1/identities", Permission: PermIdentitiesManage, Action: "identities.create"},

@@ -11,10 +11,10 @@ import (
 func TestRolePermissions(t *testing.T) {
 	t.Parallel()
 	all := []Permission{PermObserve, PermSelf, PermConfigReload, PermPolicyRead, PermKeysRotate, PermAuditRead,
-		PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify, PermIdentitiesManage, PermTokensManage, PermSessionsManage}
+		PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify, PermSubjectsRequests, PermIdentitiesManage, PermTokensManage, PermSessionsManage}
 	want := map[Role][]Permission{
 		RoleOperator:   {PermObserve, PermSelf, PermConfigReload, PermPolicyRead, PermKeysRotate},
-		RoleCompliance: {PermObserve, PermSelf, PermAuditRead, PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify},
+		RoleCompliance: {PermObserve, PermSelf, PermAuditRead, PermSubjectsExport, PermSubjectsErase, PermSubjectsRectify, PermSubjectsRequests},
 		RoleAuditor:    {PermObserve, PermSelf, PermAuditRead},
 		RoleAdmin:      {PermObserve, PermSelf, PermIdentitiesManage, PermTokensManage, PermSessionsManage},
 	}
@@ -44,7 +44,10 @@ func TestRolePermissions(t *testing.T) {
 // concretePath fills a pattern's wildcards.
 func concretePath(pattern string) (method, path string) {
 	method, path, _ = strings.Cut(pattern, " ")
-	r := strings.NewReplacer("{id}", "s-123", "{name}", "nobody")
+	r := strings.NewReplacer("{id}", testSubject, "{name}", "nobody")
+	if strings.HasPrefix(path, "/admin/v1/requests/") {
+		r = strings.NewReplacer("{id}", "0123456789abcdef0123456789abcdef")
+	}
 	if strings.HasPrefix(path, "/admin/v1/tokens/") {
 		r = strings.NewReplacer("{id}", "0000000000000000")
 	}
