@@ -49,6 +49,11 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 		}
 		checkIndex(t, x)
+		// The fold that checks stability on the way agrees with isStable.
+		var z Text
+		if got, want := z.foldStable(s), isStable(s); got != want {
+			t.Fatalf("foldStable = %v, isStable %v", got, want)
+		}
 		// A reused Text gives the same view.
 		var y Text
 		y.Reset("ＸＸ\u200b" + s)

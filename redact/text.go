@@ -55,12 +55,16 @@ func (t *Text) Reset(s string) {
 	t.wbits = t.wbits[:0]
 	t.anchors.reset(1 << 20)
 	t.offs = nil
-	if isASCII(s) || isStable(s) {
+	switch {
+	case isASCII(s):
 		t.Norm = s
-	} else {
+		t.fold()
+	case t.foldStable(s):
+		t.Norm = s // already normal: folded while checking
+	default:
 		t.normalize(s)
+		t.fold()
 	}
-	t.fold()
 	t.tokenize()
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // TokenFlag describes the characters of a Token.
@@ -116,7 +118,20 @@ func classAt(s string, i int, inToken bool) (TokenFlag, int) {
 // form has the same UTF-8 length. Lower shares Norm's memory when nothing changes. ASCII is folded
 // eight bytes at a time.
 func (t *Text) fold() {
-	s := t.Norm
+	t.foldChecked(t.Norm, false)
+}
+
+// foldStable folds s as if it were Norm while checking, as isStable does, that s needs no
+// normalizing: one pass instead of two for the usual accented text. It reports false, with Lower
+// unset, as soon as s turns out to need normalizing.
+func (t *Text) foldStable(s string) bool {
+	return t.foldChecked(s, true)
+}
+
+// foldChecked folds s into Lower; with check it stops and reports false where isStable(s) would
+// report false. prev tracks what isStable's prev does: the start of the last ASCII or stableTwoByte
+// character, where a run of other characters begins its NFKC segment.
+func (t *Text) foldChecked(s string, check bool) bool {
 	buf := t.lowerBuf[:0]
 	if cap(buf) < len(s) {
 		buf = make([]byte, 0, len(s)+len(s)/8)
@@ -124,6 +139,7 @@ func (t *Text) fold() {
 	buf = append(buf, s...)
 	t.lowerBuf = buf
 	var diff uint64 // non-zero once some byte changed
+	prev := 0
 	for i := 0; i < len(buf); {
 		if i+8 <= len(buf) {
 			w := binary.LittleEndian.Uint64(buf[i:])
@@ -136,6 +152,7 @@ func (t *Text) fold() {
 					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
 					diff |= upper
 				}
+				prev = i + 7
 				i += 8
 				continue
 			}
@@ -145,31 +162,70 @@ func (t *Text) fold() {
 			l := lowerASCII[c]
 			buf[i] = l
 			diff |= uint64(l ^ c)
+			prev = i
 			i++
 			continue
 		}
-		if r, ok := decode2(s, i); ok {
+		if r, ok := decode2(s, i); ok && (!check || stableTwoByte[r]) {
 			if l := twoByteLower[r]; l != 0 {
 				buf[i], buf[i+1] = byte(0xC0|l>>6), byte(0x80|l&0x3F)
 				diff = 1
 			}
+			prev = i
 			i += 2
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsUpper(r) || unicode.IsTitle(r) {
-			if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == size {
-				utf8.EncodeRune(buf[i:], l)
-				diff = 1
-			}
+		if !check {
+			i += foldRune(buf, s, i, &diff)
+			continue
 		}
-		i += size
+		// A run of other characters: check each, then the run with the character before it as a
+		// whole; fold them.
+		j := i
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			if r, ok := decode2(s, j); ok && stableTwoByte[r] {
+				break
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError && size == 1 || mapRune(r) != r {
+				return false
+			}
+			j += size
+		}
+		if norm.NFKC.QuickSpanString(s[prev:j]) != j-prev {
+			return false
+		}
+		for i < j {
+			i += foldRune(buf, s, i, &diff)
+		}
+		prev = j
 	}
 	if diff == 0 {
 		t.Lower = s
-		return
+	} else {
+		t.Lower = bytesString(buf)
 	}
-	t.Lower = bytesString(buf)
+	return true
+}
+
+// foldRune lower-cases the non-ASCII character at s[i] into buf when its lower case has the same
+// length, and returns its size.
+func foldRune(buf []byte, s string, i int, diff *uint64) int {
+	if r, ok := decode2(s, i); ok {
+		if l := twoByteLower[r]; l != 0 {
+			buf[i], buf[i+1] = byte(0xC0|l>>6), byte(0x80|l&0x3F)
+			*diff = 1
+		}
+		return 2
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsUpper(r) || unicode.IsTitle(r) {
+		if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == size {
+			utf8.EncodeRune(buf[i:], l)
+			*diff = 1
+		}
+	}
+	return size
 }
 
 const hiBits = 0x8080808080808080
