@@ -295,7 +295,9 @@ func runAdminTokenRevoke(ctx context.Context, args []string, stdout, stderr io.W
 // apiClient calls a running Veil's admin API with a token.
 type apiClient struct {
 	base, token string
-	hc          *http.Client
+	// reason, when set, is sent as the access reason (X-Veil-Reason) of every call.
+	reason string
+	hc     *http.Client
 }
 
 // client returns an API client when a token was given (flag or $VEIL_ADMIN_TOKEN).
@@ -345,39 +347,54 @@ func (w *adminWhere) client() (*apiClient, bool, error) {
 }
 
 func (c *apiClient) call(ctx context.Context, method, path string, body any, want int, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	res, err := c.send(ctx, method, path, body, want)
 	if err != nil {
-		return fmt.Errorf("--admin-url: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("calling the admin API: %w", err)
+		return err
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if res.StatusCode != want {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(b, &e)
-		return fmt.Errorf("admin API: %s: %s", res.Status, e.Error)
-	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
 			return fmt.Errorf("admin API: unexpected answer: %w", err)
 		}
 	}
 	return nil
+}
+
+// send makes one call and returns the response when its status is want; otherwise the error
+// carries the status and the API's message (never a request body).
+func (c *apiClient) send(ctx context.Context, method, path string, body any, want int) (*http.Response, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return nil, fmt.Errorf("--admin-url: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if c.reason != "" {
+		req.Header.Set(admin.ReasonHeader, c.reason)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("calling the admin API: %w", err)
+	}
+	if res.StatusCode != want {
+		defer res.Body.Close()
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(b, &e)
+		return nil, fmt.Errorf("admin API: %s: %s", res.Status, e.Error)
+	}
+	return res, nil
 }

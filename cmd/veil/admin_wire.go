@@ -15,11 +15,15 @@ import (
 )
 
 // mountAdmin turns on the admin API of a.admin with the running components: identities, tokens
-// and sessions in the store, the audit trail, reload, policy status and online key rotation.
-// Call it from newApp once a.privacy is open.
+// and sessions in the store, the audit trail, reload, policy status, online key rotation and the
+// data-subject rights service (whose register gauges it exports on /metrics). Call it from
+// newApp once a.privacy is open.
 func (a *app) mountAdmin(cfg *configs.Config) error {
 	key, err := adminSecretKey(cfg)
 	if err != nil {
+		return err
+	}
+	if err := registerRightsMetrics(a.registry, a.privacy.rights); err != nil {
 		return err
 	}
 	deps := admin.Deps{
@@ -31,6 +35,7 @@ func (a *app) mountAdmin(cfg *configs.Config) error {
 		Reload:       func(context.Context) error { return a.reload() },
 		PolicyStatus: func() any { return a.privacy.policy.Status() },
 		RotateKeys:   a.rotateKeysOnline,
+		Rights:       a.privacy.rights,
 		Logger:       a.log.With().Str("component", "admin").Logger(),
 	}
 	if !cfg.Admin.Loopback() && !cfg.Admin.TLS.Enabled() {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rs/zerolog"
 
@@ -30,4 +33,15 @@ func veilEndpoints(consent, rts http.Handler) http.Handler {
 	mux.Handle(proxy.VeilPrefix+"me/", rts)
 	mux.Handle("/", consent)
 	return mux
+}
+
+// registerRightsMetrics exports the request register's gauges (veil_rights_requests_open and
+// veil_rights_requests_overdue).
+func registerRightsMetrics(reg prometheus.Registerer, rts *rights.Service) error {
+	for _, c := range rts.Collectors() {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("registering rights metrics: %w", err)
+		}
+	}
+	return nil
 }
