@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/veil-privacy/veil/redact"
@@ -58,15 +59,6 @@ var healthStems = newWordSet(
 	// medication
 	"insulin insuline insulina insulină",
 )
-
-// healthHeads are the first three bytes of every stem: one lookup rules most words out.
-var healthHeads = func() *wordSet {
-	s := newWordSet()
-	for w := range healthStems.m {
-		s.add(w[:3])
-	}
-	return s
-}()
 
 // healthWords are whole words: short names and abbreviations that would match too much as stems.
 var healthWords = newWordSet(
@@ -173,21 +165,31 @@ func healthHead(w string) bool {
 	return healthHeads3[i>>6]&(1<<(i&63)) != 0
 }
 
-// hasHealthStem reports whether the lower-case word w starts with one of healthStems. It tries the
-// prefixes of w from 3 runes up to 14 bytes, one map lookup each, without allocating.
+// hasHealthStem reports whether the lower-case word w starts with one of healthStems: one map
+// lookup on its first three bytes, then a prefix test per stem with that head.
 func hasHealthStem(w string) bool {
-	if len(w) < 3 || !healthHeads.has(w[:3]) {
+	if len(w) < 3 {
 		return false
 	}
-	for n, i := 0, 0; i < len(w) && i <= 14; n++ {
-		_, size := utf8.DecodeRuneInString(w[i:])
-		i += size
-		if n >= 2 && healthStems.has(w[:i]) {
+	for _, st := range healthStemsByHead[w[:3]] {
+		if strings.HasPrefix(w, st) {
 			return true
 		}
 	}
 	return false
 }
+
+// healthStemsByHead groups healthStems by their first three bytes.
+var healthStemsByHead = func() map[string][]string {
+	m := make(map[string][]string)
+	for st := range healthStems.m {
+		if utf8.RuneCountInString(st) < 3 || len(st) > 14 {
+			panic("detect: health stem outside 3 runes..14 bytes: " + st)
+		}
+		m[st[:3]] = append(m[st[:3]], st)
+	}
+	return m
+}()
 
 // healthDose extends a keyword at token i over a following dose ("500 mg", "500mg", "2,5 mg",
 // "10 IE") and returns the last token.
