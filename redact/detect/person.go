@@ -403,7 +403,7 @@ var personBridge = func() *wordSet {
 
 // nameMayContinue reports whether a second name word can follow the word that starts at token i:
 // after the parts joined to it by hyphens or apostrophes, one or two spaces and a word with a
-// capital or a short lower-case word (a particle: "de", "van"). Every name of two or more words
+// capital or a particle ("de", "van"). Every name of two or more words
 // passes; most capitalised words in prose (a sentence's first word, German nouns) do not.
 func nameMayContinue(t *redact.Text, i int) bool {
 	toks := t.Tokens
@@ -421,7 +421,9 @@ func nameMayContinue(t *redact.Text, i int) bool {
 	if g := gap(t, k); !onlySpaces(g) || len(g) > 2 {
 		return false
 	}
-	return toks[k].Flags&redact.HasUpper != 0 || isLowerWord(toks[k]) && toks[k].End-toks[k].Start <= personParticleMaxLen
+	// parseName takes a lower-case word after the first name word only as a particle.
+	return toks[k].Flags&redact.HasUpper != 0 || isLowerWord(toks[k]) &&
+		toks[k].End-toks[k].Start <= personParticleMaxLen && personParticles.has(tokLower(t, k))
 }
 
 // personParticleMaxLen is the length of the longest particle ("della").
