@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -148,8 +149,8 @@ func TestMountAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	var logs bytes.Buffer
-	a, err := newApp(ctx, cfg, "", zerolog.New(&logs))
+	logs := &lockedBuffer{} // the retention sweeper logs from its own goroutine
+	a, err := newApp(ctx, cfg, "", zerolog.New(logs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +208,17 @@ func TestMountAdmin(t *testing.T) {
 	if code, _ := get("GET", "/readyz", ""); code != 200 {
 		t.Fatalf("readyz on loopback: %d", code)
 	}
+	// The rights service is wired: the register answers a compliance token, its gauges are exported.
+	compOut, errOut, err := runAdminCmd(t, "", "token", "create", "--admin-url", hs.URL, "--token", adminTok, "--role", "compliance", "--ttl", "1h")
+	if err != nil {
+		t.Fatalf("compliance token: %v %s", err, errOut)
+	}
+	if code, body := get("GET", "/admin/v1/requests?overdue=true&reason=DSR-1", lastLine(compOut)); code != 200 || !strings.Contains(body, `"overdue":0`) {
+		t.Fatalf("register listing: %d %s", code, body)
+	}
+	if _, body := get("GET", "/metrics", ""); !strings.Contains(body, "veil_rights_requests_overdue 0") || !strings.Contains(body, "veil_rights_requests_open 0") {
+		t.Fatal("the register gauges are not on /metrics")
+	}
 	id := strings.Fields(out)[1]
 	id = strings.TrimSuffix(id, ",")
 	if _, errOut, err := runAdminCmd(t, "", "token", "revoke", id, "--admin-url", hs.URL, "--token", adminTok); err != nil {
@@ -220,4 +232,22 @@ func TestMountAdmin(t *testing.T) {
 			t.Error("a token appears in Veil's log")
 		}
 	}
+}
+
+// lockedBuffer is a log sink safe for concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
