@@ -8,6 +8,7 @@ type anchorLists struct {
 	built bool
 	digit []int32 // tokens with a digit
 	upper []int32 // tokens with an upper-case letter
+	caps  []int32 // tokens with an upper-case letter and no lower-case one
 }
 
 // DigitTokens returns the indices, in order, of the tokens that hold a digit. The slice belongs to
@@ -24,13 +25,21 @@ func (t *Text) UpperTokens() []int32 {
 	return t.anchors.upper
 }
 
+// CapsTokens returns the indices, in order, of the tokens that hold an upper-case letter and no
+// lower-case one: acronyms, codes and values written in capitals ("AB", "X1234567", "I"). The
+// slice belongs to the view: do not change or keep it.
+func (t *Text) CapsTokens() []int32 {
+	t.buildAnchors()
+	return t.anchors.caps
+}
+
 func (t *Text) buildAnchors() {
 	a := &t.anchors
 	if a.built {
 		return
 	}
 	a.built = true
-	a.digit, a.upper = a.digit[:0], a.upper[:0]
+	a.digit, a.upper, a.caps = a.digit[:0], a.upper[:0], a.caps[:0]
 	if t.Flags&(HasDigit|HasUpper) == 0 {
 		return
 	}
@@ -41,6 +50,9 @@ func (t *Text) buildAnchors() {
 		}
 		if f&HasUpper != 0 {
 			a.upper = append(a.upper, int32(i))
+			if f&HasLower == 0 {
+				a.caps = append(a.caps, int32(i))
+			}
 		}
 	}
 }
@@ -48,7 +60,10 @@ func (t *Text) buildAnchors() {
 // reset forgets the lists of the previous view, keeping their memory unless it grew past keep.
 func (a *anchorLists) reset(keep int) {
 	a.built = false
-	a.digit, a.upper = a.digit[:0], a.upper[:0]
+	a.digit, a.upper, a.caps = a.digit[:0], a.upper[:0], a.caps[:0]
+	if cap(a.caps) > keep {
+		a.caps = nil
+	}
 	if cap(a.digit) > keep {
 		a.digit = nil
 	}

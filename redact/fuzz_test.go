@@ -153,7 +153,7 @@ func checkIndex(t *testing.T, x *Text) {
 	if want := refFold(x.Norm); x.Lower != want {
 		t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 	}
-	var dig, up []int32
+	var dig, up, caps []int32
 	for i, k := range toks {
 		if k.Flags&HasDigit != 0 {
 			dig = append(dig, int32(i))
@@ -161,8 +161,11 @@ func checkIndex(t *testing.T, x *Text) {
 		if k.Flags&HasUpper != 0 {
 			up = append(up, int32(i))
 		}
+		if k.Flags&(HasUpper|HasLower) == HasUpper {
+			caps = append(caps, int32(i))
+		}
 	}
-	if !slices.Equal(x.DigitTokens(), dig) || !slices.Equal(x.UpperTokens(), up) {
-		t.Fatalf("anchors %v %v, reference %v %v", x.DigitTokens(), x.UpperTokens(), dig, up)
+	if !slices.Equal(x.DigitTokens(), dig) || !slices.Equal(x.UpperTokens(), up) || !slices.Equal(x.CapsTokens(), caps) {
+		t.Fatalf("anchors %v %v %v, reference %v %v %v", x.DigitTokens(), x.UpperTokens(), x.CapsTokens(), dig, up, caps)
 	}
 }

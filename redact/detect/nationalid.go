@@ -52,8 +52,8 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 	toks := t.Tokens
 	s := t.Norm
 	var buf []byte
-	// A number starts at a token with a digit or at a short upper-case prefix ("AB 12 34 56 C").
-	w := windows{anchors: [2][]int32{t.DigitTokens(), t.UpperTokens()}, n: len(toks),
+	// A number starts at a token with a digit or at a short prefix in capitals ("AB 12 34 56 C").
+	w := windows{anchors: [2][]int32{t.DigitTokens(), t.CapsTokens()}, n: len(toks),
 		span: func(a int) (int, int, bool) { return a, a, true }}
 	next := 0 // the first token a match may start at
 	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {

@@ -78,7 +78,8 @@ func (d *docNumber) Detect(t *redact.Text, dst []redact.Finding) []redact.Findin
 	if t.Flags&(redact.HasDigit|redact.HasUpper) == 0 {
 		return dst
 	}
-	w := windows{anchors: [2][]int32{t.DigitTokens(), t.UpperTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
+	// A value holds a digit or is written in capitals (valueStarts).
+	w := windows{anchors: [2][]int32{t.DigitTokens(), t.CapsTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
 		c, ok := d.valueStarts(t, a)
 		return c - docReach, a - 1, ok
 	}}
