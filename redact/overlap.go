@@ -11,24 +11,20 @@ import (
 const maxCarve = 64
 
 // resolveOverlaps makes dst[base:] sorted and non-overlapping, and returns dst with the resolved
-// findings in place of the raw ones. orig is the scanned text the offsets point into.
+// findings in place of the raw ones. orig is the scanned text the offsets point into. runs, when
+// not nil, are the ends (indices into dst[base:]) of the runs each detector appended, in order.
 //
 // Overlapping findings form a group. Within a group the most confident finding (then the longest,
 // then the earliest) keeps its whole span; each other finding keeps, under its own type, the parts
 // not yet claimed that hold a letter or digit. So no byte that some detector flagged is left
 // in clear because a more confident finding overlapped part of it, and each part keeps the type
 // whose policy applies to it. Touching pieces of the same type and subtype are merged.
-func resolveOverlaps(dst []Finding, base int, orig string) []Finding {
-	fs := dst[base:]
-	if len(fs) < 2 {
+func resolveOverlaps(dst []Finding, base int, orig string, runs []int) []Finding {
+	if len(dst)-base < 2 {
 		return dst
 	}
-	slices.SortFunc(fs, func(a, b Finding) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
-		}
-		return b.End - a.End
-	})
+	dst = sortFindings(dst, base, runs)
+	fs := dst[base:]
 	if !overlapping(fs) {
 		return dst
 	}
@@ -53,6 +49,70 @@ func resolveOverlaps(dst []Finding, base int, orig string) []Finding {
 	}
 	m := copy(dst[base:], dst[n:])
 	return dst[:base+m]
+}
+
+// findingBefore orders findings by start, then the longer first.
+func findingBefore(a, b Finding) bool {
+	return a.Start < b.Start || a.Start == b.Start && a.End > b.End
+}
+
+// maxRuns is the most detector runs sortFindings merges; with more it sorts.
+const maxRuns = 32
+
+// sortFindings sorts dst[base:] by findingBefore. Of findings with the same span, the one from the
+// later detector comes first: of two detectors claiming the same span with the same confidence,
+// the more specific one comes later in detect.All (IP after Phone), and carve keeps the first of
+// equals. Detectors report in text order, so each run is usually sorted already (a run that is
+// not is sorted on its own) and the runs are merged in one pass.
+func sortFindings(dst []Finding, base int, runs []int) []Finding {
+	fs := dst[base:]
+	if runs == nil || len(runs) > maxRuns {
+		slices.SortStableFunc(fs, compareFindings)
+		return dst
+	}
+	var heads, ends [maxRuns]int
+	k, lo := 0, 0
+	for _, e := range runs {
+		if e == lo {
+			continue // an empty run
+		}
+		run := fs[lo:e]
+		for i := 1; i < len(run); i++ {
+			if findingBefore(run[i], run[i-1]) {
+				slices.SortStableFunc(run, compareFindings)
+				break
+			}
+		}
+		heads[k], ends[k] = lo, e
+		k++
+		lo = e
+	}
+	if k <= 1 {
+		return dst
+	}
+	// Merge the runs after dst's end (fs keeps pointing at them if dst grows), then move the
+	// result down.
+	n := len(dst)
+	for range len(fs) {
+		best := -1
+		for r := range k {
+			if heads[r] < ends[r] && (best < 0 || !findingBefore(fs[heads[best]], fs[heads[r]])) {
+				best = r
+			}
+		}
+		dst = append(dst, fs[heads[best]])
+		heads[best]++
+	}
+	copy(dst[base:n], dst[n:])
+	return dst[:n]
+}
+
+// compareFindings orders findings by start, then the longer first.
+func compareFindings(a, b Finding) int {
+	if a.Start != b.Start {
+		return a.Start - b.Start
+	}
+	return b.End - a.End
 }
 
 func overlapping(fs []Finding) bool {
@@ -88,7 +148,7 @@ func union(g []Finding) Finding {
 // carve appends to dst the pieces group g resolves to (see resolveOverlaps), sorted by start.
 // It reorders g.
 func carve(dst []Finding, g []Finding, orig string) []Finding {
-	slices.SortFunc(g, priority)
+	slices.SortStableFunc(g, priority)
 	p0 := len(dst)
 	dst = append(dst, g[0])
 	for _, f := range g[1:] {

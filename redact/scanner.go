@@ -49,14 +49,25 @@ func (s *Scanner) ScanWith(text string, opts ScanOptions, dst []Finding) []Findi
 	t := s.pool.Get().(*Text)
 	t.Reset(text)
 	base := len(dst)
+	// rawEnds[r] is where detector r's findings end in dst; runs the same after filtering.
+	var rawEnds, runEnds [maxRuns]int
+	nr := 0
 	for i, d := range s.detectors {
 		if s.types[i]&types == 0 {
 			continue
 		}
 		dst = d.Detect(t, dst)
+		if nr < maxRuns {
+			rawEnds[nr] = len(dst)
+		}
+		nr++
 	}
-	n := base
-	for _, f := range dst[base:] {
+	n, r := base, 0
+	for j, f := range dst[base:] {
+		for r < min(nr, maxRuns) && rawEnds[r] <= base+j {
+			runEnds[r] = n - base
+			r++
+		}
 		if f.Start < 0 || f.End > len(t.Norm) || f.End <= f.Start || !types.Has(f.Type) {
 			continue
 		}
@@ -68,7 +79,14 @@ func (s *Scanner) ScanWith(text string, opts ScanOptions, dst []Finding) []Findi
 		dst[n] = f
 		n++
 	}
-	dst = resolveOverlaps(dst[:n], base, text)
+	for ; r < min(nr, maxRuns); r++ {
+		runEnds[r] = n - base
+	}
+	var runs []int
+	if nr <= maxRuns {
+		runs = runEnds[:nr]
+	}
+	dst = resolveOverlaps(dst[:n], base, text, runs)
 	t.release()
 	s.pool.Put(t)
 	return dst

@@ -262,3 +262,45 @@ func TestScannerPoolHoldsNoMessage(t *testing.T) {
 		t.Error("released Text still refers to the message")
 	}
 }
+
+// TestScannerTies checks that of two detectors claiming the same span with the same confidence,
+// the later one wins, however many findings the message holds and in whatever order a detector
+// reports them.
+func TestScannerTies(t *testing.T) {
+	t.Parallel()
+	every := func(typ Type, reverse bool) fixed {
+		return fixed{types: []Type{typ}, out: func(t *Text) []Finding {
+			var fs []Finding
+			for i := 0; i+12 <= len(t.Norm); i += 20 {
+				fs = append(fs, Finding{Type: typ, Start: i, End: i + 12, Confidence: 0.9})
+			}
+			if reverse {
+				slices.Reverse(fs)
+			}
+			return fs
+		}}
+	}
+	for _, tc := range []struct {
+		desc    string
+		n       int
+		reverse bool
+	}{
+		{desc: "one", n: 1},
+		{desc: "many", n: 200},
+		{desc: "many, reported backwards", n: 200, reverse: true},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			text := strings.Repeat("176.95.55.24 and then ", tc.n)[:20*tc.n]
+			fs := NewScanner(every(Phone, tc.reverse), every(IPAddress, tc.reverse)).Scan(text)
+			checkFindings(t, text, fs)
+			if len(fs) != tc.n {
+				t.Fatalf("%d findings, want %d", len(fs), tc.n)
+			}
+			for _, f := range fs {
+				if f.Type != IPAddress {
+					t.Fatalf("finding %+v: want the later detector's IP_ADDRESS", f)
+				}
+			}
+		})
+	}
+}
