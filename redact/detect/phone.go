@@ -292,10 +292,11 @@ func phoneMoney(w string, after bool) bool {
 	if len(w) < 3 {
 		return false
 	}
-	for _, code := range [...]string{"eur", "usd", "chf", "gbp", "pln", "sek", "dkk", "ron", "huf", "czk"} {
-		if strings.EqualFold(w, code) {
-			return true
-		}
+	// w has three bytes: it folds to a three-letter code only when it is that code in ASCII letters
+	// of either case, and only the two cases of a letter give that letter with the 0x20 bit set.
+	switch string([]byte{w[0] | 0x20, w[1] | 0x20, w[2] | 0x20}) {
+	case "eur", "usd", "chf", "gbp", "pln", "sek", "dkk", "ron", "huf", "czk":
+		return true
 	}
 	return false
 }

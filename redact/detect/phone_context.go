@@ -96,13 +96,39 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 
 // phoneWordKind classifies one lower-case word.
 func phoneWordKind(w string) uint8 {
-	if k := phoneWordKinds[w]; k != 0 {
-		return k
+	if phoneWordKindsFilter.mayHave(w) {
+		if k := phoneWordKinds[w]; k != 0 {
+			return k
+		}
 	}
-	for _, stem := range phoneStems {
+	if len(w) < 4 {
+		return 0
+	}
+	for _, stem := range phoneStemsByHead[w[:4]] {
 		if strings.HasPrefix(w, stem) {
 			return phoneWordYes
 		}
 	}
 	return 0
 }
+
+// phoneWordKindsFilter filters the keys of phoneWordKinds.
+var phoneWordKindsFilter = func() (f wordFilter) {
+	for w := range phoneWordKinds {
+		f.add(w)
+	}
+	return f
+}()
+
+// phoneStemsByHead groups phoneStems by their first four bytes: a word is compared with the few
+// stems that share its head.
+var phoneStemsByHead = func() map[string][]string {
+	m := make(map[string][]string)
+	for _, st := range phoneStems {
+		if len(st) < 4 {
+			panic("detect: phone stem shorter than four bytes: " + st)
+		}
+		m[st[:4]] = append(m[st[:4]], st)
+	}
+	return m
+}()

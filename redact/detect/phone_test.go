@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -138,5 +140,42 @@ func TestPhoneMatchesLibrary(t *testing.T) {
 	}
 	if mismatches > 0 {
 		t.Errorf("%d mismatches with libphonenumber", mismatches)
+	}
+}
+
+// TestPhoneWordKind compares phoneWordKind with a plain scan of the word lists.
+func TestPhoneWordKind(t *testing.T) {
+	t.Parallel()
+	plain := func(w string) uint8 {
+		if slices.Contains(phoneWords, w) {
+			return phoneWordYes
+		}
+		if slices.Contains(phoneNotWords, w) {
+			return phoneWordNo
+		}
+		for _, st := range phoneStems {
+			if strings.HasPrefix(w, st) {
+				return phoneWordYes
+			}
+		}
+		return 0
+	}
+	words := []string{"", "a", "tel", "telefon", "téléphone", "llámame", "llam", "lla", "order", "orders",
+		"sună", "sun", "dzwonić", "zadzwoń", "whatsapp", "callback", "recall", "iban", "handy", "hand"}
+	words = append(append(append(words, phoneWords...), phoneNotWords...), phoneStems...)
+	for _, w := range words {
+		if got, want := phoneWordKind(w), plain(w); got != want {
+			t.Errorf("phoneWordKind(%q) = %d, want %d", w, got, want)
+		}
+	}
+	for _, w := range []string{"eur", "EUR", "Usd", "e\u0301", "ſek", "abc", "€12", "12%"} {
+		want := false
+		for _, code := range []string{"eur", "usd", "chf", "gbp", "pln", "sek", "dkk", "ron", "huf", "czk"} {
+			want = want || len(w) == 3 && strings.EqualFold(w, code)
+		}
+		want = want || strings.HasPrefix(w, "€") || strings.HasPrefix(w, "%")
+		if got := phoneMoney(w, true); got != want {
+			t.Errorf("phoneMoney(%q) = %v, want %v", w, got, want)
+		}
 	}
 }
