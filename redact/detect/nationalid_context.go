@@ -25,8 +25,12 @@ type nidPhrase struct {
 	class nidClass
 }
 
-// nidPhrases maps the last token of each phrase to the phrases ending with it.
-var nidPhrases = map[string][]nidPhrase{}
+// nidPhrases maps the last token of each phrase to the phrases ending with it; nidPhrasesLast
+// filters its keys.
+var (
+	nidPhrases     = map[string][]nidPhrase{}
+	nidPhrasesLast wordFilter
+)
 
 func init() {
 	if len(nidSchemes) > 60 {
@@ -39,6 +43,9 @@ func init() {
 	nidAddPhrases(nidClassNegative, nidNegativeWords)
 	nidAddPhrases(nidClassGeneric, nidGenericWords)
 	nidAddPhrases(nidClassVAT, vatWords)
+	for last := range nidPhrases {
+		nidPhrasesLast.add(last)
+	}
 }
 
 // nidAddPhrases tokenizes each phrase the way redact.Text tokenizes messages (after the same
@@ -70,7 +77,11 @@ func nidAddPhrases(class nidClass, list []string) {
 // nidClassesAt returns the classes of the phrases that end with token i.
 func nidClassesAt(t *redact.Text, i int) nidClass {
 	k := t.Tokens[i]
-	cands := nidPhrases[t.Lower[k.Start:k.End]]
+	w := t.Lower[k.Start:k.End]
+	if !nidPhrasesLast.mayHave(w) {
+		return 0
+	}
+	cands := nidPhrases[w]
 	var c nidClass
 	for _, ph := range cands {
 		n := len(ph.words)
