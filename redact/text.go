@@ -58,7 +58,7 @@ func (t *Text) Reset(s string) {
 	switch {
 	case isASCII(s):
 		t.Norm = s
-		t.fold()
+		t.foldASCII()
 	case t.foldStable(s):
 		t.Norm = s // already normal: folded while checking
 	default:

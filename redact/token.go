@@ -121,6 +121,35 @@ func (t *Text) fold() {
 	t.foldChecked(t.Norm, false)
 }
 
+// foldASCII builds Lower for an ASCII Norm, eight bytes at a time.
+func (t *Text) foldASCII() {
+	s := t.Norm
+	buf := t.lowerBuf[:0]
+	if cap(buf) < len(s) {
+		buf = make([]byte, 0, len(s)+len(s)/8)
+	}
+	buf = append(buf, s...)
+	t.lowerBuf = buf
+	var diff uint64
+	i := 0
+	for ; i+8 <= len(buf); i += 8 {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		upper := (w + 0x3f3f3f3f3f3f3f3f) &^ (w + 0x2525252525252525) & hiBits // bytes in 'A'..'Z'
+		binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
+		diff |= upper
+	}
+	for ; i < len(buf); i++ {
+		c := buf[i]
+		buf[i] = lowerASCII[c]
+		diff |= uint64(buf[i] ^ c)
+	}
+	if diff == 0 {
+		t.Lower = s
+	} else {
+		t.Lower = bytesString(buf)
+	}
+}
+
 // foldStable folds s as if it were Norm while checking, as isStable does, that s needs no
 // normalizing: one pass instead of two for the usual accented text. It reports false, with Lower
 // unset, as soon as s turns out to need normalizing.
