@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,8 @@ type PipelineDeps struct {
 	Page PageInjector
 	// Interceptor answers data-subject requests typed in the chat; nil: none.
 	Interceptor Interceptor
+	// Transcripts keeps conversations when the policy decision says transcript: true; nil: never.
+	Transcripts TranscriptWriter
 	// HashKey keys the "hash" action's HMAC. Required, secret, the same on every replica.
 	HashKey []byte
 	// MinConfidence drops findings below it before policy sees them.
@@ -136,6 +139,10 @@ type message struct {
 	decision  policy.Decision
 	findings  map[string]int // counts by type, for audit
 	actions   map[string]int // counts by action, for audit
+	// newValues and replaced are, per field index, the rewritten text and where each finding's
+	// replacement sits in it (for transcripts).
+	newValues map[int]string
+	replaced  map[int][]redact.Finding
 }
 
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to
@@ -280,18 +287,26 @@ func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
 		if len(f.findings) == 0 {
 			continue
 		}
-		var err error
-		nv := redact.Replace(f.value, f.findings, func(fd redact.Finding) string {
+		var b strings.Builder
+		b.Grow(len(f.value))
+		var spans []redact.Finding
+		prev := 0
+		for _, fd := range f.findings { // sorted, non-overlapping (Scanner's contract)
+			b.WriteString(f.value[prev:fd.Start])
+			s, err := p.replacement(ctx, m, fd, f.value[fd.Start:fd.End], ttl)
 			if err != nil {
-				return ""
+				return edits{}, err
 			}
-			var s string
-			s, err = p.replacement(ctx, m, fd, f.value[fd.Start:fd.End], ttl)
-			return s
-		})
-		if err != nil {
-			return edits{}, err
+			spans = append(spans, redact.Finding{Type: fd.Type, Start: b.Len(), End: b.Len() + len(s)})
+			b.WriteString(s)
+			prev = fd.End
 		}
+		b.WriteString(f.value[prev:])
+		nv := b.String()
+		if m.newValues == nil {
+			m.newValues, m.replaced = map[int]string{}, map[int][]redact.Finding{}
+		}
+		m.newValues[i], m.replaced[i] = nv, spans
 		if nv == f.value {
 			continue
 		}

@@ -55,10 +55,11 @@ func (p *Pipeline) bufferedResponse(ctx context.Context, ex *Exchange, res *http
 	if err != nil {
 		return fmt.Errorf("decoding upstream response: %w", err)
 	}
-	out, err := p.filterReply(ctx, ex, body, mt)
+	out, shown, err := p.filterReply(ctx, ex, body, mt)
 	if err != nil {
 		return err
 	}
+	p.keepTranscript(ctx, ex, shown)
 	if ex.Notice != "" {
 		var added bool
 		out, added = withNotice(ex, out, mt)
@@ -75,7 +76,9 @@ func (p *Pipeline) bufferedResponse(ctx context.Context, ex *Exchange, res *http
 // filterReply is the response-direction pipeline on one complete message (a JSON or text body, or
 // a WebSocket message from the bot): findings that are not the subject's own tokens go to the
 // policy, then the subject's tokens are restored.
-func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, mt string) ([]byte, error) {
+//
+// It also returns the reply's texts as shown (for a transcript).
+func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, mt string) ([]byte, []string, error) {
 	m := &message{ex: ex, direction: policy.DirectionResponse}
 	add := func(path, value string, span stream.Span) error {
 		if value != "" {
@@ -85,17 +88,17 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 	}
 	if isJSON(mt) {
 		if err := stream.JSONStrings(body, nil, add); err != nil {
-			return nil, withCause(&Error{Status: http.StatusBadGateway, Reason: "malformed_upstream_response"}, err)
+			return nil, nil, withCause(&Error{Status: http.StatusBadGateway, Reason: "malformed_upstream_response"}, err)
 		}
 	} else if len(body) > 0 {
 		m.fields = append(m.fields, field{source: fromBody, value: string(body), span: stream.Span{End: len(body)}})
 	}
 	if len(m.fields) == 0 {
-		return body, nil
+		return body, nil, nil
 	}
 	rs, err := p.restorer(ctx, ex)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.scan(m)
 	dropOwnTokens(m, rs)
@@ -107,16 +110,17 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 	if m.findings != nil {
 		in, err := p.input(ctx, m, policy.Request{ContentType: mt})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := p.decide(ctx, m, in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := p.record(ctx, m, audit.ResponseFiltered, "ok"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var edits []stream.Edit
+	shown := make([]string, 0, len(m.fields))
 	for i := range m.fields {
 		f := &m.fields[i]
 		out := f.value
@@ -126,17 +130,18 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 		if rs != nil && rs.Len() > 0 {
 			out, _ = rs.Restore(out)
 		}
+		shown = append(shown, out)
 		if out != f.value {
 			edits = append(edits, stream.Edit{Span: f.span, Value: out})
 		}
 	}
 	if len(edits) == 0 {
-		return body, nil
+		return body, shown, nil
 	}
 	if isJSON(mt) {
-		return stream.RewriteJSON(body, edits), nil
+		return stream.RewriteJSON(body, edits), shown, nil
 	}
-	return []byte(edits[0].Value), nil
+	return []byte(edits[0].Value), shown, nil
 }
 
 // restorer loads the subject's tokens; a subject-less exchange has none.

@@ -21,7 +21,8 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 		mt = "application/json"
 	}
 	if wm.Direction == UpstreamToClient {
-		return p.filterReply(ctx, wm.Exchange, wm.Data, mt)
+		out, _, err := p.filterReply(ctx, wm.Exchange, wm.Data, mt)
+		return out, err
 	}
 	m := &message{ex: wm.Exchange, direction: policy.DirectionRequest}
 	req := &ChatRequest{Exchange: wm.Exchange, Body: wm.Data, MediaType: mt}

@@ -47,6 +47,8 @@ type Exchange struct {
 	Subject string
 	// Notice is the consent notice to add to the reply in the route's shape ("" for none).
 	Notice string
+
+	transcript *pendingTranscript // the request half, when the policy asked to keep a transcript
 }
 
 // ExchangeFrom returns the exchange of a request context, or nil.

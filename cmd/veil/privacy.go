@@ -129,6 +129,7 @@ func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
 		Auditor:       pv.audit,
 		Consent:       pv.consent,
 		Interceptor:   pv.rights,
+		Transcripts:   pv.rights,
 		Page:          consent.NewBanner(),
 		HashKey:       pv.hashKey,
 		MinConfidence: cfg.MinConfidence,

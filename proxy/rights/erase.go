@@ -102,7 +102,7 @@ func (s *Service) Erase(ctx context.Context, subject string, mode Mode, by Reque
 		rc.Erased[r.Kind]++
 		if mode == ModeAnonymize && r.Kind == KindTranscript {
 			// A record that does not parse cannot be anonymised: it is only erased.
-			if t, err := ParseTranscript(r.Value); err == nil {
+			if t, err := s.readTranscript(ctx, subject, r); err == nil {
 				keep = append(keep, anonymous{t: t.Anonymize(), expires: r.ExpiresAt})
 			}
 		}

@@ -104,7 +104,7 @@ func (s *Service) collect(ctx context.Context, subject string) (*Export, error) 
 		if r.Kind != KindTranscript {
 			continue
 		}
-		t, err := ParseTranscript(r.Value)
+		t, err := s.readTranscript(ctx, subject, r)
 		if err != nil {
 			x.Transcripts = append(x.Transcripts, StoredTranscript{ID: r.Key, Unreadable: true})
 			continue

@@ -31,6 +31,8 @@ type Vault interface {
 	ExportSubject(ctx context.Context, subject string) ([]vault.Exported, error)
 	EraseSubject(ctx context.Context, subject string) (vault.Receipt, error)
 	Rectify(ctx context.Context, subject string, t redact.Type, oldValue, newValue string) error
+	Seal(ctx context.Context, subject, key string, plaintext []byte) ([]byte, error)
+	Open(ctx context.Context, subject, key string, sealed []byte) ([]byte, error)
 }
 
 // Consent reads a subject's consent records.

@@ -1,8 +1,12 @@
 package rights
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/veil-privacy/veil/proxy"
 
 	"github.com/veil-privacy/veil/redact"
 )
@@ -73,5 +77,35 @@ func TestParseTranscript(t *testing.T) {
 				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
 			}
 		})
+	}
+}
+
+// TestWriteTranscriptSealed: a kept exchange is stored sealed (no value readable in the store),
+// exported decrypted, anonymised on request, and unreadable after erasure.
+func TestWriteTranscriptSealed(t *testing.T) {
+	f := newFixture(t)
+	sub := f.newBrowser().subject
+	ex := &proxy.Exchange{ID: "req1", Route: &proxy.Route{Name: "rasa"}, Subject: sub}
+	text := "I am Ana Lopez"
+	entries := []proxy.TranscriptEntry{
+		{Direction: "request", Text: "I am [PERSON]", Findings: []redact.Finding{{Type: redact.Person, Start: 5, End: 13}}},
+		{Direction: "response", Text: "You said: " + text, Findings: []redact.Finding{{Type: redact.Person, Start: 15, End: 24}}},
+	}
+	if err := f.svc.WriteTranscript(context.Background(), ex, entries, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := f.st.List(context.Background(), sub, KindTranscript)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records %d, %v", len(recs), err)
+	}
+	if strings.Contains(string(recs[0].Value), "Ana Lopez") {
+		t.Fatal("the transcript is stored in clear")
+	}
+	x, err := f.svc.Export(context.Background(), sub, Requester{Channel: ChannelAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Transcripts) != 1 || x.Transcripts[0].Unreadable || x.Transcripts[0].Transcript.Messages[1].Text != "You said: "+text {
+		t.Fatalf("exported transcripts %+v", x.Transcripts)
 	}
 }

@@ -1,0 +1,78 @@
+package proxy
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/veil-privacy/veil/policy"
+	"github.com/veil-privacy/veil/redact"
+)
+
+type fakeTranscripts struct {
+	mu      sync.Mutex
+	entries [][]TranscriptEntry
+	ttl     time.Duration
+}
+
+func (f *fakeTranscripts) WriteTranscript(_ context.Context, _ *Exchange, e []TranscriptEntry, ttl time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.entries = append(f.entries, e)
+	f.ttl = ttl
+	return nil
+}
+
+// TestTranscriptKept: when the decision says transcript, the message as forwarded (with where each
+// replacement sits) and the reply as shown are handed to the transcript writer; otherwise nothing.
+func TestTranscriptKept(t *testing.T) {
+	t.Parallel()
+	for _, keep := range []bool{true, false} {
+		rc := &received{}
+		up := newUpstream(t, rc)
+		dec := &fakeDecider{decide: func(policy.Input) (policy.Decision, error) {
+			return policy.Decision{Allow: true, Actions: map[string]policy.Action{"*": policy.ActionRedact}, Transcript: keep, RetentionDays: 7}, nil
+		}}
+		tw := &fakeTranscripts{}
+		cfg := testConfig(up.URL)
+		cfg.Routes = []Route{{Name: "rasa", Path: "/webhooks/rest/webhook", Kind: KindChat, Fields: []string{"message"}}}
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: dec, Vault: &fakeVault{}, Auditor: &fakeAuditor{},
+			Transcripts: tw, HashKey: []byte("0123456789abcdef")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		veil := newVeil(t, cfg, pl)
+		res, err := http.Post(veil.URL+"/webhooks/rest/webhook", "application/json",
+			strings.NewReader(`{"sender":"s","message":"mail me at ana.lopez@example.org please"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		tw.mu.Lock()
+		got := tw.entries
+		tw.mu.Unlock()
+		if !keep {
+			if len(got) != 0 {
+				t.Fatal("a transcript was kept although the policy did not ask for it")
+			}
+			continue
+		}
+		if len(got) != 1 || len(got[0]) != 2 || tw.ttl != 7*24*time.Hour {
+			t.Fatalf("transcripts %+v (ttl %v)", got, tw.ttl)
+		}
+		req := got[0][0]
+		if req.Text != "mail me at [EMAIL] please" || len(req.Findings) != 1 || req.Text[req.Findings[0].Start:req.Findings[0].End] != "[EMAIL]" ||
+			req.Findings[0].Type != redact.Email {
+			t.Fatalf("request entry %+v", req)
+		}
+		if got[0][1].Direction != "response" { // the test bot's reply has no text ({"ok":true})
+			t.Fatalf("response entry %+v", got[0][1])
+		}
+	}
+}
