@@ -44,16 +44,24 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 		_ = body.Close()
 		return err
 	}
+	var shown *strings.Builder // the reply as shown, when a transcript is kept
+	if ex.transcript != nil {
+		shown = &strings.Builder{}
+	}
 	chunks := stream.NewOpenAIChunksFunc(func() stream.TextStreamer {
-		return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}, 4*p.Detector.MaxLen())
+		return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
 	})
 	rw := stream.NewSSERewriter(body, chunks, int(p.maxBody))
 	res.Body = rw
+	if shown != nil {
+		res.Body = &closeHook{ReadCloser: rw, onClose: func() { p.keepTranscript(ctx, ex, []string{shown.String()}) }}
+	}
 	if ex.Notice != "" && shapeOf(ex.Route) == ShapeOpenAI {
+		events := res.Body
 		res.Body = struct {
 			io.Reader
 			io.Closer
-		}{io.MultiReader(noticeEvent(ex.Notice), rw), rw}
+		}{io.MultiReader(noticeEvent(ex.Notice), events), events}
 		p.afterNotice(ctx, ex, true)
 	}
 	res.ContentLength = -1
@@ -71,6 +79,8 @@ type replyTransformer struct {
 	rs  *vault.Restorer
 	// seen is the end of the reply text transformed so far (original bytes), used as context.
 	seen string
+	// shown collects the rewritten reply for a transcript; nil when none is kept.
+	shown *strings.Builder
 }
 
 // Transform filters and restores text that the stream has decided to emit.
@@ -102,7 +112,26 @@ func (t *replyTransformer) Transform(text string) string {
 	if t.rs != nil && t.rs.Len() > 0 {
 		out, _ = t.rs.Restore(out)
 	}
+	if t.shown != nil && t.shown.Len() < 1<<20 {
+		t.shown.WriteString(out)
+	}
 	return out
+}
+
+// closeHook runs onClose once, after the wrapped body is closed (the stream is over).
+type closeHook struct {
+	io.ReadCloser
+	onClose func()
+	once    bool
+}
+
+func (c *closeHook) Close() error {
+	err := c.ReadCloser.Close()
+	if !c.once {
+		c.once = true
+		c.onClose()
+	}
+	return err
 }
 
 // filter applies the response policy to the findings of one piece. If the policy or the audit trail

@@ -2,7 +2,11 @@ package proxy
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -75,4 +79,53 @@ func TestTranscriptKept(t *testing.T) {
 			t.Fatalf("response entry %+v", got[0][1])
 		}
 	}
+}
+
+// TestTranscriptKeptForStream: a streamed reply is kept as the client reassembles it.
+func TestTranscriptKeptForStream(t *testing.T) {
+	t.Parallel()
+	up := newSSEUpstream(t, []string{"You said: ", "mail me at ", "ana.lopez@", "example.org"})
+	dec := &fakeDecider{decide: func(policy.Input) (policy.Decision, error) {
+		return policy.Decision{Allow: true, Actions: map[string]policy.Action{"*": policy.ActionRedact}, Transcript: true}, nil
+	}}
+	tw := &fakeTranscripts{}
+	cfg := testConfig(up.URL)
+	cfg.Routes = []Route{{Name: "openai", Path: "/v1/chat/completions", Kind: KindChat}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: dec, Vault: &fakeVault{}, Auditor: &fakeAuditor{},
+		Transcripts: tw, HashKey: []byte("0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	veil := newVeil(t, cfg, pl)
+	res, err := http.Post(veil.URL+"/v1/chat/completions", "application/json", strings.NewReader(`{"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if len(tw.entries) != 1 || tw.entries[0][1].Text != "You said: mail me at [EMAIL]" {
+		t.Fatalf("transcripts %+v", tw.entries)
+	}
+}
+
+// newSSEUpstream streams pieces as OpenAI chunks.
+func newSSEUpstream(t *testing.T, pieces []string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, p := range pieces {
+			b, _ := json.Marshal(map[string]any{"object": "chat.completion.chunk", "choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": p}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }
