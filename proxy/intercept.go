@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -25,32 +24,5 @@ func (r *VeilReply) Error() string { return "answered by Veil" }
 
 // writeVeilReply answers a chat request with Veil's own message in the shape of its route.
 func writeVeilReply(w http.ResponseWriter, shape Shape, rep *VeilReply, requestID string) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set(HeaderRequestID, requestID)
-	var body any
-	switch shape {
-	case ShapeRasa:
-		recipient := rep.Recipient
-		if recipient == "" {
-			recipient = "default"
-		}
-		body = []map[string]string{{"recipient_id": recipient, "text": rep.Text}}
-	case ShapeOpenAI:
-		body = map[string]any{
-			"id": "veil-" + requestID, "object": "chat.completion", "created": 0, "model": "veil",
-			"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
-				"message": map[string]string{"role": "assistant", "content": rep.Text}}},
-		}
-	case ShapeText:
-		h.Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte(rep.Text + "\n"))
-		return
-	default:
-		body = map[string]string{"text": rep.Text, "request_id": requestID}
-	}
-	h.Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	_ = enc.Encode(body)
+	writeShaped(w, shape, http.StatusOK, rep.Text, rep.Recipient, requestID, false)
 }

@@ -48,33 +48,50 @@ type BlockedError struct {
 
 func (e *BlockedError) Error() string { return "message blocked by policy" }
 
-// writeBlocked answers a blocked chat request in the shape of its route.
+// writeBlocked answers a blocked chat request in the shape of its route, with status 451.
 func writeBlocked(w http.ResponseWriter, shape Shape, e *BlockedError, requestID string) {
+	writeShaped(w, shape, StatusBlocked, e.Message, e.Recipient, requestID, true)
+}
+
+// writeShaped answers a chat request with Veil's own text in the shape of its route: a Rasa
+// reply list, an OpenAI completion (or, for a refusal, an OpenAI error), plain text, or JSON.
+func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient, requestID string, refusal bool) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set(HeaderRequestID, requestID)
 	var body any
 	switch shape {
 	case ShapeRasa:
-		recipient := e.Recipient
 		if recipient == "" {
 			recipient = "default"
 		}
-		body = []map[string]string{{"recipient_id": recipient, "text": e.Message}}
+		body = []map[string]string{{"recipient_id": recipient, "text": text}}
 	case ShapeOpenAI:
-		body = map[string]any{"error": map[string]any{
-			"message": e.Message, "type": "veil_policy", "code": "personal_data_blocked", "param": nil,
-		}}
+		if refusal {
+			body = map[string]any{"error": map[string]any{
+				"message": text, "type": "veil_policy", "code": "personal_data_blocked", "param": nil,
+			}}
+		} else {
+			body = map[string]any{
+				"id": "veil-" + requestID, "object": "chat.completion", "created": 0, "model": "veil",
+				"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
+					"message": map[string]string{"role": "assistant", "content": text}}},
+			}
+		}
 	case ShapeText:
 		h.Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(StatusBlocked)
-		_, _ = w.Write([]byte(e.Message + "\n"))
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(text + "\n"))
 		return
 	default:
-		body = map[string]string{"error": e.Message, "request_id": requestID}
+		key := "text"
+		if refusal {
+			key = "error"
+		}
+		body = map[string]string{key: text, "request_id": requestID}
 	}
 	h.Set("Content-Type", "application/json")
-	w.WriteHeader(StatusBlocked)
+	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(body)
