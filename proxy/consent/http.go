@@ -6,11 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
-	"strings"
-	"sync"
-
-	"golang.org/x/time/rate"
 
 	"github.com/veil-privacy/veil/proxy"
 )
@@ -25,11 +20,11 @@ import (
 //	POST   /.veil/objection          {"purpose":"marketing"}
 func (m *Manager) Handler() http.Handler {
 	mux := http.NewServeMux()
-	lim := newLimiter()
+	lim := proxy.NewSubjectLimiter(5, 20)
 	mux.HandleFunc("GET /.veil/consent", m.getConsent)
-	mux.HandleFunc("POST /.veil/consent", lim.wrap(m.postConsent))
-	mux.HandleFunc("DELETE /.veil/consent/{purpose}", lim.wrap(m.deleteConsent))
-	mux.HandleFunc("POST /.veil/objection", lim.wrap(m.postObjection))
+	mux.HandleFunc("POST /.veil/consent", lim.Guard(m.postConsent))
+	mux.HandleFunc("DELETE /.veil/consent/{purpose}", lim.Guard(m.deleteConsent))
+	mux.HandleFunc("POST /.veil/objection", lim.Guard(m.postObjection))
 	return mux
 }
 
@@ -92,7 +87,7 @@ func (m *Manager) getConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := m.State(r.Context(), sub)
 	if err != nil {
-		fail(w, http.StatusServiceUnavailable)
+		proxy.WriteJSONError(w, http.StatusServiceUnavailable)
 		return
 	}
 	m.render(w, r, s)
@@ -106,7 +101,7 @@ func (m *Manager) postConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body.Purposes) == 0 {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return
 	}
 	s, err := m.Set(r.Context(), subjectOf(r), body.Purposes, channelOf(r))
@@ -132,9 +127,9 @@ func (m *Manager) postObjection(w http.ResponseWriter, r *http.Request) {
 func (m *Manager) answer(w http.ResponseWriter, r *http.Request, s State, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownPurpose):
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 	case err != nil:
-		fail(w, http.StatusServiceUnavailable)
+		proxy.WriteJSONError(w, http.StatusServiceUnavailable)
 	default:
 		m.render(w, r, s)
 	}
@@ -150,81 +145,23 @@ func channelOf(r *http.Request) Channel {
 
 // readJSON checks that a state-changing request is same-origin JSON within 4 KiB and decodes it.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	if !sameOrigin(r) {
-		fail(w, http.StatusForbidden)
+	if !proxy.SameOrigin(r) {
+		proxy.WriteJSONError(w, http.StatusForbidden)
 		return false
 	}
 	if subjectOf(r) == "" {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return false
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		fail(w, http.StatusUnsupportedMediaType)
+		proxy.WriteJSONError(w, http.StatusUnsupportedMediaType)
 		return false
 	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return false
 	}
 	return true
-}
-
-// sameOrigin accepts a request whose browser says it is same-origin (Sec-Fetch-Site), or whose
-// Origin names this host; a request with neither header comes from a non-browser client, which
-// cannot carry the subject's cookie by accident.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "same-origin", "none":
-		return true
-	case "same-site", "cross-site":
-		return false
-	}
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
-
-func fail(w http.ResponseWriter, status int) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": http.StatusText(status)})
-}
-
-// limiter allows each subject a few consent changes per second.
-type limiter struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-func newLimiter() *limiter { return &limiter{m: map[string]*rate.Limiter{}} }
-
-func (l *limiter) allow(subject string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) > 100_000 { // forget everyone rather than grow without bound
-		l.m = map[string]*rate.Limiter{}
-	}
-	lim, ok := l.m[subject]
-	if !ok {
-		lim = rate.NewLimiter(5, 20)
-		l.m[subject] = lim
-	}
-	return lim.Allow()
-}
-
-func (l *limiter) wrap(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !l.allow(subjectOf(r)) {
-			w.Header().Set("Retry-After", "1")
-			fail(w, http.StatusTooManyRequests)
-			return
-		}
-		h(w, r)
-	}
 }

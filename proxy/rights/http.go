@@ -7,8 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/redact"
@@ -29,11 +27,11 @@ const maxBodyBytes = 32 << 10
 //	GET  /.veil/me/requests                 the subject's rights requests and their status
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
-	lim := newLimiter()
-	mux.HandleFunc("GET /.veil/me/export", lim.wrap(s.getExport))
-	mux.HandleFunc("POST /.veil/me/erase", lim.wrap(s.postErase))
-	mux.HandleFunc("POST /.veil/me/rectify", lim.wrap(s.postRectify))
-	mux.HandleFunc("GET /.veil/me/requests", lim.wrap(s.getRequests))
+	lim := proxy.NewSubjectLimiter(limitRate, limitBurst)
+	mux.HandleFunc("GET /.veil/me/export", lim.Guard(s.getExport))
+	mux.HandleFunc("POST /.veil/me/erase", lim.Guard(s.postErase))
+	mux.HandleFunc("POST /.veil/me/rectify", lim.Guard(s.postRectify))
+	mux.HandleFunc("GET /.veil/me/requests", lim.Guard(s.getRequests))
 	return mux
 }
 
@@ -59,7 +57,7 @@ func (s *Service) getExport(w http.ResponseWriter, r *http.Request) {
 		format = "json"
 	}
 	if format != "json" && format != "csv" {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return
 	}
 	x, err := s.Export(r.Context(), subjectOf(r), requesterOf(r))
@@ -95,7 +93,7 @@ func (s *Service) getExport(w http.ResponseWriter, r *http.Request) {
 func (s *Service) postErase(w http.ResponseWriter, r *http.Request) {
 	mode, err := ParseMode(r.URL.Query().Get("mode"))
 	if err != nil {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return
 	}
 	var body struct {
@@ -106,7 +104,7 @@ func (s *Service) postErase(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.Mode != "" {
 		if mode, err = ParseMode(string(body.Mode)); err != nil {
-			fail(w, http.StatusBadRequest)
+			proxy.WriteJSONError(w, http.StatusBadRequest)
 			return
 		}
 	}
@@ -115,7 +113,7 @@ func (s *Service) postErase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rc)
+	proxy.WriteJSON(w, http.StatusOK, rc)
 }
 
 func (s *Service) postRectify(w http.ResponseWriter, r *http.Request) {
@@ -129,20 +127,20 @@ func (s *Service) postRectify(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := redact.ParseType(body.Type)
 	if err != nil || body.Old == "" || body.New == "" {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return
 	}
 	if err := s.Rectify(r.Context(), subjectOf(r), t, body.Old, body.New, requesterOf(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"rectified": true, "type": t.String()})
+	proxy.WriteJSON(w, http.StatusOK, map[string]any{"rectified": true, "type": t.String()})
 }
 
 func (s *Service) getRequests(w http.ResponseWriter, r *http.Request) {
 	sub := subjectOf(r)
 	if checkSubject(sub) != nil {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return
 	}
 	reqs, err := s.Requests(r.Context(), sub)
@@ -150,7 +148,7 @@ func (s *Service) getRequests(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": reqs, "deadline_days": s.cfg.DeadlineDays})
+	proxy.WriteJSON(w, http.StatusOK, map[string]any{"requests": reqs, "deadline_days": s.cfg.DeadlineDays})
 }
 
 // fail maps an error to a status, logging the cause (never a value: errors here carry none).
@@ -164,23 +162,23 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		s.log.Error().Str(fieldRequestID, requesterOf(r).RequestID).AnErr(fieldError, err).Msg("data-subject request failed")
 	}
-	fail(w, status)
+	proxy.WriteJSONError(w, status)
 }
 
 // readJSON checks that a state-changing request is same-origin JSON within maxBodyBytes and
 // decodes it; with optional set, an empty body is accepted too.
 func readJSON(w http.ResponseWriter, r *http.Request, v any, optional bool) bool {
 	if subjectOf(r) == "" {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return false
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		fail(w, http.StatusUnsupportedMediaType)
+		proxy.WriteJSONError(w, http.StatusUnsupportedMediaType)
 		return false
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil || len(b) > maxBodyBytes {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return false
 	}
 	if optional && len(bytes.TrimSpace(b)) == 0 {
@@ -189,37 +187,8 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, optional bool) bool
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		fail(w, http.StatusBadRequest)
+		proxy.WriteJSONError(w, http.StatusBadRequest)
 		return false
 	}
 	return true
-}
-
-// sameOrigin accepts a request whose browser says it is same-origin (Sec-Fetch-Site), or whose
-// Origin names this host; a request with neither header comes from a non-browser client, which
-// cannot carry the subject's cookie by accident. Same rule as the consent endpoints.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "same-origin", "none":
-		return true
-	case "same-site", "cross-site":
-		return false
-	}
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func fail(w http.ResponseWriter, status int) {
-	writeJSON(w, status, map[string]string{"error": http.StatusText(status)})
 }
