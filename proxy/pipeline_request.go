@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/policy"
@@ -56,13 +55,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.record(ctx, m, audit.MessageForwarded, "ok"); err != nil {
 		return nil, err
 	}
-	if m.decision.Transcript && p.Transcripts != nil && m.ex.Subject != "" {
-		days := m.decision.RetentionDays
-		if days <= 0 {
-			days = 30
-		}
-		m.ex.transcript = &pendingTranscript{request: transcriptRequest(m, m.replaced), retention: time.Duration(days) * 24 * time.Hour}
-	}
+	p.holdTranscript(m)
 	if len(ed.query) > 0 {
 		req.Request.URL.RawQuery = stream.RewriteQuery(req.Request.URL.RawQuery, ed.query)
 	}

@@ -45,7 +45,7 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 		return err
 	}
 	var shown *strings.Builder // the reply as shown, when a transcript is kept
-	if ex.transcript != nil {
+	if ex.transcript.Load() != nil {
 		shown = &strings.Builder{}
 	}
 	chunks := stream.NewOpenAIChunksFunc(func() stream.TextStreamer {

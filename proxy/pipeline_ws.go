@@ -21,7 +21,10 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 		mt = "application/json"
 	}
 	if wm.Direction == UpstreamToClient {
-		out, _, err := p.filterReply(ctx, wm.Exchange, wm.Data, mt)
+		out, shown, err := p.filterReply(ctx, wm.Exchange, wm.Data, mt)
+		if err == nil {
+			p.keepTranscript(ctx, wm.Exchange, shown)
+		}
 		return out, err
 	}
 	m := &message{ex: wm.Exchange, direction: policy.DirectionRequest}
@@ -63,6 +66,7 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.record(ctx, m, audit.MessageForwarded, "ok"); err != nil {
 		return nil, err
 	}
+	p.holdTranscript(m)
 	if len(ed.body) == 0 {
 		return wm.Data, nil
 	}

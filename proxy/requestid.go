@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 )
 
 // HeaderRequestID carries Veil's request id to the upstream and back to the client.
@@ -48,7 +49,9 @@ type Exchange struct {
 	// Notice is the consent notice to add to the reply in the route's shape ("" for none).
 	Notice string
 
-	transcript *pendingTranscript // the request half, when the policy asked to keep a transcript
+	// transcript is the request half of an exchange whose policy asked to keep a transcript. On a
+	// WebSocket the exchange is the connection, and the two relay directions share it.
+	transcript atomic.Pointer[pendingTranscript]
 }
 
 // ExchangeFrom returns the exchange of a request context, or nil.

@@ -29,6 +29,18 @@ type pendingTranscript struct {
 	retention time.Duration
 }
 
+// holdTranscript records the request half of an exchange when the decision asks for a transcript.
+func (p *Pipeline) holdTranscript(m *message) {
+	if !m.decision.Transcript || p.Transcripts == nil || m.ex.Subject == "" {
+		return
+	}
+	days := m.decision.RetentionDays
+	if days <= 0 {
+		days = 30
+	}
+	m.ex.transcript.Store(&pendingTranscript{request: transcriptRequest(m, m.replaced), retention: time.Duration(days) * 24 * time.Hour})
+}
+
 // transcriptRequest builds the request entry from the fields as forwarded: each field's new text,
 // one per line, with the spans of what replaced its findings.
 func transcriptRequest(m *message, replaced map[int][]redact.Finding) TranscriptEntry {
@@ -60,7 +72,7 @@ func transcriptRequest(m *message, replaced map[int][]redact.Finding) Transcript
 // keepTranscript writes the exchange once its reply is known. The reply is already on its way, so
 // a failure is logged, not returned.
 func (p *Pipeline) keepTranscript(ctx context.Context, ex *Exchange, shown []string) {
-	pt := ex.transcript
+	pt := ex.transcript.Swap(nil) // one reply completes one kept exchange
 	if pt == nil || p.Transcripts == nil {
 		return
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/veil-privacy/veil/policy"
 	"github.com/veil-privacy/veil/redact"
 )
@@ -128,4 +130,44 @@ func newSSEUpstream(t *testing.T, pieces []string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// TestTranscriptKeptForWebSocket: on a WebSocket each message and the bot's next message are kept
+// as one exchange.
+func TestTranscriptKeptForWebSocket(t *testing.T) {
+	t.Parallel()
+	got := make(chan string, 4)
+	up := wsEcho(t, got)
+	dec := &fakeDecider{decide: func(policy.Input) (policy.Decision, error) {
+		return policy.Decision{Allow: true, Actions: map[string]policy.Action{"*": policy.ActionRedact}, Transcript: true}, nil
+	}}
+	tw := &fakeTranscripts{}
+	cfg := testConfig(up.URL)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: dec, Vault: &fakeVault{}, Auditor: &fakeAuditor{},
+		Transcripts: tw, HashKey: []byte("0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	veil := newVeil(t, cfg, pl)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(veil.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"message":"mail ana.lopez@example.org"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Read(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if len(tw.entries) != 1 || tw.entries[0][0].Text != "mail [EMAIL]" || tw.entries[0][1].Direction != "response" {
+		t.Fatalf("transcripts %+v", tw.entries)
+	}
 }
