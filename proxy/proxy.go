@@ -262,7 +262,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 		}
 	}
 	for _, k := range clientIPHeaders {
-		h.Del(k)
+		delete(h, k) // the names are canonical already
 	}
 	stripSubjectCookie(h)
 	if p.cfg.Upstream.ForwardClientIP {
