@@ -37,6 +37,15 @@ type Engine struct {
 
 	failLog, shadowLog rateLimit
 	parts              partCache
+
+	onReload atomic.Pointer[func(revision string, err error)]
+}
+
+// OnReload sets a function called after every reload of the active pack that changed something or
+// failed, whether from Reload (SIGHUP) or the file watcher: with the new revision, or with the
+// running revision and the reason the new pack was rejected. Veil records these in the audit trail.
+func (e *Engine) OnReload(fn func(revision string, err error)) {
+	e.onReload.Store(&fn)
 }
 
 // state is what one (re)load produced; Decide reads it with one atomic load.

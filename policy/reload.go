@@ -119,6 +119,9 @@ func (e *Engine) Reload() error {
 		next.cache = newCache(e.cfg.CacheSize)
 		e.state.Store(next)
 	}
+	if fn := e.onReload.Load(); fn != nil && (activeErr != nil || next.active != old.active) {
+		(*fn)(next.active.pack.revision, activeErr)
+	}
 	return activeErr
 }
 

@@ -77,6 +77,13 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 		return nil, err
 	}
 	a.auditSystem(ctx, audit.PolicyLoaded, a.privacy.policy.Revision(), "ok")
+	a.privacy.policy.OnReload(func(revision string, err error) {
+		if err != nil {
+			a.auditSystem(context.Background(), audit.PolicyRejected, revision, "rejected")
+			return
+		}
+		a.auditSystem(context.Background(), audit.PolicyLoaded, revision, "ok")
+	})
 	a.handler.Store(p)
 	a.admin.SetCheck("config", func() error { return nil })
 	a.admin.SetCheck("tls", m.Ready)
@@ -129,12 +136,8 @@ func (a *app) reload() error {
 	if err := a.certs.Reload(); err != nil {
 		a.log.Error().Err(err).Msg("TLS certificate reload failed; keeping the current certificate")
 	}
-	before := a.privacy.policy.Revision()
-	if err := a.privacy.policy.Reload(); err != nil {
+	if err := a.privacy.policy.Reload(); err != nil { // audited by the OnReload hook
 		a.log.Error().Err(err).Msg("policy reload rejected; keeping the running policy")
-		a.auditSystem(context.Background(), audit.PolicyRejected, before, "rejected")
-	} else if rev := a.privacy.policy.Revision(); rev != before {
-		a.auditSystem(context.Background(), audit.PolicyLoaded, rev, "ok")
 	}
 	if a.configPath == "" {
 		return nil
