@@ -45,8 +45,9 @@ type Auditor interface {
 type ConsentSource interface {
 	Consent(ctx context.Context, subject string) (policy.Subject, error)
 	// ChatTurn is called for every chat message before the policy decides; it reports whether the
-	// reply must carry the consent notice (and records implicit consent where that applies).
-	ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, err error)
+	// reply must carry the consent notice (and records implicit consent where that applies), and
+	// returns the subject's consent as of after that, for the policy input.
+	ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, sub policy.Subject, err error)
 	// ChatNotice is the notice as one chat message, in the best language for Accept-Language.
 	ChatNotice(acceptLanguage string) string
 	// NoticeShown records that the notice went out to the subject.
@@ -139,6 +140,8 @@ type message struct {
 	decision  policy.Decision
 	findings  map[string]int // counts by type, for audit
 	actions   map[string]int // counts by action, for audit
+	// subject is the consent state read by the chat turn (nil: read it for the policy input).
+	subject *policy.Subject
 	// newValues and replaced are, per field index, the rewritten text and where each finding's
 	// replacement sits in it (for transcripts).
 	newValues map[int]string
@@ -146,15 +149,17 @@ type message struct {
 }
 
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to
-// add to the reply ("" for none).
-func (p *Pipeline) chatTurn(ctx context.Context, ex *Exchange, acceptLanguage string) (string, error) {
+// add to the reply ("" for none). The subject's consent it read is kept for the policy input.
+func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage string) (string, error) {
+	ex := m.ex
 	if p.Consent == nil || ex.Subject == "" {
 		return "", nil
 	}
-	show, err := p.Consent.ChatTurn(ctx, ex.Subject, ex.Route.Purpose)
+	show, sub, err := p.Consent.ChatTurn(ctx, ex.Subject, ex.Route.Purpose)
 	if err != nil {
 		return "", fmt.Errorf("consent: %w: %w", ErrPrivacyUnavailable, err)
 	}
+	m.subject = &sub
 	if !show {
 		return "", nil
 	}
@@ -215,7 +220,10 @@ func (p *Pipeline) input(ctx context.Context, m *message, req policy.Request) (p
 		Request:   req,
 		Upstream:  p.upstream,
 	}
-	if p.Consent != nil && m.ex.Subject != "" {
+	if m.subject != nil {
+		in.Subject = *m.subject
+		in.Subject.ID = m.ex.Subject
+	} else if p.Consent != nil && m.ex.Subject != "" {
 		s, err := p.Consent.Consent(ctx, m.ex.Subject)
 		if err != nil {
 			return in, fmt.Errorf("reading consent: %w: %w", ErrPrivacyUnavailable, err)

@@ -29,9 +29,12 @@ type grantAll struct{}
 func (grantAll) Consent(_ context.Context, s string) (policy.Subject, error) {
 	return policy.Subject{ID: s, Consent: map[string]bool{"support": true}, NoticeShown: true}, nil
 }
-func (grantAll) ChatTurn(context.Context, string, string) (bool, error) { return false, nil }
-func (grantAll) ChatNotice(string) string                               { return "" }
-func (grantAll) NoticeShown(context.Context, string) error              { return nil }
+func (g grantAll) ChatTurn(ctx context.Context, s, _ string) (bool, policy.Subject, error) {
+	sub, err := g.Consent(ctx, s)
+	return false, sub, err
+}
+func (grantAll) ChatNotice(string) string                  { return "" }
+func (grantAll) NoticeShown(context.Context, string) error { return nil }
 
 // benchPipeline builds the real pipeline (detector, policy engine with the default pack, vault and
 // audit trail over st) behind a Veil test server in front of up.

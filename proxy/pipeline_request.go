@@ -24,7 +24,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		}
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, m.ex, req.Request.Header.Get("Accept-Language"))
+	notice, err := p.chatTurn(ctx, m, req.Request.Header.Get("Accept-Language"))
 	if err != nil {
 		return nil, err
 	}

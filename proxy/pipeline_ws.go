@@ -35,7 +35,7 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.intercept(ctx, m); err != nil {
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, wm.Exchange, "")
+	notice, err := p.chatTurn(ctx, m, "")
 	if err != nil {
 		return nil, err
 	}

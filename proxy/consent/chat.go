@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/veil-privacy/veil/policy"
 )
 
 // ChatTurn applies the in-chat consent flow to a subject's chat message on a route with the given
@@ -15,26 +17,32 @@ import (
 //   - A subject who was shown the notice and keeps chatting gives consent by that affirmative
 //     action, for a required purpose only: recorded as consent.granted, channel in-chat. Optional
 //     purposes need an explicit yes; silence never grants them.
-func (m *Manager) ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, err error) {
+//
+// It also returns the subject's consent as the policy input needs it, so the message costs one
+// read of the consent record.
+func (m *Manager) ChatTurn(ctx context.Context, subject, purpose string) (showNotice bool, sub policy.Subject, err error) {
 	if subject == "" {
-		return false, nil
+		return false, policy.Subject{}, nil
 	}
 	s, err := m.State(ctx, subject)
 	if err != nil {
-		return false, err
+		return false, policy.Subject{}, err
 	}
 	if _, decided := s.Purposes[purpose]; decided {
-		return false, nil
+		return false, m.policySubject(subject, s), nil
 	}
 	if !s.NoticeShown {
-		return true, nil
+		return true, m.policySubject(subject, s), nil
 	}
 	p, ok := m.cfg.purpose(purpose)
 	if !ok || !p.Required {
-		return false, nil
+		return false, m.policySubject(subject, s), nil
 	}
-	_, err = m.Set(ctx, subject, map[string]bool{purpose: true}, ChannelChat)
-	return false, err
+	s, err = m.Set(ctx, subject, map[string]bool{purpose: true}, ChannelChat)
+	if err != nil {
+		return false, policy.Subject{}, err
+	}
+	return false, m.policySubject(subject, s), nil
 }
 
 // NoticeShown records that the in-chat notice went out to the subject.

@@ -114,12 +114,17 @@ func (m *Manager) Consent(ctx context.Context, subject string) (policy.Subject, 
 	if err != nil {
 		return policy.Subject{}, err
 	}
+	return m.policySubject(subject, s), nil
+}
+
+// policySubject is a subject's state as the policy input describes it.
+func (m *Manager) policySubject(subject string, s State) policy.Subject {
 	out := policy.Subject{ID: subject, Consent: make(map[string]bool, len(m.cfg.Purposes)),
 		Objections: s.Objections, NoticeShown: s.NoticeShown}
 	for _, p := range m.cfg.Purposes {
 		out.Consent[p.Name] = s.Purposes[p.Name].Granted
 	}
-	return out, nil
+	return out
 }
 
 // Set records the subject's choices for the given purposes. Each change is audited before it is
