@@ -126,48 +126,45 @@ func stringsField(name string, v ast.Value, valid func(string) bool) ([]string, 
 }
 
 func actionsField(v ast.Value) (map[string]Action, error) {
-	obj, ok := v.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("actions: %s, want an object", ast.ValueName(v))
-	}
-	out := make(map[string]Action, obj.Len())
-	var err error
-	obj.Until(func(k, val *ast.Term) bool {
-		ks, ok1 := k.Value.(ast.String)
-		vs, ok2 := val.Value.(ast.String)
-		switch {
-		case !ok1 || !ok2:
-			err = errors.New("actions: want an object of strings")
-		case !Action(vs).Valid():
-			err = fmt.Errorf("actions: unknown action (want allow, mask, redact, hash, tokenize or block)")
-			if identLike(string(vs)) {
-				err = fmt.Errorf("actions: unknown action %q (want allow, mask, redact, hash, tokenize or block)", string(vs))
-			}
-		default:
-			out[string(ks)] = Action(vs)
+	return stringMapField("actions", v, func(a Action) error {
+		if a.Valid() {
+			return nil
 		}
-		return err != nil
+		if identLike(string(a)) {
+			return fmt.Errorf("actions: unknown action %q (want allow, mask, redact, hash, tokenize or block)", string(a))
+		}
+		return fmt.Errorf("actions: unknown action (want allow, mask, redact, hash, tokenize or block)")
 	})
-	return out, err
 }
 
 func tokenFormatField(v ast.Value) (map[string]TokenFormat, error) {
+	return stringMapField("token_format", v, func(f TokenFormat) error {
+		if f.Valid() {
+			return nil
+		}
+		return errors.New("token_format: unknown format (want surrogate or placeholder)")
+	})
+}
+
+// stringMapField decodes an object of strings into a map whose values check accepts; the first
+// problem stops the decoding.
+func stringMapField[T ~string](name string, v ast.Value, check func(T) error) (map[string]T, error) {
 	obj, ok := v.(ast.Object)
 	if !ok {
-		return nil, fmt.Errorf("token_format: %s, want an object", ast.ValueName(v))
+		return nil, fmt.Errorf("%s: %s, want an object", name, ast.ValueName(v))
 	}
-	out := make(map[string]TokenFormat, obj.Len())
+	out := make(map[string]T, obj.Len())
 	var err error
 	obj.Until(func(k, val *ast.Term) bool {
 		ks, ok1 := k.Value.(ast.String)
 		vs, ok2 := val.Value.(ast.String)
 		switch {
 		case !ok1 || !ok2:
-			err = errors.New("token_format: want an object of strings")
-		case !TokenFormat(vs).Valid():
-			err = errors.New("token_format: unknown format (want surrogate or placeholder)")
+			err = errors.New(name + ": want an object of strings")
 		default:
-			out[string(ks)] = TokenFormat(vs)
+			if err = check(T(vs)); err == nil {
+				out[string(ks)] = T(vs)
+			}
 		}
 		return err != nil
 	})
