@@ -332,38 +332,47 @@ func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
 
 // replacement returns what a finding's value becomes under the decision.
 func (p *Pipeline) replacement(ctx context.Context, m *message, fd redact.Finding, value string, ttl time.Duration) (string, error) {
-	typ := fd.Type.String()
-	act := m.decision.ActionFor(typ)
+	act, out := p.act(m, fd, value)
+	if act != policy.ActionTokenize {
+		return out, nil
+	}
+	if m.ex.Subject == "" {
+		return redact.Placeholder(fd), nil // nobody to give the value back to
+	}
+	format := vault.Placeholder
+	if m.decision.TokenFormatFor(fd.Type.String()) == policy.TokenSurrogate {
+		format = vault.Surrogate
+	}
+	if ttl <= 0 {
+		ttl = 30 * 24 * time.Hour
+	}
+	tok, err := p.Vault.Tokenize(ctx, m.ex.Subject, fd.Type, value, format, ttl)
+	if err != nil {
+		return "", fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
+	}
+	return tok, nil
+}
+
+// act counts the decision's action for a finding and applies it when it needs no vault: allow,
+// mask, hash, and redact (also for anything unexpected). For tokenize it returns "" and the
+// caller decides.
+func (p *Pipeline) act(m *message, fd redact.Finding, value string) (policy.Action, string) {
+	a := m.decision.ActionFor(fd.Type.String())
 	if m.actions == nil {
 		m.actions = map[string]int{}
 	}
-	m.actions[string(act)]++
-	switch act {
+	m.actions[string(a)]++
+	switch a {
 	case policy.ActionAllow:
-		return value, nil
+		return a, value
 	case policy.ActionMask:
-		return maskValue(fd.Type, value), nil
+		return a, maskValue(fd.Type, value)
 	case policy.ActionHash:
-		return hashValue(p.HashKey, fd.Type, value), nil
+		return a, hashValue(p.HashKey, fd.Type, value)
 	case policy.ActionTokenize:
-		if m.ex.Subject == "" {
-			return redact.Placeholder(fd), nil // nobody to give the value back to
-		}
-		format := vault.Placeholder
-		if m.decision.TokenFormatFor(typ) == policy.TokenSurrogate {
-			format = vault.Surrogate
-		}
-		if ttl <= 0 {
-			ttl = 30 * 24 * time.Hour
-		}
-		tok, err := p.Vault.Tokenize(ctx, m.ex.Subject, fd.Type, value, format, ttl)
-		if err != nil {
-			return "", fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
-		}
-		return tok, nil
-	default: // redact, and anything unexpected
-		return redact.Placeholder(fd), nil
+		return a, ""
 	}
+	return a, redact.Placeholder(fd)
 }
 
 // record writes the message's audit event; a failure refuses the message.

@@ -183,18 +183,8 @@ func dropOwnTokens(m *message, rs *vault.Restorer) {
 // the subject's vault: "tokenize" on a reply means redact.
 func (p *Pipeline) replaceFindings(v string, fs []redact.Finding, m *message) string {
 	return redact.Replace(v, fs, func(fd redact.Finding) string {
-		act := m.decision.ActionFor(fd.Type.String())
-		if m.actions == nil {
-			m.actions = map[string]int{}
-		}
-		m.actions[string(act)]++
-		switch act {
-		case policy.ActionAllow:
-			return v[fd.Start:fd.End]
-		case policy.ActionMask:
-			return maskValue(fd.Type, v[fd.Start:fd.End])
-		case policy.ActionHash:
-			return hashValue(p.HashKey, fd.Type, v[fd.Start:fd.End])
+		if act, out := p.act(m, fd, v[fd.Start:fd.End]); act != policy.ActionTokenize {
+			return out
 		}
 		return redact.Placeholder(fd)
 	})
