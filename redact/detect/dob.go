@@ -195,14 +195,16 @@ func numericDate(t *redact.Text, j int) (int, bool) {
 	if j+2 >= len(toks) {
 		return 0, false
 	}
+	// The separators first: they rule out nearly every digit token (groups of phone numbers, IBANs
+	// and cards are joined by spaces) before any number is parsed.
+	s1, s2 := gap(t, j+1), gap(t, j+2)
+	if s1 != s2 || s1 != "." && s1 != "/" && s1 != "-" && s1 != ". " {
+		return 0, false
+	}
 	a, ok1 := atoiTok(t, j)
 	b, ok2 := atoiTok(t, j+1)
 	c, ok3 := atoiTok(t, j+2)
 	if !ok1 || !ok2 || !ok3 {
-		return 0, false
-	}
-	s1, s2 := gap(t, j+1), gap(t, j+2)
-	if s1 != s2 || s1 != "." && s1 != "/" && s1 != "-" && s1 != ". " {
 		return 0, false
 	}
 	la, lb, lc := len(tokText(t, j)), len(tokText(t, j+1)), len(tokText(t, j+2))
@@ -234,7 +236,7 @@ func longDate(t *redact.Text, j int) (int, bool) {
 		if k < n && isSep(gap(t, k)) && (tokLower(t, k) == "de" || tokLower(t, k) == "of") {
 			k++
 		}
-		if k < n && isSep(gap(t, k)) {
+		if k < n && isSep(gap(t, k)) && toks[k].Flags&redact.HasDigit == 0 { // month names have no digit
 			if m, ok := monthOf(tokLower(t, k)); ok {
 				k++
 				if k < n && isSep(gap(t, k)) && (tokLower(t, k) == "de" || tokLower(t, k) == "del") {
@@ -249,6 +251,9 @@ func longDate(t *redact.Text, j int) (int, bool) {
 		}
 	}
 	// month first
+	if toks[j].Flags&redact.HasDigit != 0 {
+		return 0, false // month names have no digit
+	}
 	if m, ok := monthOf(tokLower(t, j)); ok && j+2 < n && isSep(gap(t, j+1)) {
 		if day, ok := dayTok(t, j+1); ok && isSep(gap(t, j+2)) {
 			if y, ok := atoiTok(t, j+2); ok && len(tokText(t, j+2)) == 4 && validDate(y, m, day) {
