@@ -138,20 +138,29 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	return dst
 }
 
-// healthHeads3 is a filter of the first three bytes of every keyword (stems, words and
-// medications, all at least three bytes long): one multiplication and one load rule out nearly every
-// word of a text.
-var healthHeads3 = func() (f [256]uint64) {
+// healthHeads3 and healthHeads4 filter the tokens that may be keywords: healthHeads3 holds the
+// keywords of three bytes ("hiv", "rak"), healthHeads4 the first four bytes of the others. Every stem
+// has four bytes or more, so a token's first four bytes rule out nearly every word of prose, where a
+// filter on three let through a tenth of them ("can" of cancer, "tra" of transplant).
+var healthHeads3, healthHeads4 = func() (f3, f4 [256]uint64) {
 	for _, s := range []*wordSet{healthStems, healthWords, medications} {
 		for w := range s.m {
-			if len(w) < 3 {
+			switch {
+			case len(w) < 3:
 				panic("detect: health keyword shorter than three bytes: " + w)
+			case len(w) == 3:
+				if s == healthStems {
+					panic("detect: health stem shorter than four bytes: " + w)
+				}
+				i := healthHeadIndex(w)
+				f3[i>>6] |= 1 << (i & 63)
+			default:
+				i := healthHead4Index(w)
+				f4[i>>6] |= 1 << (i & 63)
 			}
-			i := healthHeadIndex(w)
-			f[i>>6] |= 1 << (i & 63)
 		}
 	}
-	return f
+	return f3, f4
 }()
 
 func healthHeadIndex(w string) uint64 {
@@ -159,10 +168,19 @@ func healthHeadIndex(w string) uint64 {
 	return (k * 0x9E3779B97F4A7C15) >> 50
 }
 
-// healthHead reports whether w, at least three bytes long, may start with a keyword.
+func healthHead4Index(w string) uint64 {
+	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24
+	return (k * 0x9E3779B97F4A7C15) >> 50
+}
+
+// healthHead reports whether w, at least three bytes long, may be a keyword or start with a stem.
 func healthHead(w string) bool {
-	i := healthHeadIndex(w)
-	return healthHeads3[i>>6]&(1<<(i&63)) != 0
+	if len(w) == 3 {
+		i := healthHeadIndex(w)
+		return healthHeads3[i>>6]&(1<<(i&63)) != 0
+	}
+	i := healthHead4Index(w)
+	return healthHeads4[i>>6]&(1<<(i&63)) != 0
 }
 
 // hasHealthStem reports whether the lower-case word w starts with one of healthStems: one map
