@@ -37,6 +37,8 @@ type Text struct {
 	offsBuf  []int32  // backing store of offs
 	wbits    []uint64 // WordSet lexicon bits of the tokens, looked up on demand (0: not yet)
 	anchors  anchorLists
+	marker   *Marker // whose marks are in marks; nil until asked in this view
+	marks    []Mark
 	iter     norm.Iter
 }
 
@@ -54,6 +56,7 @@ func (t *Text) Reset(s string) {
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
 	t.anchors.reset(1 << 20)
+	t.marker, t.marks = nil, t.marks[:0]
 	t.offs = nil
 	switch {
 	case isASCII(s):
@@ -79,6 +82,10 @@ func (t *Text) release() {
 	t.Tokens = t.Tokens[:0]
 	t.wbits = t.wbits[:0]
 	t.anchors.reset(keepCap / 16)
+	t.marker, t.marks = nil, t.marks[:0]
+	if cap(t.marks) > keepCap/8 {
+		t.marks = nil
+	}
 	if cap(t.wbits) > keepCap/8 {
 		t.wbits = nil
 	}

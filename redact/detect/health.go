@@ -97,21 +97,18 @@ var medications = newWordSet(
 var doseUnits = newWordSet("mg mcg µg μg g ml ie iu ui units unit einheiten unités unità unidades eenheden",
 	"jednostek unități unitati tablet tablets tabletten comprimés compresse comprimidos tabletki")
 
-// Detect implements redact.Detector.
+// Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): words of
+// three bytes or more that pass healthHead.
 func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
-	for i := 0; i < len(toks); i++ {
+	next := 0
+	for _, mk := range t.Marks(detectMarker) {
+		i := int(mk.Tok)
+		if mk.Bits&markHealth == 0 || i < next {
+			continue
+		}
 		k := toks[i]
-		if k.Flags&redact.HasLetter == 0 {
-			continue
-		}
-		if k.End-k.Start < 3 {
-			continue
-		}
 		w := tokLower(t, i)
-		if !healthHead(w) {
-			continue
-		}
 		conf := 0.0
 		switch {
 		case medications.has(w):
@@ -133,9 +130,14 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			}
 		}
 		dst = append(dst, redact.Finding{Type: redact.Health, Start: k.Start, End: toks[end].End, Confidence: conf})
-		i = end
+		next = end + 1
 	}
 	return dst
+}
+
+// healthMay reports whether token k, whose lower-case text is w, may be a keyword.
+func healthMay(k redact.Token, w string) bool {
+	return k.Flags&redact.HasLetter != 0 && len(w) >= 3 && healthHead(w)
 }
 
 // healthHeads3 and healthHeads4 filter the tokens that may be keywords: healthHeads3 holds the

@@ -18,27 +18,25 @@ func (*MAC) Types() []redact.Type { return []redact.Type{redact.MACAddress} }
 // MaxLen implements redact.Detector.
 func (*MAC) MaxLen() int { return macMaxLen }
 
-// Detect implements redact.Detector.
+// Detect implements redact.Detector. It visits the tokens marked for it (see marks.go), those that
+// macStart accepts.
 func (*MAC) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	s, toks := t.Norm, t.Tokens
-	for i := 0; i < len(toks); i++ {
-		k := toks[i]
-		var groups, width int
-		switch k.End - k.Start {
-		case 2:
-			groups, width = 6, 2
-		case 4:
-			groups, width = 3, 4
-		default:
+	next := 0
+	for _, mk := range t.Marks(detectMarker) {
+		i := int(mk.Tok)
+		if mk.Bits&markMAC == 0 || i < next {
 			continue
 		}
-		if k.End >= len(s) || i+groups > len(toks) {
+		k := toks[i]
+		groups, width := 6, 2
+		if k.End-k.Start == 4 {
+			groups, width = 3, 4
+		}
+		if i+groups > len(toks) {
 			continue
 		}
 		sep := s[k.End]
-		if width == 2 && sep != ':' && sep != '-' || width == 4 && sep != '.' {
-			continue
-		}
 		if !macRun(s, toks[i:i+groups], width, sep) {
 			continue
 		}
@@ -53,9 +51,21 @@ func (*MAC) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			continue
 		}
 		dst = append(dst, redact.Finding{Type: redact.MACAddress, Start: start, End: end, Confidence: 0.9})
-		i += groups - 1
+		next = i + groups
 	}
 	return dst
+}
+
+// macStart reports whether a MAC address may start at token k: two hex digits followed by ':' or
+// '-', or four followed by '.'.
+func macStart(s string, k redact.Token) bool {
+	switch k.End - k.Start {
+	case 2:
+		return k.End < len(s) && (s[k.End] == ':' || s[k.End] == '-')
+	case 4:
+		return k.End < len(s) && s[k.End] == '.'
+	}
+	return false
 }
 
 // macRun reports whether toks are hex groups of the given width, each joined to the next by sep.

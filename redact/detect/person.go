@@ -59,61 +59,64 @@ type personMatch struct {
 	sur         bool // the last word is a known surname
 }
 
-// Detect implements redact.Detector.
+// Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): those that
+// may end a context phrase and the capitalised words; every other token fails both tests below.
 func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	toks := t.Tokens
-	for i := 0; i < len(toks); i++ {
-		if !personTriggerMay(t, i) {
-			goto capWord
+	next := 0 // the first token a name may start at
+	for _, mk := range t.Marks(detectMarker) {
+		if i := int(mk.Tok); mk.Bits&markPerson != 0 && i >= next {
+			var last int
+			if dst, last = p.detectAt(t, i, dst); last >= 0 {
+				next = last + 1
+			}
 		}
+	}
+	return dst
+}
+
+// detectAt reports the name that token i introduces or starts, and returns the index of the
+// name's last token, or -1.
+func (p *Person) detectAt(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding, int) {
+	toks := t.Tokens
+	if personTriggerMay(t, i) {
 		if _, tag, ok := personTriggers.matchEnd(t, i); ok && i+1 < len(toks) {
 			if m, ok := afterTrigger(t, i, tag); ok {
-				dst = appendPerson(t, dst, m, personConf[tag])
-				i = m.last
-				continue
+				return appendPerson(t, dst, m, personConf[tag]), m.last
 			}
 			if tag == trigSignoff || tag == trigSignoffSep {
 				// "Grüße aus Bremen\nAnna Kowalska": a place between the greeting and the name
 				if e, ok := skipPlace(t, i); ok {
 					if m, ok := afterTrigger(t, e, tag); ok {
-						dst = appendPerson(t, dst, m, personConf[tag])
-						i = m.last
-						continue
+						return appendPerson(t, dst, m, personConf[tag]), m.last
 					}
 				}
 			}
 		}
 		if _, _, ok := personColonLabels.matchEnd(t, i); ok && i+1 < len(toks) {
 			if m, ok := afterTrigger(t, i, trigLabel); ok {
-				dst = appendPerson(t, dst, m, personConf[trigLabel])
-				i = m.last
-				continue
+				return appendPerson(t, dst, m, personConf[trigLabel]), m.last
 			}
-		}
-	capWord:
-		// The rest needs a name of two or more words that starts here with a capitalised word.
-		if !isCapWord(toks[i]) || !nameMayContinue(t, i) {
-			continue
-		}
-		if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(toks[i-1]) {
-			if m, ok := parseName(t, i, nameOpts{}); ok && m.words >= 2 {
-				if nameBeforeHere(t, i, m) || nameBeforeDetails(t, m) {
-					dst = appendPerson(t, dst, m, personConfBefore)
-					i = m.last
-					continue
-				}
-			}
-		}
-		if m, ok := bareName(t, i); ok {
-			conf := personBare
-			if m.sur {
-				conf = personBareKnown
-			}
-			dst = appendPerson(t, dst, m, conf)
-			i = m.last
 		}
 	}
-	return dst
+	// The rest needs a name of two or more words that starts here with a capitalised word.
+	if !isCapWord(toks[i]) || !nameMayContinue(t, i) {
+		return dst, -1
+	}
+	if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(toks[i-1]) {
+		if m, ok := parseName(t, i, nameOpts{}); ok && m.words >= 2 {
+			if nameBeforeHere(t, i, m) || nameBeforeDetails(t, m) {
+				return appendPerson(t, dst, m, personConfBefore), m.last
+			}
+		}
+	}
+	if m, ok := bareName(t, i); ok {
+		conf := personBare
+		if m.sur {
+			conf = personBareKnown
+		}
+		return appendPerson(t, dst, m, conf), m.last
+	}
+	return dst, -1
 }
 
 func appendPerson(t *redact.Text, dst []redact.Finding, m personMatch, conf float64) []redact.Finding {
