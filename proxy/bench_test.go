@@ -8,8 +8,10 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchBody is a 1 KB JSON chat message.
@@ -113,4 +115,32 @@ func BenchmarkReadBody(b *testing.B) {
 			}
 		})
 	}
+}
+
+// runSequentialClient posts body b.N times from one client over one keep-alive connection and
+// reports the latency percentiles.
+func runSequentialClient(b *testing.B, url string, body []byte) {
+	b.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Transport: &http.Transport{}, Jar: jar}
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		res, err := client.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
