@@ -7,10 +7,17 @@ import "github.com/veil-privacy/veil/redact"
 // the first test the detector made on every token, so a token left unmarked is one the detector
 // would have passed over.
 const (
-	markPerson uint32 = 1 << iota // may end a context phrase, or is a capitalised word
-	markHealth                    // may be a health keyword
-	markMAC                       // may start a MAC address
+	markPersonCap uint32 = 1 << iota // a capitalised word, which may start a name
+	markHealth                       // may be a health keyword
+	markMAC                          // may start a MAC address
+
+	// A token that may end a context phrase of Person carries its personLastFilter entry here.
+	markPersonLastShift = 8
+	markPerson          = markPersonCap | 0xff<<markPersonLastShift
 )
+
+// personLastBits returns the personLastFilter entry that a mark carries.
+func personLastBits(bits uint32) uint8 { return uint8(bits >> markPersonLastShift) }
 
 // detectMarker marks the tokens of a view for the detectors of this package.
 var detectMarker = redact.NewMarker(markTokens)
@@ -20,8 +27,9 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	for i, k := range toks {
 		w := lower[k.Start:k.End]
 		var bits uint32
-		if personLastFilter[wordFilterIndex(w)] != 0 || isCapWord(k) {
-			bits |= markPerson
+		bits |= uint32(personLastFilter[wordFilterIndex(w)]) << markPersonLastShift
+		if isCapWord(k) {
+			bits |= markPersonCap
 		}
 		if healthMay(k, w) {
 			bits |= markHealth

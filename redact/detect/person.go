@@ -66,7 +66,7 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	for _, mk := range t.Marks(detectMarker) {
 		if i := int(mk.Tok); mk.Bits&markPerson != 0 && i >= next {
 			var last int
-			if dst, last = p.detectAt(t, i, dst); last >= 0 {
+			if dst, last = p.detectAt(t, i, personLastBits(mk.Bits), dst); last >= 0 {
 				next = last + 1
 			}
 		}
@@ -75,10 +75,10 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 }
 
 // detectAt reports the name that token i introduces or starts, and returns the index of the
-// name's last token, or -1.
-func (p *Person) detectAt(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding, int) {
+// name's last token, or -1. last is personLastFilter's entry for token i.
+func (p *Person) detectAt(t *redact.Text, i int, last uint8, dst []redact.Finding) ([]redact.Finding, int) {
 	toks := t.Tokens
-	if personTriggerMay(t, i) {
+	if last != 0 && personTriggerMay(t, i, last) {
 		if _, tag, ok := personTriggers.matchEnd(t, i); ok && i+1 < len(toks) {
 			if m, ok := afterTrigger(t, i, tag); ok {
 				return appendPerson(t, dst, m, personConf[tag]), m.last
@@ -333,19 +333,14 @@ func nameBeforeHere(t *redact.Text, i int, m personMatch) bool {
 // ("Herr van Dijk", "Grüße aus Bremen"), or token i may end a phrase after which a name can be
 // written in lower case ("my name is anna", "Name: anna", "I'm sophie"). It rules out most tokens
 // of prose before any phrase lookup.
-func personTriggerMay(t *redact.Text, i int) bool {
+// f is token i's entry in personLastFilter, not 0.
+func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 	toks := t.Tokens
 	j := i + 1
 	if j >= len(toks) {
 		return false
 	}
-	// One filter lookup answers the three filters on the last word of a phrase.
-	k := toks[i]
-	f := personLastFilter[wordFilterIndex(t.Lower[k.Start:k.End])]
-	if f == 0 {
-		return false
-	}
-	g := t.Norm[k.End:toks[j].Start]
+	g := t.Norm[toks[i].End:toks[j].Start]
 	if len(g) == 0 || len(g) > 8 || toks[j].Flags&redact.HasDigit != 0 {
 		return false
 	}
