@@ -289,7 +289,10 @@ type edits struct {
 // apply rewrites each field's findings according to the decision and returns the edits.
 func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
 	var out edits
-	ttl := time.Duration(m.decision.RetentionDays) * 24 * time.Hour
+	tokens, err := p.tokenizeAll(ctx, m)
+	if err != nil {
+		return edits{}, err
+	}
 	for i := range m.fields {
 		f := &m.fields[i]
 		if len(f.findings) == 0 {
@@ -301,10 +304,7 @@ func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
 		prev := 0
 		for _, fd := range f.findings { // sorted, non-overlapping (Scanner's contract)
 			b.WriteString(f.value[prev:fd.Start])
-			s, err := p.replacement(ctx, m, fd, f.value[fd.Start:fd.End], ttl)
-			if err != nil {
-				return edits{}, err
-			}
+			s := p.replacement(m, fd, f.value[fd.Start:fd.End], tokens)
 			spans = append(spans, redact.Finding{Type: fd.Type, Start: b.Len(), End: b.Len() + len(s)})
 			b.WriteString(s)
 			prev = fd.End
@@ -330,27 +330,17 @@ func (p *Pipeline) apply(ctx context.Context, m *message) (edits, error) {
 	return out, nil
 }
 
-// replacement returns what a finding's value becomes under the decision.
-func (p *Pipeline) replacement(ctx context.Context, m *message, fd redact.Finding, value string, ttl time.Duration) (string, error) {
+// replacement returns what a finding's value becomes under the decision; tokens are the
+// message's tokens from tokenizeAll.
+func (p *Pipeline) replacement(m *message, fd redact.Finding, value string, tokens map[tokenKey]string) string {
 	act, out := p.act(m, fd, value)
 	if act != policy.ActionTokenize {
-		return out, nil
+		return out
 	}
-	if m.ex.Subject == "" {
-		return redact.Placeholder(fd), nil // nobody to give the value back to
+	if tok, ok := tokens[tokenKey{fd.Type, value}]; ok {
+		return tok
 	}
-	format := vault.Placeholder
-	if m.decision.TokenFormatFor(fd.Type.String()) == policy.TokenSurrogate {
-		format = vault.Surrogate
-	}
-	if ttl <= 0 {
-		ttl = 30 * 24 * time.Hour
-	}
-	tok, err := p.Vault.Tokenize(ctx, m.ex.Subject, fd.Type, value, format, ttl)
-	if err != nil {
-		return "", fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
-	}
-	return tok, nil
+	return redact.Placeholder(fd) // nobody to give the value back to
 }
 
 // act counts the decision's action for a finding and applies it when it needs no vault: allow,

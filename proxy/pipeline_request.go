@@ -56,6 +56,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		return nil, err
 	}
 	p.holdTranscript(m)
+	p.prefetchRestorer(ctx, m.ex)
 	if len(ed.query) > 0 {
 		req.Request.URL.RawQuery = stream.RewriteQuery(req.Request.URL.RawQuery, ed.query)
 	}

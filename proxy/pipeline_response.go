@@ -144,12 +144,16 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 	return []byte(edits[0].Value), shown, nil
 }
 
-// restorer loads the subject's tokens; a subject-less exchange has none.
+// restorer returns the subject's tokens (prefetched while the bot worked, or loaded now); a
+// subject-less exchange has none.
 func (p *Pipeline) restorer(ctx context.Context, ex *Exchange) (*vault.Restorer, error) {
 	if ex.Subject == "" {
 		return nil, nil
 	}
-	rs, err := p.Vault.Restorer(ctx, ex.Subject)
+	rs, ok, err := ex.takeRestorer(ctx)
+	if !ok {
+		rs, err = p.Vault.Restorer(ctx, ex.Subject)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading tokens: %w: %w", ErrPrivacyUnavailable, err)
 	}

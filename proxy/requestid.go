@@ -38,6 +38,9 @@ type Exchange struct {
 	// transcript is the request half of an exchange whose policy asked to keep a transcript. On a
 	// WebSocket the exchange is the connection, and the two relay directions share it.
 	transcript atomic.Pointer[pendingTranscript]
+	// restorer is the subject's tokens, loading for the reply since the request went on (HTTP
+	// exchanges only; the handler goroutine alone touches it).
+	restorer *pendingRestorer
 }
 
 // ExchangeFrom returns the exchange of a request context, or nil.
