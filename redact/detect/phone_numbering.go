@@ -43,17 +43,22 @@ var phoneCountries = sync.OnceValue(func() map[int32]*phoneCountry {
 	return m
 })
 
-// phoneDesc is one number type of a region: its possible lengths and its pattern, compiled once.
+// phoneDesc is one number type of a region: its possible lengths and its pattern, compiled on
+// first use into an automaton over digits (see digitDFA), or into a regexp where that cannot be
+// built. It is only asked about national significant numbers, which hold ASCII digits only.
 type phoneDesc struct {
 	lengths uint32
+	expr    string // the anchored pattern
+	once    sync.Once
+	dfa     *digitDFA
 	re      *regexp.Regexp
 }
 
 // phoneDescs holds a region's general description and its number types (fixed line, mobile,
 // toll free, premium rate, shared cost, VoIP, personal, pager, UAN, voicemail).
 type phoneDescs struct {
-	general phoneDesc
-	types   []phoneDesc
+	general *phoneDesc
+	types   []*phoneDesc
 }
 
 // valid reports what libphonenumber's IsValidNumberForRegion reports for the national significant
@@ -71,8 +76,26 @@ func (d *phoneDescs) valid(nsn []byte) bool {
 	return false
 }
 
-func (d phoneDesc) match(nsn []byte) bool {
-	return d.re != nil && len(nsn) < 32 && d.lengths&(1<<len(nsn)) != 0 && d.re.Match(nsn)
+func (d *phoneDesc) match(nsn []byte) bool {
+	if len(nsn) >= 32 || d.lengths&(1<<len(nsn)) == 0 {
+		return false
+	}
+	// Compiled on first use: a scan pays only for the types of the regions it meets whose lengths
+	// fit, not for every type of every region sharing a calling code.
+	d.once.Do(d.compile)
+	switch {
+	case d.dfa != nil:
+		return d.dfa.match(nsn)
+	case d.re != nil:
+		return d.re.Match(nsn)
+	}
+	return false // the pattern does not compile: libphonenumber would not match it either
+}
+
+func (d *phoneDesc) compile() {
+	if d.dfa = newDigitDFA(d.expr); d.dfa == nil {
+		d.re, _ = regexp.Compile(d.expr)
+	}
 }
 
 // regions returns the compiled descriptions of the regions sharing c's calling code.
@@ -95,17 +118,14 @@ func (c *phoneCountry) regions() map[string]*phoneDescs {
 	return c.descs
 }
 
-// phoneCompile compiles a number description the way the library matches it: the whole number
-// against the pattern, and the length against the listed possible lengths (or inherit, if none).
-func phoneCompile(d *phonenumbers.PhoneNumberDesc, inherit uint32) phoneDesc {
-	re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
-	if err != nil {
-		return phoneDesc{}
-	}
+// phoneCompile prepares a number description to be matched the way the library matches it: the
+// whole number against the pattern, and the length against the listed possible lengths (or
+// inherit, if none).
+func phoneCompile(d *phonenumbers.PhoneNumberDesc, inherit uint32) *phoneDesc {
 	if inherit == 0 {
 		inherit = ^uint32(0)
 	}
-	return phoneDesc{lengths: phoneLengths(d, inherit), re: re}
+	return &phoneDesc{lengths: phoneLengths(d, inherit), expr: "^(?:" + d.GetNationalNumberPattern() + ")$"}
 }
 
 // phoneLengths returns the possible-length mask of d; a description without lengths has those
