@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -39,6 +40,8 @@ func runChatClient(b *testing.B, url string, body []byte) {
 	b.SetBytes(int64(len(body)))
 	b.SetParallelism(8) // 16 concurrent clients on 2 cores, like the load script's connections
 	b.ResetTimer()
+	cpu0 := processCPU(b)
+	defer func() { reportCPU(b, cpu0) }()
 	b.RunParallel(func(pb *testing.PB) {
 		jar, _ := cookiejar.New(nil)
 		client := &http.Client{Transport: tr, Jar: jar}
@@ -143,4 +146,20 @@ func runSequentialClient(b *testing.B, url string, body []byte) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// processCPU is the CPU time the test process has used so far (user + system).
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds cpu-µs/op: the CPU time of the whole process (client, proxy and upstream) per
+// request since cpu0. Unlike ns/op it does not count waiting (for an fsync, or for a core
+// another job holds), so it compares runs on a busy machine better.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
