@@ -169,29 +169,6 @@ func nidFreeAfter(t *redact.Text, j int, multi bool) bool {
 	return !multi && next.End-next.Start > 4
 }
 
-// nidMatch reports whether raw has the shape of pattern p (same length): '#' is a letter or digit,
-// '_' any of " .-/", other bytes stand for themselves.
-func nidMatch(p, raw string) bool {
-	for i := 0; i < len(p); i++ {
-		c := raw[i]
-		switch p[i] {
-		case '#':
-			if !nidAlnum(c) {
-				return false
-			}
-		case '_':
-			if c != ' ' && c != '.' && c != '-' && c != '/' {
-				return false
-			}
-		default:
-			if c != p[i] {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 func nidAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
@@ -218,8 +195,9 @@ func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool)
 	var ctx nidContext
 	haveCtx := false
 	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
+	cls := nidClassify(raw)
 	for _, p := range nidByLen[len(raw)] {
-		if !nidMatch(p.pat, raw) {
+		if !p.shape.match(cls, raw) {
 			continue
 		}
 		v := p.s.check(raw, c)

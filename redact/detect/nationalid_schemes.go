@@ -34,6 +34,7 @@ type nidPattern struct {
 	pat     string
 	needCtx bool
 	s       *nidScheme
+	shape   nidShape
 }
 
 // nidMaxPat is the longest spelling ("1 84 12 76 451 089 46"); init checks the table against it.
@@ -48,7 +49,8 @@ func init() {
 			if len(sp.pat) > nidMaxPat {
 				panic("detect: national-id spelling longer than nidMaxPat: " + sp.pat)
 			}
-			nidByLen[len(sp.pat)] = append(nidByLen[len(sp.pat)], &nidPattern{sp.pat, sp.needCtx, s})
+			p := &nidPattern{pat: sp.pat, needCtx: sp.needCtx, s: s, shape: newNIDShape(sp.pat)}
+			nidByLen[len(sp.pat)] = append(nidByLen[len(sp.pat)], p)
 		}
 	}
 }

@@ -1,0 +1,68 @@
+package detect
+
+// A spelling pattern of a national id, checked against a candidate with two mask tests instead of
+// a loop over its bytes: a candidate's bytes are classified once (letter or digit, separator), and
+// every pattern of its length is then a few word operations. Candidates are tried against up to 21
+// patterns of one length (nidByLen), most of them the same "###########".
+
+// nidShape is a pattern as masks over its positions (bit i for byte i; patterns are at most
+// nidMaxPat bytes long).
+type nidShape struct {
+	alnum uint32 // '#': a letter or digit
+	sep   uint32 // '_': one of " .-/"
+	lits  []nidLit
+}
+
+// nidLit is a byte the pattern spells literally at a position.
+type nidLit struct {
+	pos int
+	c   byte
+}
+
+// nidClasses are the masks of a candidate's letters and digits and of its separators.
+type nidClasses struct {
+	alnum, sep uint32
+}
+
+func newNIDShape(pat string) nidShape {
+	var sh nidShape
+	for i := 0; i < len(pat); i++ {
+		switch pat[i] {
+		case '#':
+			sh.alnum |= 1 << i
+		case '_':
+			sh.sep |= 1 << i
+		default:
+			sh.lits = append(sh.lits, nidLit{i, pat[i]})
+		}
+	}
+	return sh
+}
+
+// nidClassify returns the classes of raw's bytes (raw is at most nidMaxPat bytes long).
+func nidClassify(raw string) nidClasses {
+	var c nidClasses
+	for i := 0; i < len(raw); i++ {
+		switch b := raw[i]; {
+		case nidAlnum(b):
+			c.alnum |= 1 << i
+		case b == ' ' || b == '.' || b == '-' || b == '/':
+			c.sep |= 1 << i
+		}
+	}
+	return c
+}
+
+// match reports whether raw (of the pattern's length, with classes c) has the shape of the
+// pattern: '#' is a letter or digit, '_' any of " .-/", other bytes stand for themselves.
+func (sh *nidShape) match(c nidClasses, raw string) bool {
+	if c.alnum&sh.alnum != sh.alnum || c.sep&sh.sep != sh.sep {
+		return false
+	}
+	for _, l := range sh.lits {
+		if raw[l.pos] != l.c {
+			return false
+		}
+	}
+	return true
+}
