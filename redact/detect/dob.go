@@ -47,45 +47,20 @@ var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est 
 	"in at my mine his her sein ihr son sa suo sua su zijn haar mój moja meu mea", "a as date datum",
 	"dd mm yyyy yy tt jjjj jj aaaa gg rrrr ll zz")
 
-// Reach of the birth-date phrases, in tokens: a trigger ends at most dobTriggerReach tokens before
-// the date's first token (three filler words or a birth place between them), and "geboren" follows
-// the date's last token, which is at most dobDateTokens tokens after its first.
-const (
-	dobTriggerReach = 13
-	dobDateTokens   = 6
-)
-
-// Detect implements redact.Detector. It starts from the dates in the text (a date holds a digit
-// within its first two tokens) and reads the trigger phrases only in the few tokens around them.
+// Detect implements redact.Detector. It visits the tokens marked as possible ends of a birth-date
+// phrase or as "geboren" (see marks.go) and reads a date in the few tokens around each.
 func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	if t.Flags&redact.HasDigit == 0 {
-		return dst
+		return dst // a date holds a digit
 	}
-	w := windows{anchors: [2][]int32{t.DigitTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
-		return a - 1 - dobTriggerReach, a + dobDateTokens, dateStartsNear(t, a)
-	}}
 	next := 0
-	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
-		i := max(lo, next)
-		for ; i <= hi; i++ {
+	for _, mk := range t.Marks(detectMarker) {
+		if i := int(mk.Tok); mk.Bits&markDOB != 0 && i >= next {
 			i, dst = d.detectAt(t, i, dst)
+			next = i + 1
 		}
-		next = i
 	}
 	return dst
-}
-
-// dateStartsNear reports whether a date starts at digit token a or at the token before it (a month
-// name before the day).
-func dateStartsNear(t *redact.Text, a int) bool {
-	if _, _, ok := parseDate(t, a); ok {
-		return true
-	}
-	if a == 0 || t.Tokens[a-1].Flags&redact.HasDigit != 0 {
-		return false // a date that starts at a digit token before a is that token's own anchor
-	}
-	_, _, ok := parseDate(t, a-1)
-	return ok
 }
 
 // detectAt reports the birth date that a phrase ending at token i introduces, or that "geboren" at

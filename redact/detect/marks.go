@@ -2,14 +2,17 @@ package detect
 
 import "github.com/veil-privacy/veil/redact"
 
-// The tokens that Person, Health and MAC must look at are found in one pass over the tokens per
-// view (redact.Text.Marks), instead of one walk over every token per detector. Each test here is
-// the first test the detector made on every token, so a token left unmarked is one the detector
-// would have passed over.
+// The tokens that Person, Health, MAC, Passport, DrivingLicence and DateOfBirth must look at are
+// found in one pass over the tokens per view (redact.Text.Marks), instead of one walk over every
+// token (or every token near a digit) per detector. Each test here is the first test the detector
+// makes on a token, so a token left unmarked is one the detector would pass over.
 const (
 	markPersonCap uint32 = 1 << iota // a capitalised word, which may start a name
 	markHealth                       // may be a health keyword
 	markMAC                          // may start a MAC address
+	markPassport                     // may end a passport context phrase
+	markLicence                      // may end a driving-licence context phrase
+	markDOB                          // may end a birth-date phrase, or is "geboren"
 
 	// A token that may end a context phrase of Person carries its personLastFilter entry here.
 	markPersonLastShift = 8
@@ -26,8 +29,7 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	toks, lower := t.Tokens, t.Lower
 	for i, k := range toks {
 		w := lower[k.Start:k.End]
-		var bits uint32
-		bits |= uint32(personLastFilter[wordFilterIndex(w)]) << markPersonLastShift
+		bits := markEnds[wordFilterIndex(w)]
 		if isCapWord(k) {
 			bits |= markPersonCap
 		}
@@ -43,3 +45,25 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	}
 	return dst
 }
+
+// markEnds holds, for each entry of a wordFilter, the marks of the context words with that entry:
+// one lookup answers the filters of every detector's phrase-end words.
+var markEnds = func() (m [1 << 12]uint32) {
+	for i := range m {
+		m[i] = uint32(personLastFilter[i]) << markPersonLastShift
+		for _, f := range []struct {
+			filter *wordFilter
+			mark   uint32
+		}{
+			{&passportTriggers.last, markPassport},
+			{&licenceTriggers.last, markLicence},
+			{&dobTriggers.last, markDOB},
+			{&dobVerbFinal.f, markDOB},
+		} {
+			if f.filter.bits[i>>6]&(1<<(i&63)) != 0 {
+				m[i] |= f.mark
+			}
+		}
+	}
+	return m
+}()

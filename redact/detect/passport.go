@@ -18,19 +18,21 @@ type DrivingLicence struct{ docNumber }
 
 // NewPassport returns the PASSPORT detector.
 func NewPassport() *Passport {
-	return &Passport{docNumber{typ: redact.Passport, triggers: passportTriggers, minLen: 6, maxLen: 10, conf: 0.85}}
+	return &Passport{docNumber{typ: redact.Passport, triggers: passportTriggers, mark: markPassport, minLen: 6,
+		maxLen: 10, conf: 0.85}}
 }
 
 // NewDrivingLicence returns the DRIVING_LICENCE detector.
 func NewDrivingLicence() *DrivingLicence {
-	return &DrivingLicence{docNumber{typ: redact.DrivingLicence, triggers: licenceTriggers, minLen: 5, maxLen: 20,
-		conf: 0.8, joined: true}}
+	return &DrivingLicence{docNumber{typ: redact.DrivingLicence, triggers: licenceTriggers, mark: markLicence,
+		minLen: 5, maxLen: 20, conf: 0.8, joined: true}}
 }
 
 // docNumber is an identifier found after a context phrase.
 type docNumber struct {
 	typ            redact.Type
 	triggers       *phraseSet
+	mark           uint32 // the mark of the tokens that may end one of triggers (see marks.go)
 	minLen, maxLen int
 	conf           float64
 	joined         bool // the value may consist of parts joined by '-' or '/'
@@ -69,50 +71,22 @@ var docFiller = newWordSet("no nr n o nº num number nummer numéro numero núme
 	"is ist est è es jest este my mein meine mon ma mio mia mi mijn mój moja meu mea",
 	"de del du di van des of the", "card karte carte")
 
-// docReach is how far, in tokens, a value may start after its context phrase: four filler words.
-const docReach = 5
-
-// Detect implements redact.Detector. A value holds a digit or is written in capitals, so the
-// detector starts from such tokens and reads the context phrases only in the few tokens before them.
+// Detect implements redact.Detector. It visits the tokens marked as possible ends of its context
+// phrases (see marks.go) and reads a value in the few tokens after each.
 func (d *docNumber) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	if t.Flags&(redact.HasDigit|redact.HasUpper) == 0 {
-		return dst
+		return dst // a value holds a digit or is written in capitals
 	}
-	// A value holds a digit or is written in capitals (valueStarts).
-	w := windows{anchors: [2][]int32{t.DigitTokens(), t.CapsTokens()}, n: len(t.Tokens), span: func(a int) (int, int, bool) {
-		c, ok := d.valueStarts(t, a)
-		return c - docReach, a - 1, ok
-	}}
 	next := 0
-	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
-		i := max(lo, next)
-		for ; i <= hi; i++ {
-			i, dst = d.detectAt(t, i, dst)
+	for _, mk := range t.Marks(detectMarker) {
+		if i := int(mk.Tok); mk.Bits&d.mark != 0 && i >= next {
+			var e int
+			if e, dst = d.detectAt(t, i, dst); e > i {
+				next = e + 1
+			}
 		}
-		next = i
 	}
 	return dst
-}
-
-// valueStarts returns the first token of a value that may hold anchor token a (the anchor itself,
-// or for joined values the start of the run of parts joined to it), and false when no value holds a.
-func (d *docNumber) valueStarts(t *redact.Text, a int) (int, bool) {
-	toks := t.Tokens
-	if f := toks[a].Flags; f&redact.HasDigit == 0 && f&redact.HasLower != 0 {
-		return 0, false // a value without digits is written in capitals
-	}
-	if !d.joined {
-		_, ok := d.value(t, a)
-		return a, ok
-	}
-	c := a
-	for n := 0; c > 0 && n < d.maxLen/2+1 && toks[c].Flags&redact.HasLower == 0; n++ {
-		if g := gap(t, c); g != "-" && g != "/" {
-			break
-		}
-		c--
-	}
-	return c, true
 }
 
 // detectAt reports the value that a context phrase ending at token i introduces and returns the
