@@ -93,16 +93,7 @@ func sortFindings(dst []Finding, base int, runs []int) []Finding {
 	// Merge the runs after dst's end (fs keeps pointing at them if dst grows), then move the
 	// result down.
 	n := len(dst)
-	for range len(fs) {
-		best := -1
-		for r := range k {
-			if heads[r] < ends[r] && (best < 0 || !findingBefore(fs[heads[best]], fs[heads[r]])) {
-				best = r
-			}
-		}
-		dst = append(dst, fs[heads[best]])
-		heads[best]++
-	}
+	dst = mergeRuns(dst, fs, &heads, &ends, k)
 	copy(dst[base:n], dst[n:])
 	return dst[:n]
 }
