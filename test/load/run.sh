@@ -41,11 +41,15 @@ json.dump({"sender": "load-test", "message": pii}, open(w + "/pii.json", "w"))
 json.dump({"model": "demo", "stream": True, "messages": [{"role": "user", "content": "Please tell me about the opening hours of the store."}]}, open(w + "/sse.json", "w"))
 PY
 
+declare -A pid_of
 start() { # name, command...
   local name=$1; shift
   taskset -c "$SERVER_CPU" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+  pid_of[$name]=$!
 }
+# cpu_ticks PID: user + system CPU time the process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_port() {
   for _ in $(seq 1 400); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
   echo "port $1 never opened" >&2; return 1
@@ -74,6 +78,9 @@ veil_config veil-pass-tls 18443 19443 self-signed passthrough
 veil_config veil-pipe 18094 19094 off chat
 for v in veil-pass veil-pass-tls veil-pipe; do start "$v" "$work/veil" serve --config "$work/$v.yaml"; done
 for p in 18080 18091 18092 18443 18094; do wait_port $p; done
+# Which process's CPU a row reports: the proxy under test (the bot's for "direct").
+declare -A proc_of=([direct]=demobot [httputil]=baseline [veil-pass]=veil-pass [veil-pass-tls13]=veil-pass-tls
+  [veil-pipeline]=veil-pipe [nginx]=nginx)
 
 has_nginx=false
 if command -v nginx >/dev/null 2>&1; then
@@ -97,11 +104,17 @@ http {
 NGINX
   start nginx nginx -c "$work/nginx.conf" -p "$work/nginx"
   wait_port 18093
+  pid_of[nginx]=$(pgrep -P "${pid_of[nginx]}" | head -1) # the worker does the proxying
   has_nginx=true
 fi
 
+# measure runs loadgen and prints a row. The CPU column is the proxy's own CPU time per request
+# (user + system, from /proc; the process named by the label, the bot for "direct"), which unlike
+# req/s does not depend on what else the machine is running.
 measure() { # label url mode(saturation|fixed|first-byte) body [extra loadgen flags...]
   local label=$1 url=$2 mode=$3 body=$4; shift 4
+  local proc=${proc_of[$label]:-} t0=0
+  [ -n "$proc" ] && t0=$(cpu_ticks "${pid_of[$proc]}")
   local args=(-url "$url" -c "$C" -d "$D" -label "$label")
   [ -n "$body" ] && args+=(-body "$body")
   case $mode in
@@ -110,13 +123,18 @@ measure() { # label url mode(saturation|fixed|first-byte) body [extra loadgen fl
     first-byte) args+=(-rate "$SSE_RATE" -first-byte) ;;
   esac
   taskset -c "$CLIENT_CPU" "$work/loadgen" "${args[@]}" "$@" >"$work/result.json"
-  python3 - "$work/result.json" "$label" "$mode" <<'PY'
+  local ticks=""
+  [ -n "$proc" ] && ticks=$(( $(cpu_ticks "${pid_of[$proc]}") - t0 ))
+  python3 - "$work/result.json" "$label" "$mode" "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['errors']} |")
+cpu = ""
+if sys.argv[4] and r["requests"]:
+    cpu = f"{int(sys.argv[4]) / int(sys.argv[5]) / r['requests'] * 1e6:.0f}"
+print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {cpu} | {r['errors']} |")
 PY
 }
-header() { printf '\n%s\n\n| target | mode | req/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n' "$1"; }
+header() { printf '\n%s\n\n| target | mode | req/s | p50 ms | p99 ms | proxy CPU µs/req | errors |\n|---|---|---:|---:|---:|---:|---:|\n' "$1"; }
 
 header "1. Pass-through, 1 KB clean chat POST"
 targets=("direct http://127.0.0.1:18080" "httputil http://127.0.0.1:18091")
