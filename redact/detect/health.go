@@ -157,7 +157,7 @@ var healthHeads3, healthHeads4 = func() (f3, f4 [256]uint64) {
 				i := healthHeadIndex(w)
 				f3[i>>6] |= 1 << (i & 63)
 			default:
-				i := healthHead4Index(w)
+				i := head4Index(w)
 				f4[i>>6] |= 1 << (i & 63)
 			}
 		}
@@ -170,7 +170,8 @@ func healthHeadIndex(w string) uint64 {
 	return (k * 0x9E3779B97F4A7C15) >> 50
 }
 
-func healthHead4Index(w string) uint64 {
+// head4Index hashes the first four bytes of w into a 16,384-bit filter.
+func head4Index(w string) uint64 {
 	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24
 	return (k * 0x9E3779B97F4A7C15) >> 50
 }
@@ -181,7 +182,7 @@ func healthHead(w string) bool {
 		i := healthHeadIndex(w)
 		return healthHeads3[i>>6]&(1<<(i&63)) != 0
 	}
-	i := healthHead4Index(w)
+	i := head4Index(w)
 	return healthHeads4[i>>6]&(1<<(i&63)) != 0
 }
 

@@ -101,7 +101,7 @@ func phoneWordKind(w string) uint8 {
 			return k
 		}
 	}
-	if len(w) < 4 {
+	if len(w) < 4 || !phoneStemHead(w) {
 		return 0
 	}
 	for _, stem := range phoneStemsByHead[w[:4]] {
@@ -132,3 +132,19 @@ var phoneStemsByHead = func() map[string][]string {
 	}
 	return m
 }()
+
+// phoneStemHeads filters the keys of phoneStemsByHead (head4Index of a word's first four
+// bytes), so that most words of a number's context cost no map lookup.
+var phoneStemHeads = func() (f [256]uint64) {
+	for head := range phoneStemsByHead {
+		i := head4Index(head)
+		f[i>>6] |= 1 << (i & 63)
+	}
+	return f
+}()
+
+// phoneStemHead reports whether w (at least four bytes long) may start with a stem.
+func phoneStemHead(w string) bool {
+	i := head4Index(w)
+	return phoneStemHeads[i>>6]&(1<<(i&63)) != 0
+}
