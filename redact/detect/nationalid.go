@@ -191,7 +191,7 @@ func nidCompact(dst []byte, raw string) []byte {
 // and returns the most confident finding.
 func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool) {
 	raw := t.Norm[start:end]
-	c := nidCompact(buf[:0], raw)
+	var c []byte // the compact candidate, made once a spelling matches
 	var ctx nidContext
 	haveCtx := false
 	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
@@ -199,6 +199,9 @@ func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool)
 	for _, p := range nidByLen[len(raw)] {
 		if !p.shape.match(cls, raw) {
 			continue
+		}
+		if c == nil {
+			c = nidCompact(buf[:0], raw)
 		}
 		v := p.s.check(raw, c)
 		if v == nidNone {
