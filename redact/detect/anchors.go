@@ -70,3 +70,25 @@ func (w *windows) nextAnchor() (int, bool) {
 	}
 	return 0, false
 }
+
+// anchorUnion walks the union of two sorted lists of token indices, in order and without
+// repeats: the anchors of a detector whose matches start at an anchor, with no window around it.
+type anchorUnion struct{ a, b []int32 }
+
+// next returns the next index, or ok false after the last one.
+func (u *anchorUnion) next() (int, bool) {
+	switch {
+	case len(u.a) > 0 && (len(u.b) == 0 || u.a[0] <= u.b[0]):
+		x := u.a[0]
+		u.a = u.a[1:]
+		if len(u.b) > 0 && u.b[0] == x {
+			u.b = u.b[1:]
+		}
+		return int(x), true
+	case len(u.b) > 0:
+		x := u.b[0]
+		u.b = u.b[1:]
+		return int(x), true
+	}
+	return 0, false
+}

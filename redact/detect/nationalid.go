@@ -53,47 +53,43 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 	s := t.Norm
 	var buf []byte
 	// A number starts at a token with a digit or at a short prefix in capitals ("AB 12 34 56 C").
-	w := windows{anchors: [2][]int32{t.DigitTokens(), t.CapsTokens()}, n: len(toks),
-		span: func(a int) (int, int, bool) { return a, a, true }}
+	u := anchorUnion{t.DigitTokens(), t.CapsTokens()}
 	next := 0 // the first token a match may start at
-	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
-		for i := max(lo, next); i <= hi; i++ {
-			k := toks[i]
-			if !nidStartToken(s, k) || !nidFreeBefore(t, i) {
-				continue
-			}
-			var best redact.Finding
-			bestJ := -1
-			digits := false
-			for j := i; j < len(toks); j++ {
-				if j > i {
-					prev := toks[j-1].End
-					if toks[j].Start-prev != 1 || !nidSep(s[prev]) || toks[j].Flags&redact.NonASCII != 0 {
-						break
-					}
-				}
-				n := toks[j].End - k.Start
-				if n > nidMaxPat {
+	for i, ok := u.next(); ok; i, ok = u.next() {
+		k := toks[i]
+		if i < next || !nidStartToken(s, k) || !nidFreeBefore(t, i) {
+			continue
+		}
+		var best redact.Finding
+		bestJ := -1
+		digits := false
+		for j := i; j < len(toks); j++ {
+			if j > i {
+				prev := toks[j-1].End
+				if toks[j].Start-prev != 1 || !nidSep(s[prev]) || toks[j].Flags&redact.NonASCII != 0 {
 					break
 				}
-				digits = digits || toks[j].Flags&redact.HasDigit != 0
-				if !digits || len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
-					continue
-				}
-				if buf == nil {
-					// One buffer per call for the compact candidates: the validators are called
-					// through function values, so a stack array would escape on every candidate.
-					buf = make([]byte, 0, nidMaxPat)
-				}
-				if f, ok := nidJudge(t, buf, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
-					best, bestJ = f, j
-				}
 			}
-			if bestJ >= 0 {
-				dst = append(dst, best)
-				i = bestJ
-				next = bestJ + 1
+			n := toks[j].End - k.Start
+			if n > nidMaxPat {
+				break
 			}
+			digits = digits || toks[j].Flags&redact.HasDigit != 0
+			if !digits || len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
+				continue
+			}
+			if buf == nil {
+				// One buffer per call for the compact candidates: the validators are called
+				// through function values, so a stack array would escape on every candidate.
+				buf = make([]byte, 0, nidMaxPat)
+			}
+			if f, ok := nidJudge(t, buf, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
+				best, bestJ = f, j
+			}
+		}
+		if bestJ >= 0 {
+			dst = append(dst, best)
+			next = bestJ + 1
 		}
 	}
 	return dst
