@@ -44,7 +44,10 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 		return dst
 	}
 	w := windows{anchors: [2][]int32{t.DigitTokens()}, n: len(t.Tokens), span: func(h int) (int, int, bool) {
-		return streetStart(t, h), h, isHouseNumberTok(t, h)
+		if !isHouseNumberTok(t, h) {
+			return 0, 0, false
+		}
+		return streetStart(t, h), h, true
 	}}
 	next := 0
 	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
