@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -34,8 +35,15 @@ var capabilities = func() *ast.Capabilities {
 
 // compiled is one pack ready to evaluate: compiled once, prepared once, evaluated per message.
 type compiled struct {
-	pack  *Pack
+	pack *Pack
+	// query is what Decide evaluates: the pack with its data folded into its rules (see
+	// fold.go), or asWritten when the pack cannot be folded.
 	query rego.PreparedEvalQuery
+	// asWritten is the pack's rules as written, for traces (Explain): a trace must show the rules
+	// a compliance team reads.
+	asWritten rego.PreparedEvalQuery
+	// foldErr says why the pack is evaluated as written (nil when its data is folded).
+	foldErr error
 	// txn is one read transaction on the pack's private store, shared by every evaluation: the
 	// store is never written, and reads in a read transaction only traverse immutable data. It
 	// saves opening a transaction (and taking a lock) per message.
@@ -73,7 +81,28 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 		return nil, fmt.Errorf("compiling policy: no rule %s (package veil, rule decision)", DecisionQuery)
 	}
 	store := p.newStore()
-	q, err := rego.New(
+	q, err := prepare(ctx, c, store)
+	if err != nil {
+		return nil, fmt.Errorf("preparing policy: %w", err)
+	}
+	folded, foldErr := p.prepareFolded(ctx, mods, store)
+	if foldErr != nil {
+		folded = q
+	}
+	// Opened after PrepareForEval, never committed or aborted: see compiled.txn.
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing policy: %w", err)
+	}
+	return &compiled{
+		pack: p, query: folded, asWritten: q, foldErr: foldErr, txn: txn, compiler: c, store: store,
+		readsSubjectID: readsSubjectID(mods),
+	}, nil
+}
+
+// prepare prepares the decision query against a compiled pack.
+func prepare(ctx context.Context, c *ast.Compiler, store storage.Store) (rego.PreparedEvalQuery, error) {
+	return rego.New(
 		rego.ParsedQuery(decisionQuery),
 		rego.Compiler(c),
 		rego.Store(store),
@@ -83,15 +112,33 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 		rego.SetRegoVersion(ast.RegoV1),
 		rego.GenerateJSON(passTerm),
 	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing policy: %w", err)
+}
+
+// prepareFolded compiles the policy modules (which compiled as written) again with the pack's
+// data folded into them, and prepares the decision query on the result. An error says why the
+// pack must be evaluated as written.
+func (p *Pack) prepareFolded(ctx context.Context, mods map[string]*ast.Module, store storage.Store) (rego.PreparedEvalQuery, error) {
+	if err := foldable(mods); err != nil {
+		return rego.PreparedEvalQuery{}, err
 	}
-	// Opened after PrepareForEval, never committed or aborted: see compiled.txn.
-	txn, err := store.NewTransaction(ctx)
+	data, err := ast.InterfaceToValue(p.data)
 	if err != nil {
-		return nil, fmt.Errorf("preparing policy: %w", err)
+		return rego.PreparedEvalQuery{}, fmt.Errorf("folding data: %w", err)
 	}
-	return &compiled{pack: p, query: q, txn: txn, compiler: c, store: store, readsSubjectID: readsSubjectID(mods)}, nil
+	obj, ok := data.(ast.Object)
+	if !ok {
+		return rego.PreparedEvalQuery{}, errors.New("folding data: data is not an object")
+	}
+	// Not strict: the modules passed the strict compile already, and a folded import is unused.
+	c := newCompiler(false, false).WithStageAfterID(ast.StageResolveRefs, foldStage(obj))
+	if c.Compile(mods); c.Failed() {
+		return rego.PreparedEvalQuery{}, fmt.Errorf("compiling folded policy: %w", c.Errors)
+	}
+	q, err := prepare(ctx, c, store)
+	if err != nil {
+		return rego.PreparedEvalQuery{}, fmt.Errorf("preparing folded policy: %w", err)
+	}
+	return q, nil
 }
 
 // passTerm hands results back as AST terms: the decision is parsed from them directly.

@@ -109,6 +109,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger, reg prometheus.Reg
 	e.state.Store(st)
 	m.reloads.WithLabelValues(packActive, "ok").Inc()
 	m.reloadOK.Set(1)
+	m.setFolded(active)
 	log.Info().Str(fieldRevision, active.pack.revision).Str(fieldSource, source(cfg.Dir)).Int(fieldTests, passed).
 		Str(fieldShadowRevision, e.status.ShadowRevision).Msg("policy loaded")
 	if cfg.watching() && (cfg.Dir != "" || cfg.ShadowDir != "") {
@@ -191,7 +192,11 @@ func (e *Engine) eval(ctx context.Context, c *compiled, in *Input, tracer topdow
 		opts[n] = rego.EvalQueryTracer(tracer)
 		n++
 	}
-	rs, err := c.query.Eval(ctx, opts[:n]...)
+	q := c.query
+	if tracer != nil {
+		q = c.asWritten
+	}
+	rs, err := q.Eval(ctx, opts[:n]...)
 	stopped := timer.Stop()
 	stop()
 	if err != nil {

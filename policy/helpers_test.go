@@ -16,7 +16,7 @@ import (
 )
 
 // writePack writes files (name → content) into dir.
-func writePack(t *testing.T, dir string, files map[string]string) {
+func writePack(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -31,7 +31,7 @@ func writePack(t *testing.T, dir string, files map[string]string) {
 
 // copyDefaultPack copies the embedded pack into a new directory, applying replacements
 // (old → new, each must match) to data.json.
-func copyDefaultPack(t *testing.T, dataEdits ...[2]string) string {
+func copyDefaultPack(t testing.TB, dataEdits ...[2]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	err := fs.WalkDir(policies.FS, ".", func(name string, de fs.DirEntry, err error) error {

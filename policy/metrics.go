@@ -23,6 +23,7 @@ type metrics struct {
 	shadow         *prometheus.CounterVec
 	duration       prometheus.Histogram
 	reloadOK       prometheus.Gauge
+	folded         prometheus.Gauge
 	allowed        prometheus.Counter
 	refused        prometheus.Counter
 	failedClosed   prometheus.Counter
@@ -65,6 +66,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "veil", Subsystem: "policy", Name: "last_reload_successful",
 			Help: "1 when the last policy (re)load succeeded, 0 when it was rejected and an older policy is active.",
 		}),
+		folded: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "veil", Subsystem: "policy", Name: "data_folded",
+			Help: "1 when the active pack's data is folded into its rules when it loads (the fast path), 0 when its rules are evaluated as written (the log says why).",
+		}),
 	}
 	m.allowed = m.decisions.WithLabelValues(outcomeAllow)
 	m.refused = m.decisions.WithLabelValues(outcomeRefuse)
@@ -85,7 +90,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.decisions, m.errors, m.reloads, m.cache, m.shadow, m.duration, m.reloadOK} {
+	for _, c := range []prometheus.Collector{m.decisions, m.errors, m.reloads, m.cache, m.shadow, m.duration, m.reloadOK, m.folded} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -100,5 +105,14 @@ func (m *metrics) outcome(d *Decision) {
 		m.allowed.Inc()
 	} else {
 		m.refused.Inc()
+	}
+}
+
+// setFolded records whether the active pack takes the fast path (data folded into its rules).
+func (m *metrics) setFolded(active *compiled) {
+	if active.foldErr == nil {
+		m.folded.Set(1)
+	} else {
+		m.folded.Set(0)
 	}
 }

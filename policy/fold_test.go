@@ -1,0 +1,235 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// foldPacks are packs that exercise folding: the default pack, edits of its data, and packs
+// whose data paths meet rules, arrays, missing keys or `with`.
+var foldPacks = []struct {
+	desc   string
+	files  map[string]string // nil: the default pack
+	edits  [][2]string       // applied to the default pack's data.json
+	folded bool
+}{
+	{desc: "default pack", folded: true},
+	{desc: "phones masked, marketing not restricted, unset region not EEA", folded: true, edits: [][2]string{
+		{`"PHONE": "tokenize", "PERSON"`, `"PHONE": "mask", "PERSON"`},
+		{`"marketing": true,`, `"marketing": false,`},
+		{`"assume_eea_when_unset": true`, `"assume_eea_when_unset": false`},
+	}},
+	{desc: "a rule beside data in the same package", folded: true, files: map[string]string{
+		"data.json": `{"veil": {"limits": {"max": 2, "types": ["EMAIL", "PHONE"]}, "names": {"a": 1}}}`,
+		"p.rego": `package veil
+
+names.b := 2
+
+too_many if count(input.findings) > data.veil.limits.max
+
+decision := {
+	"allow": not_too_many,
+	"reasons": {t | some f in input.findings; t := f.type; t in data.veil.limits.types},
+	"message": sprintf("%v %v %v", [data.veil.limits.types[0], object.get(data.veil.limits, "max", 0), names]),
+	"retention_days": object.get(data.veil.limits, input.route.purpose, 7),
+	"transcript": data.veil.missing.key == 1,
+}
+
+default not_too_many := true
+
+not_too_many := false if too_many
+`}},
+	{desc: "data overridden with `with`", folded: false, files: map[string]string{
+		"data.json": `{"veil": {"cfg": {"allow": false}}}`,
+		"p.rego": `package veil
+
+decision := {"allow": a}
+
+a := x if {
+	input.direction == "request"
+	x := data.veil.cfg.allow with data.veil.cfg.allow as true
+}
+else := data.veil.cfg.allow
+`}},
+}
+
+// TestFoldedDecisionsMatchRules is the differential test of folding: for every pack and many
+// generated inputs, the folded query Decide evaluates gives exactly the value the rules as
+// written give, errors included.
+func TestFoldedDecisionsMatchRules(t *testing.T) {
+	t.Parallel()
+	for _, tc := range foldPacks {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			c := compileFoldPack(t, tc.files, tc.edits)
+			if got := c.foldErr == nil; got != tc.folded {
+				t.Fatalf("folded = %v (%v), want %v", got, c.foldErr, tc.folded)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for range 3000 {
+				in := randomInput(rng)
+				checkFolded(t, c, &in)
+			}
+		})
+	}
+}
+
+// FuzzFoldedDecision is the differential test of folding on inputs a fuzzer chooses.
+func FuzzFoldedDecision(f *testing.F) {
+	f.Add("request", "support", true, false, "eu-central-1", "", "EMAIL,PHONE,IBAN", "")
+	f.Add("request", "marketing", false, true, "us-east-1", "scc", "NATIONAL_ID,HEALTH", "HEALTH")
+	f.Add("response", "support", true, false, "", "", "PASSPORT,FOO", "PASSPORT")
+	f.Add("sideways", "profiling", true, true, "local", "bcr", "", "")
+	c := compileFoldPack(f, nil, nil)
+	f.Fuzz(func(t *testing.T, dir, purpose string, consent, objects bool, region, transfer, types, allowed string) {
+		in := Input{
+			Direction: Direction(dir),
+			Route:     Route{Name: "r", Kind: "chat", Purpose: purpose, AllowedTypes: split(allowed)},
+			Subject:   Subject{Consent: map[string]bool{purpose: consent}},
+			Upstream:  Upstream{Name: "bot", Region: region, TransferMechanism: transfer},
+		}
+		if objects {
+			in.Subject.Objections = []string{purpose}
+		}
+		for _, ty := range split(types) {
+			in.Findings = append(in.Findings, Finding{Type: ty, Confidence: 0.9, Field: "message", Count: 1})
+		}
+		checkFolded(t, c, &in)
+	})
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func TestFoldFallsBackAndSaysWhy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range foldPacks {
+		if tc.folded {
+			continue
+		}
+		c := compileFoldPack(t, tc.files, tc.edits)
+		if !errors.Is(c.foldErr, errFoldWith) {
+			t.Errorf("%s: fold error %v, want %v", tc.desc, c.foldErr, errFoldWith)
+		}
+	}
+}
+
+func TestDataFoldedMetric(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc  string
+		files map[string]string
+		want  float64
+	}{
+		{desc: "default pack", want: 1},
+		{desc: "with on data", files: foldPacks[len(foldPacks)-1].files, want: 0},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			var dir string
+			if tc.files != nil {
+				dir = t.TempDir()
+				writePack(t, dir, tc.files)
+			}
+			e, _ := newTestEngine(t, Config{Dir: dir})
+			var m dto.Metric
+			if err := e.m.folded.Write(&m); err != nil {
+				t.Fatal(err)
+			}
+			if got := m.GetGauge().GetValue(); got != tc.want {
+				t.Fatalf("veil_policy_data_folded = %v, want %v", got, tc.want)
+			}
+			if _, err := e.Decide(context.Background(), support("EMAIL")); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// compileFoldPack compiles the default pack (with data edits), or the pack made of files.
+func compileFoldPack(t testing.TB, files map[string]string, edits [][2]string) *compiled {
+	t.Helper()
+	var dir string
+	if files != nil {
+		dir = t.TempDir()
+		writePack(t, dir, files)
+	} else if edits != nil {
+		dir = copyDefaultPack(t, edits...)
+	}
+	p, err := LoadPack(PackFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.compile(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// checkFolded evaluates in with the folded query and the rules as written and fails on any
+// difference in value or error.
+func checkFolded(t testing.TB, c *compiled, in *Input) {
+	t.Helper()
+	pc := &partCache{}
+	eval := func(q rego.PreparedEvalQuery) (ast.Value, string) {
+		rs, err := q.Eval(context.Background(), rego.EvalParsedInput(in.astValue(c.readsSubjectID, pc)), rego.EvalTransaction(c.txn))
+		if err != nil {
+			return nil, err.Error()
+		}
+		if len(rs) == 0 {
+			return nil, "undefined"
+		}
+		return rs[0].Expressions[0].Value.(*ast.Term).Value, ""
+	}
+	fv, ferr := eval(c.query)
+	wv, werr := eval(c.asWritten)
+	if ferr != werr || (fv == nil) != (wv == nil) || (fv != nil && fv.Compare(wv) != 0) {
+		t.Fatalf("input %+v:\nfolded:     %v %s\nas written: %v %s", *in, fv, ferr, wv, werr)
+	}
+}
+
+// randomInput draws an input from small pools that cover every branch of the default pack,
+// with unknown values mixed in.
+func randomInput(rng *rand.Rand) Input {
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	types := append(findingTypes[:], "FOO", "")
+	purpose := pick("support", "marketing", "profiling", "sales", "")
+	in := Input{
+		Direction: Direction(pick("request", "request", "response", "sideways", "")),
+		Route:     Route{Name: "chat", Kind: "chat", Purpose: purpose},
+		Subject:   Subject{Consent: map[string]bool{}, NoticeShown: rng.IntN(2) == 0},
+		Request:   Request{Method: "POST", Path: "/", ContentType: "application/json"},
+		Upstream: Upstream{
+			Name:              "bot",
+			Region:            pick("eu-central-1", "westeurope", "de", "", "us-east-1", "ap-south-1"),
+			TransferMechanism: pick("", "", "scc", "dpf", "none"),
+		},
+	}
+	for _, p := range []string{"support", "marketing", "profiling"} {
+		if rng.IntN(3) > 0 {
+			in.Subject.Consent[p] = rng.IntN(3) > 0
+		}
+	}
+	if rng.IntN(4) == 0 {
+		in.Subject.Objections = []string{pick("support", "marketing", "profiling")}
+	}
+	for range rng.IntN(3) {
+		in.Route.AllowedTypes = append(in.Route.AllowedTypes, pick(types...))
+	}
+	for range rng.IntN(5) {
+		in.Findings = append(in.Findings, Finding{Type: pick(types...), Confidence: 0.9, Field: "message", Count: 1 + rng.IntN(3)})
+	}
+	return in
+}
