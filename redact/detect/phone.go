@@ -284,11 +284,27 @@ func phoneMoney(w string, after bool) bool {
 	if w == "" {
 		return false
 	}
+	// The byte next to the number rules out the signs before comparing them: the first byte of
+	// "€", "$", "£" and "%" after it, their last byte before it.
+	edge := w[0]
+	if !after {
+		edge = w[len(w)-1]
+	}
+	switch edge {
+	case '$', '%', 0xE2, 0xC2, 0xAC, 0xA3:
+	default:
+		return phoneMoneyCode(w)
+	}
 	for _, sym := range [...]string{"€", "$", "£", "%"} {
 		if after && strings.HasPrefix(w, sym) || !after && strings.HasSuffix(w, sym) {
 			return true
 		}
 	}
+	return phoneMoneyCode(w)
+}
+
+// phoneMoneyCode reports whether w, three bytes next to a number, is a currency code.
+func phoneMoneyCode(w string) bool {
 	if len(w) < 3 {
 		return false
 	}

@@ -18,6 +18,7 @@ type phoneCountry struct {
 	mds   []*phonenumbers.PhoneMetadata // every region sharing the code
 	once  sync.Once
 	descs map[string]*phoneDescs // by region id, compiled on first use
+	list  []*phoneDescs          // the same, in metadata order, for validating in any region
 }
 
 // phoneCountries maps calling codes to their metadata, built once from the library's tables.
@@ -113,6 +114,7 @@ func (c *phoneCountry) regions() map[string]*phoneDescs {
 				}
 			}
 			c.descs[md.GetId()] = d
+			c.list = append(c.list, d)
 		}
 	})
 	return c.descs
@@ -206,7 +208,8 @@ func phoneValidIn(c *phoneCountry, nsn []byte) bool {
 	if len(nsn) == 0 || len(nsn) >= 32 || c.lengths&(1<<len(nsn)) == 0 {
 		return false
 	}
-	for _, ds := range c.regions() {
+	c.regions()
+	for _, ds := range c.list {
 		if ds.valid(nsn) {
 			return true
 		}
