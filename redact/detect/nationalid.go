@@ -63,17 +63,20 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		var best redact.Finding
 		bestJ := -1
 		digits := false
+		var cls nidClasses // of the bytes of the run i..j, built as it grows
 		for j := i; j < len(toks); j++ {
 			if j > i {
 				prev := toks[j-1].End
 				if toks[j].Start-prev != 1 || !nidSep(s[prev]) || toks[j].Flags&redact.NonASCII != 0 {
 					break
 				}
+				cls.addSep(s[prev], prev-k.Start)
 			}
 			n := toks[j].End - k.Start
 			if n > nidMaxPat {
 				break
 			}
+			cls.addToken(toks[j].Start-k.Start, n)
 			digits = digits || toks[j].Flags&redact.HasDigit != 0
 			if !digits || len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
 				continue
@@ -83,7 +86,7 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 				// through function values, so a stack array would escape on every candidate.
 				buf = make([]byte, 0, nidMaxPat)
 			}
-			if f, ok := nidJudge(t, buf, k.Start, toks[j].End); ok && f.Confidence > best.Confidence {
+			if f, ok := nidJudge(t, buf, i, j, cls); ok && f.Confidence > best.Confidence {
 				best, bestJ = f, j
 			}
 		}
@@ -183,15 +186,16 @@ func nidCompact(dst []byte, raw string) []byte {
 	return dst
 }
 
-// nidJudge validates the candidate Norm[start:end] against every scheme spelled with that length
-// and returns the most confident finding.
-func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool) {
+// nidJudge validates the candidate made of tokens i..j (ASCII, joined by single separators), whose
+// bytes have the classes cls, against every scheme spelled with its length and returns the most
+// confident finding.
+func nidJudge(t *redact.Text, buf []byte, i, j int, cls nidClasses) (redact.Finding, bool) {
+	start, end := t.Tokens[i].Start, t.Tokens[j].End
 	raw := t.Norm[start:end]
 	var c []byte // the compact candidate, made once a spelling matches
 	var ctx nidContext
 	haveCtx := false
 	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
-	cls := nidClassify(raw)
 	for _, p := range nidByLen[len(raw)] {
 		if !p.shape.match(cls, raw) {
 			continue
@@ -204,7 +208,7 @@ func nidJudge(t *redact.Text, buf []byte, start, end int) (redact.Finding, bool)
 			continue
 		}
 		if !haveCtx {
-			ctx, haveCtx = newNIDContext(t, start, end), true
+			ctx, haveCtx = newNIDContextTokens(t, i, j), true
 		}
 		conf := nidScore(p, v, &ctx, start)
 		if conf > best.Confidence {

@@ -113,15 +113,31 @@ type nidContext struct {
 }
 
 func newNIDContext(t *redact.Text, start, end int) nidContext {
+	return nidContextFrom(t, t.TokenAt(max(0, start-nidCtxBefore)), t.TokenAt(end), start, end)
+}
+
+// newNIDContextTokens is newNIDContext for a candidate of whole tokens, i..j: the tokens around it
+// are found by walking from it, not by searching the text for them.
+func newNIDContextTokens(t *redact.Text, i, j int) nidContext {
+	start, end := t.Tokens[i].Start, t.Tokens[j].End
+	lo := i // the first token that ends after start-nidCtxBefore, as TokenAt finds it
+	for lo > 0 && t.Tokens[lo-1].End > start-nidCtxBefore {
+		lo--
+	}
+	return nidContextFrom(t, lo, j+1, start, end)
+}
+
+// nidContextFrom reads the context of the candidate Norm[start:end] from the tokens lo (the first
+// that ends after start-nidCtxBefore) and hi (the first that ends after end) on.
+func nidContextFrom(t *redact.Text, lo, hi, start, end int) nidContext {
 	var c nidContext
-	lo := t.TokenAt(max(0, start-nidCtxBefore))
 	for i := lo; i < len(t.Tokens) && t.Tokens[i].End <= start; i++ {
 		if m := nidClassesAt(t, i); m != 0 && c.n < len(c.ends) {
 			c.ends[c.n], c.masks[c.n] = t.Tokens[i].End, m
 			c.n++
 		}
 	}
-	for i := t.TokenAt(end); i < len(t.Tokens) && t.Tokens[i].Start < end+nidCtxAfter; i++ {
+	for i := hi; i < len(t.Tokens) && t.Tokens[i].Start < end+nidCtxAfter; i++ {
 		if t.Tokens[i].Start < end {
 			continue
 		}

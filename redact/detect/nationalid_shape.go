@@ -39,18 +39,16 @@ func newNIDShape(pat string) nidShape {
 	return sh
 }
 
-// nidClassify returns the classes of raw's bytes (raw is at most nidMaxPat bytes long).
-func nidClassify(raw string) nidClasses {
-	var c nidClasses
-	for i := 0; i < len(raw); i++ {
-		switch b := raw[i]; {
-		case nidAlnum(b):
-			c.alnum |= 1 << i
-		case b == ' ' || b == '.' || b == '-' || b == '/':
-			c.sep |= 1 << i
-		}
+// addToken adds an ASCII token (letters and digits only) at offsets [from, to) of the candidate.
+func (c *nidClasses) addToken(from, to int) {
+	c.alnum |= (1<<to - 1) &^ (1<<from - 1)
+}
+
+// addSep adds the separator b found at offset pos of the candidate.
+func (c *nidClasses) addSep(b byte, pos int) {
+	if b == ' ' || b == '.' || b == '-' || b == '/' {
+		c.sep |= 1 << pos
 	}
-	return c
 }
 
 // match reports whether raw (of the pattern's length, with classes c) has the shape of the

@@ -3,6 +3,8 @@ package detect
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/veil-privacy/veil/redact"
 )
 
 // nidMatchRef is the byte-by-byte reference of nidShape.match: it reports whether raw has the shape of pattern p (same length): '#' is a letter or digit,
@@ -26,6 +28,21 @@ func nidMatchRef(p, raw string) bool {
 		}
 	}
 	return true
+}
+
+// nidClassify returns the classes of raw's bytes, byte by byte (the reference of the classes that
+// NationalID.Detect builds token by token).
+func nidClassify(raw string) nidClasses {
+	var c nidClasses
+	for i := 0; i < len(raw); i++ {
+		switch b := raw[i]; {
+		case nidAlnum(b):
+			c.alnum |= 1 << i
+		case b == ' ' || b == '.' || b == '-' || b == '/':
+			c.sep |= 1 << i
+		}
+	}
+	return c
 }
 
 // TestNIDShape checks nidShape.match against the byte-by-byte reference on every pattern, with
@@ -59,4 +76,35 @@ func TestNIDShape(t *testing.T) {
 		}
 	}
 	t.Logf("%d candidates checked", n)
+}
+
+// TestNIDClassesByToken checks the classes built token by token against those built byte by byte,
+// on runs of tokens joined by single separators.
+func TestNIDClassesByToken(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(6, 6))
+	for range 2000 {
+		var b []byte
+		for n := 1 + r.IntN(5); n > 0 && len(b) < nidMaxPat-4; n-- {
+			if len(b) > 0 {
+				b = append(b, " .-/+"[r.IntN(5)])
+			}
+			for m := 1 + r.IntN(4); m > 0; m-- {
+				b = append(b, "0123456789ABCxyz"[r.IntN(16)])
+			}
+		}
+		raw := string(b)
+		txt := redact.NewText(raw)
+		var c nidClasses
+		for j, k := range txt.Tokens {
+			if j > 0 {
+				prev := txt.Tokens[j-1].End
+				c.addSep(raw[prev], prev)
+			}
+			c.addToken(k.Start, k.End)
+		}
+		if want := nidClassify(raw); c != want {
+			t.Fatalf("%q: by token %+v, by byte %+v", raw, c, want)
+		}
+	}
 }
