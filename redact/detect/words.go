@@ -14,8 +14,9 @@ import (
 // wordSet is a set of lower-case single words. A small bit filter on each word's length and first
 // and last bytes answers most lookups of words outside the set without hashing the word.
 type wordSet struct {
-	m map[string]struct{}
-	f wordFilter
+	m   map[string]struct{} // for ranging over the words
+	idx wordIndex           // for looking them up
+	f   wordFilter
 }
 
 // newWordSet builds a set from white-space separated lists of words.
@@ -32,6 +33,9 @@ func newWordSet(lists ...string) *wordSet {
 // add puts w (already lower-case) in s. Sets are built when the program starts, never during a scan.
 func (s *wordSet) add(w string) {
 	s.m[w] = struct{}{}
+	if w != "" {
+		s.idx.put(w, 1)
+	}
 	s.f.add(w)
 }
 
@@ -40,7 +44,7 @@ func (s *wordSet) has(w string) bool {
 	if !s.f.mayHave(w) {
 		return false
 	}
-	_, ok := s.m[w]
+	_, ok := s.idx.get(w)
 	return ok
 }
 
@@ -77,9 +81,11 @@ type phrase struct {
 
 // phraseSet finds context phrases that end at a given token.
 type phraseSet struct {
-	byLast map[string][]phrase
-	last   wordFilter // of the keys of byLast
-	maxLen int        // most tokens in one phrase
+	byLast map[string][]phrase // for ranging over the phrases
+	lists  [][]phrase          // the values of byLast, indexed by lastIdx
+	idx    wordIndex           // a last word's index into lists
+	last   wordFilter          // of the keys of byLast
+	maxLen int                 // most tokens in one phrase
 }
 
 // newPhraseSet compiles phrases, one per element, all tagged tag. A phrase is tokenized the way
@@ -105,6 +111,12 @@ func (p *phraseSet) add(tag uint8, list string) *phraseSet {
 		}
 		last := words[len(words)-1]
 		p.byLast[last] = append(p.byLast[last], phrase{words: words, tag: tag})
+		if k, ok := p.idx.get(last); ok {
+			p.lists[k] = p.byLast[last]
+		} else {
+			p.idx.put(last, int32(len(p.lists)))
+			p.lists = append(p.lists, p.byLast[last])
+		}
 		p.last.add(last)
 		p.maxLen = max(p.maxLen, len(words))
 	}
@@ -118,7 +130,11 @@ func (p *phraseSet) matchEnd(t *redact.Text, i int) (start int, tag uint8, ok bo
 	if !p.last.mayHave(w) {
 		return 0, 0, false
 	}
-	cands := p.byLast[w]
+	k, ok := p.idx.get(w)
+	if !ok {
+		return 0, 0, false
+	}
+	cands := p.lists[k]
 	best := -1
 	for _, ph := range cands {
 		n := len(ph.words)
