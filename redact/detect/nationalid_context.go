@@ -30,6 +30,8 @@ type nidPhrase struct {
 var (
 	nidPhrases     = map[string][]nidPhrase{}
 	nidPhrasesLast wordFilter
+	nidPhraseIdx   wordIndex     // a last word's index into nidPhraseLists
+	nidPhraseLists [][]nidPhrase // the values of nidPhrases
 )
 
 func init() {
@@ -43,8 +45,10 @@ func init() {
 	nidAddPhrases(nidClassNegative, nidNegativeWords)
 	nidAddPhrases(nidClassGeneric, nidGenericWords)
 	nidAddPhrases(nidClassVAT, vatWords)
-	for last := range nidPhrases {
+	for last, ps := range nidPhrases {
 		nidPhrasesLast.add(last)
+		nidPhraseIdx.put(last, int32(len(nidPhraseLists)))
+		nidPhraseLists = append(nidPhraseLists, ps)
 	}
 }
 
@@ -81,7 +85,11 @@ func nidClassesAt(t *redact.Text, i int) nidClass {
 	if !nidPhrasesLast.mayHave(w) {
 		return 0
 	}
-	cands := nidPhrases[w]
+	x, ok := nidPhraseIdx.get(w)
+	if !ok {
+		return 0
+	}
+	cands := nidPhraseLists[x]
 	var c nidClass
 	for _, ph := range cands {
 		n := len(ph.words)

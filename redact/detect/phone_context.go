@@ -97,8 +97,8 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 // phoneWordKind classifies one lower-case word.
 func phoneWordKind(w string) uint8 {
 	if phoneWordKindsFilter.mayHave(w) {
-		if k := phoneWordKinds[w]; k != 0 {
-			return k
+		if k, ok := phoneWordKindIdx.get(w); ok && k != 0 {
+			return uint8(k)
 		}
 	}
 	if len(w) < 4 || !phoneStemHead(w) {
@@ -112,12 +112,13 @@ func phoneWordKind(w string) uint8 {
 	return 0
 }
 
-// phoneWordKindsFilter filters the keys of phoneWordKinds.
-var phoneWordKindsFilter = func() (f wordFilter) {
-	for w := range phoneWordKinds {
+// phoneWordKindsFilter filters the keys of phoneWordKinds, and phoneWordKindIdx looks them up.
+var phoneWordKindsFilter, phoneWordKindIdx = func() (f wordFilter, x wordIndex) {
+	for w, k := range phoneWordKinds {
 		f.add(w)
+		x.put(w, int32(k))
 	}
-	return f
+	return f, x
 }()
 
 // phoneStemsByHead groups phoneStems by their first four bytes: a word is compared with the few

@@ -250,12 +250,13 @@ var monthNames = func() map[string]int {
 	return m
 }()
 
-// monthFilter filters the keys of monthNames.
-var monthFilter = func() (f wordFilter) {
-	for w := range monthNames {
+// monthFilter filters the keys of monthNames, and monthIndex looks them up.
+var monthFilter, monthIndex = func() (f wordFilter, x wordIndex) {
+	for w, m := range monthNames {
 		f.add(w)
+		x.put(w, int32(m))
 	}
-	return f
+	return f, x
 }()
 
 // monthOf returns the month (1..12) that the lower-case word w names.
@@ -263,8 +264,8 @@ func monthOf(w string) (int, bool) {
 	if !monthFilter.mayHave(w) {
 		return 0, false
 	}
-	m, ok := monthNames[w]
-	return m, ok
+	m, ok := monthIndex.get(w)
+	return int(m), ok
 }
 
 // weekdayNames are weekday names in the supported languages.
