@@ -11,6 +11,10 @@
 #   3. Types that a rule of their own decides (identity numbers, health data) add that rule's id
 #      (config.type_rules) to the reasons, unless the route lists the type.
 # Change what happens to a type by editing data.json; change when a situation applies here.
+#
+# Speed: every reference to a rule costs about a microsecond, even when its value is known, so a
+# rule used once per finding is read once into a local first (row, rules). Veil folds data.json
+# into the rules when the pack loads; the rules stay as written for tests and explain.
 package veil
 
 import data.veil.config as cfg
@@ -86,9 +90,11 @@ type_rules := object.remove(object.get(cfg.type_rules, situation, {}), input.rou
 # The decision
 # ---------------------------------------------------------------------------------------------
 
+# Any finding whose action is block refuses the message.
 blocked if {
+	row := actions
 	some f in input.findings
-	actions[f.type] == "block"
+	row[f.type] == "block"
 }
 
 default allow := true
@@ -101,25 +107,28 @@ reasons contains cfg.situation_rules[situation] if count(input.findings) > 0
 reasons contains "consent.missing" if situation == "no_consent"
 
 reasons contains rule if {
+	rules := type_rules
 	some f in input.findings
-	rule := type_rules[f.type]
+	rule := rules[f.type]
 }
-
-# The consent notice is shown on a request without consent to the route's purpose.
-show_notice := object.get(cfg.show_notice, situation, false)
 
 # The message shown when the message is refused, in the user's terms.
 default message := ""
 
-message := cfg.messages.by_situation[situation] if blocked
+message := refusal if blocked
+
+# The refusal: the situation's message, else the message for the first blocked type, else the
+# default message.
+refusal := msg if {
+	msg := cfg.messages.by_situation[situation]
+}
 
 else := msg if {
-	blocked
 	msgs := [m | some f in input.findings; actions[f.type] == "block"; m := cfg.messages.by_type[f.type]]
 	msg := msgs[0]
 }
 
-else := cfg.messages["default"] if blocked
+else := cfg.messages["default"]
 
 decision := {
 	"allow": allow,
@@ -129,6 +138,7 @@ decision := {
 	"strip_headers": object.get(cfg.strip_headers, input.direction, []),
 	"retention_days": cfg.retention_days,
 	"transcript": cfg.transcript,
-	"show_notice": show_notice,
+	# The consent notice is shown on a request without consent to the route's purpose.
+	"show_notice": object.get(cfg.show_notice, situation, false),
 	"reasons": reasons,
 }
