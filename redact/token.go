@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
@@ -172,11 +173,13 @@ func (t *Text) foldChecked(s string, check bool) bool {
 	for i := 0; i < len(buf); {
 		if i+8 <= len(buf) {
 			w := binary.LittleEndian.Uint64(buf[i:])
+			// Bytes in 'A'..'Z' get their 0x20 bit set. A byte's result depends only on it and the
+			// bytes before it (the additions carry towards later bytes), so it is exact up to the
+			// first non-ASCII byte.
+			ge := w + 0x3f3f3f3f3f3f3f3f // high bit set where byte >= 'A' (0x41)
+			gt := w + 0x2525252525252525 // high bit set where byte > 'Z' (0x5a)
+			upper := ge &^ gt & hiBits
 			if w&hiBits == 0 {
-				// Bytes in 'A'..'Z' get their 0x20 bit set.
-				ge := w + 0x3f3f3f3f3f3f3f3f // high bit set where byte >= 'A' (0x41)
-				gt := w + 0x2525252525252525 // high bit set where byte > 'Z' (0x5a)
-				upper := ge &^ gt & hiBits
 				if upper != 0 {
 					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
 					diff |= upper
@@ -184,6 +187,16 @@ func (t *Text) foldChecked(s string, check bool) bool {
 				prev = i + 7
 				i += 8
 				continue
+			}
+			// The ASCII bytes before the first non-ASCII one, at once.
+			if p := bits.TrailingZeros64(w&hiBits) >> 3; p > 0 {
+				upper &= 1<<(8*p) - 1
+				if upper != 0 {
+					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
+					diff |= upper
+				}
+				prev = i + p - 1
+				i += p
 			}
 		}
 		c := buf[i]
