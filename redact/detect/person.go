@@ -348,7 +348,7 @@ func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 		return true
 	}
 	lower := personLowerLast
-	if strings.IndexByte(g, ':') >= 0 || g == "\t" {
+	if g != " " && (strings.IndexByte(g, ':') >= 0 || g == "\t") { // most gaps are one space
 		lower = personLowerLabelLast
 	}
 	return f&lower != 0 || isLowerWord(toks[j]) && personBridge.has(tokLower(t, j))
