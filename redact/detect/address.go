@@ -174,7 +174,7 @@ func prefixStreet(t *redact.Text, i int) (int, float64) {
 			j++
 		}
 	}
-	if !streetPrefix.has(w) || toks[i].Flags&redact.HasDigit != 0 {
+	if toks[i].Flags&redact.HasDigit != 0 || !streetPrefix.has(w) {
 		return -1, 0
 	}
 	if toks[i].Flags&redact.HasUpper != 0 && !toks[i].Is(redact.InitUpper) {
@@ -270,7 +270,7 @@ func townBefore(t *redact.Text, i int) (int, bool) {
 // A street without a type word ("252 Broadway") needs a GB postcode tail.
 func numberFirst(t *redact.Text, i int) (int, float64) {
 	toks := t.Tokens
-	if !isHouseNumberTok(t, i) || toks[i].Flags&redact.HasDigit == 0 {
+	if toks[i].Flags&redact.HasDigit == 0 || !isHouseNumberTok(t, i) {
 		return -1, 0
 	}
 	if i > 0 && !numberStartGap(gap(t, i)) {
@@ -332,11 +332,14 @@ func suffixStreet(t *redact.Text, i int) (int, float64) {
 	toks := t.Tokens
 	// the street name: optional German opener or Dutch particles, then capitalised words joined by
 	// spaces or hyphens, the last of which is or ends in a street word
+	if toks[i].Flags&redact.HasDigit != 0 {
+		return -1, 0 // neither a street word nor a lead word ("Am", "van") holds a digit
+	}
 	j := i
 	lead := false
 	w := tokLower(t, j)
 	switch {
-	case streetLeadDE.has(w) && toks[j].Is(redact.InitUpper):
+	case toks[j].Is(redact.InitUpper) && streetLeadDE.has(w):
 		lead = true
 		j++
 		if j < len(toks) && (tokLower(t, j) == "dem" || tokLower(t, j) == "der" || tokLower(t, j) == "den") &&
