@@ -47,7 +47,11 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 		if !isHouseNumberTok(t, h) {
 			return 0, 0, false
 		}
-		return streetStart(t, h), h, true
+		lo := streetStart(t, h)
+		if lo == h && !numberMayLead(t, h) {
+			return 0, 0, false // no word before the number and none after it: no address here
+		}
+		return lo, h, true
 	}}
 	next := 0
 	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
@@ -263,6 +267,17 @@ func townBefore(t *redact.Text, i int) (int, bool) {
 		k--
 	}
 	return 0, false
+}
+
+// numberMayLead reports whether a word follows house number h as numberFirst needs: a token
+// without a digit after a space or a comma. Of the shapes, only numberFirst starts at a number, and
+// every street word and name word it reads next is such a token.
+func numberMayLead(t *redact.Text, h int) bool {
+	if h+1 >= len(t.Tokens) || t.Tokens[h+1].Flags&redact.HasDigit != 0 {
+		return false
+	}
+	g := gap(t, h+1)
+	return g == " " || g == ", "
 }
 
 // numberFirst: NUMBER [,] TYPE name | NUMBER name SUFFIX, as in "12 rue de la Paix",
