@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -232,4 +233,30 @@ func randomInput(rng *rand.Rand) Input {
 		in.Findings = append(in.Findings, Finding{Type: pick(types...), Confidence: 0.9, Field: "message", Count: 1 + rng.IntN(3)})
 	}
 	return in
+}
+
+// TestExplainTracesRulesAsWritten: Decide evaluates the folded rules, but a trace must show the
+// rules a compliance team reads, data references included.
+func TestExplainTracesRulesAsWritten(t *testing.T) {
+	t.Parallel()
+	e, _ := newTestEngine(t, Config{})
+	x, err := e.Explain(context.Background(), support("EMAIL", "PASSPORT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	x.WriteTrace(&sb)
+	if !strings.Contains(sb.String(), "data.veil.config.") {
+		t.Errorf("trace does not read data.veil.config: it traced the folded rules")
+	}
+	d, err := e.Decide(context.Background(), support("EMAIL", "PASSPORT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d, x.Decision) {
+		t.Errorf("explained decision %+v differs from the decided one %+v", x.Decision, d)
+	}
+	if len(x.Fired()) == 0 {
+		t.Error("no rule fired")
+	}
 }
