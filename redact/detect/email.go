@@ -57,6 +57,13 @@ func emailLocalStart(s string, at, floor int) int {
 	lo := max(floor, at-emailMaxLocal)
 	start := at
 	for start > lo {
+		if c := s[start-1]; c < utf8.RuneSelf { // ASCII without decoding
+			if !emailLocalASCII[c] {
+				break
+			}
+			start--
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(s[lo:start])
 		if !emailLocalRune(r) {
 			break
@@ -87,6 +94,13 @@ func emailDomainEnd(s string, from int) int {
 		// One label: letters, digits, marks and inner hyphens.
 		q := p
 		for q < hi {
+			if c := s[q]; c < utf8.RuneSelf { // ASCII without decoding
+				if c != '-' && !emailWordASCII[c] {
+					break
+				}
+				q++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(s[q:hi])
 			if r != '-' && !emailWordRune(r) {
 				break
@@ -159,6 +173,14 @@ func emailWordRune(r rune) bool {
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
 }
+
+// emailWordASCII and emailLocalASCII hold emailWordRune and emailLocalRune for ASCII.
+var emailWordASCII, emailLocalASCII = func() (w, l [utf8.RuneSelf]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		w[c], l[c] = emailWordRune(c), emailLocalRune(c)
+	}
+	return w, l
+}()
 
 // emailLocalRune reports the characters a local part may hold: word characters and the RFC 5322
 // atom specials that occur in real addresses. Brackets, slashes and pipes are left out: in running
