@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"io"
+	"log"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -93,6 +94,7 @@ func bareProxy(upstream string) http.Handler {
 	return &httputil.ReverseProxy{
 		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
 		Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		ErrorLog:  log.New(io.Discard, "", 0), // streams cut short when a benchmark ends
 	}
 }
 
