@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,7 +44,7 @@ func (grantAll) NoticeShown(context.Context, string) error { return nil }
 
 // benchPipeline builds the real pipeline (detector, policy engine with the default pack, vault and
 // audit trail over st) behind a Veil test server in front of up.
-func benchPipeline(b *testing.B, st store.Store, up string) *httptest.Server {
+func benchPipeline(b *testing.B, st store.Store, up string) (*httptest.Server, *timedAuditor) {
 	b.Helper()
 	pl, cfg := newBenchPipeline(b, st, up)
 	p, err := New(cfg, Options{Hooks: pl})
@@ -51,7 +53,37 @@ func benchPipeline(b *testing.B, st store.Store, up string) *httptest.Server {
 	}
 	srv := httptest.NewServer(p)
 	b.Cleanup(srv.Close)
-	return srv
+	return srv, pl.Auditor.(*timedAuditor)
+}
+
+// timedAuditor is the real audit trail, timed: how long each Record took, from the call to the
+// durable acknowledgement, is what the audit write adds to a request.
+type timedAuditor struct {
+	Auditor
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (t *timedAuditor) Record(ctx context.Context, ev audit.Event) error {
+	start := time.Now()
+	err := t.Auditor.Record(ctx, ev)
+	d := time.Since(start)
+	t.mu.Lock()
+	t.d = append(t.d, d)
+	t.mu.Unlock()
+	return err
+}
+
+// report adds the audit write's p50 and p99 to the benchmark's metrics.
+func (t *timedAuditor) report(b *testing.B) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.d) == 0 {
+		return
+	}
+	slices.Sort(t.d)
+	b.ReportMetric(float64(t.d[len(t.d)/2].Microseconds()), "audit-p50-µs")
+	b.ReportMetric(float64(t.d[len(t.d)*99/100].Microseconds()), "audit-p99-µs")
 }
 
 // newBenchPipeline builds the real pipeline over st and the proxy configuration it runs in.
@@ -86,7 +118,7 @@ func newBenchPipeline(b *testing.B, st store.Store, up string) (*Pipeline, Confi
 	if err := cfg.Validate(); err != nil {
 		b.Fatal(err)
 	}
-	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: eng, Vault: v, Auditor: aud,
+	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: eng, Vault: v, Auditor: &timedAuditor{Auditor: aud},
 		Consent: grantAll{}, HashKey: []byte("0123456789abcdef")})
 	if err != nil {
 		b.Fatal(err)
@@ -130,8 +162,9 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		srv := benchPipeline(b, st, up.URL)
+		srv, ta := benchPipeline(b, st, up.URL)
 		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+		ta.report(b)
 	})
 	b.Run("veil-redis", func(b *testing.B) {
 		rs := redistest.Start(b)
@@ -139,8 +172,9 @@ func BenchmarkPipeline(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv := benchPipeline(b, st, up.URL)
+		srv, ta := benchPipeline(b, st, up.URL)
 		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+		ta.report(b)
 	})
 }
 
@@ -160,8 +194,9 @@ func BenchmarkPipelineLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		srv := benchPipeline(b, st, up.URL)
+		srv, ta := benchPipeline(b, st, up.URL)
 		runSequentialClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+		ta.report(b)
 	})
 	b.Run("veil-redis", func(b *testing.B) {
 		rs := redistest.Start(b)
@@ -169,8 +204,9 @@ func BenchmarkPipelineLatency(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		srv := benchPipeline(b, st, up.URL)
+		srv, ta := benchPipeline(b, st, up.URL)
 		runSequentialClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+		ta.report(b)
 	})
 }
 

@@ -90,6 +90,7 @@ func BenchmarkSSEEventLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		run(b, benchPipeline(b, st, up.URL).URL+"/chat")
+		srv, _ := benchPipeline(b, st, up.URL)
+		run(b, srv.URL+"/chat")
 	})
 }
