@@ -25,6 +25,8 @@ func personLastBits(bits uint32) uint8 { return uint8(bits >> markPersonLastShif
 // detectMarker marks the tokens of a view for the detectors of this package.
 var detectMarker = redact.NewMarker(markTokens)
 
+// markTokens is the one pass: it appends to dst a mark for every token that some detector here
+// must look at.
 func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	toks, lower := t.Tokens, t.Lower
 	for i, k := range toks {

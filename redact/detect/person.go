@@ -332,8 +332,7 @@ func nameBeforeHere(t *redact.Text, i int, m personMatch) bool {
 // token after it is no number, and either holds a capital, or is a particle or a place preposition
 // ("Herr van Dijk", "Grüße aus Bremen"), or token i may end a phrase after which a name can be
 // written in lower case ("my name is anna", "Name: anna", "I'm sophie"). It rules out most tokens
-// of prose before any phrase lookup.
-// f is token i's entry in personLastFilter, not 0.
+// of prose before any phrase lookup. f is token i's entry in personLastFilter, not 0.
 func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 	toks := t.Tokens
 	j := i + 1
