@@ -44,6 +44,10 @@ type compiled struct {
 	asWritten rego.PreparedEvalQuery
 	// foldErr says why the pack is evaluated as written (nil when its data is folded).
 	foldErr error
+	// prog is the pack's plan, which Decide evaluates instead of query when it is not nil
+	// (see plan.go); planErr says why there is none.
+	prog    *program
+	planErr error
 	// txn is one read transaction on the pack's private store, shared by every evaluation: the
 	// store is never written, and reads in a read transaction only traverse immutable data. It
 	// saves opening a transaction (and taking a lock) per message.
@@ -89,13 +93,15 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 	if foldErr != nil {
 		folded = q
 	}
+	prog, planErr := p.plan(ctx, mods, store)
 	// Opened after PrepareForEval, never committed or aborted: see compiled.txn.
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing policy: %w", err)
 	}
 	return &compiled{
-		pack: p, query: folded, asWritten: q, foldErr: foldErr, txn: txn, compiler: c, store: store,
+		pack: p, query: folded, asWritten: q, foldErr: foldErr, prog: prog, planErr: planErr,
+		txn: txn, compiler: c, store: store,
 		readsSubjectID: readsSubjectID(mods),
 	}, nil
 }

@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger, reg prometheus.Reg
 	e.state.Store(st)
 	m.reloads.WithLabelValues(packActive, "ok").Inc()
 	m.reloadOK.Set(1)
-	m.setFolded(active)
+	m.setFastPath(active)
 	log.Info().Str(fieldRevision, active.pack.revision).Str(fieldSource, source(cfg.Dir)).Int(fieldTests, passed).
 		Str(fieldShadowRevision, e.status.ShadowRevision).Msg("policy loaded")
 	if cfg.watching() && (cfg.Dir != "" || cfg.ShadowDir != "") {
@@ -181,6 +181,12 @@ func (e *Engine) eval(ctx context.Context, c *compiled, in *Input, tracer topdow
 	cancel := topdown.NewCancel()
 	timer := time.AfterFunc(e.cfg.Timeout, cancel.Cancel)
 	stop := context.AfterFunc(ctx, cancel.Cancel)
+	if c.prog != nil && tracer == nil {
+		t, err := c.prog.eval(ctx, ast.NewTerm(in.astValue(c.readsSubjectID, &e.parts)), cancel)
+		stopped := timer.Stop()
+		stop()
+		return c.result(ctx, in, t, !stopped, err)
+	}
 	opts := [5]rego.EvalOption{
 		rego.EvalParsedInput(in.astValue(c.readsSubjectID, &e.parts)),
 		rego.EvalTransaction(c.txn),
@@ -199,16 +205,25 @@ func (e *Engine) eval(ctx context.Context, c *compiled, in *Input, tracer topdow
 	rs, err := q.Eval(ctx, opts[:n]...)
 	stopped := timer.Stop()
 	stop()
+	var t *ast.Term
+	if err == nil && len(rs) > 0 && len(rs[0].Expressions) > 0 {
+		var ok bool
+		if t, ok = rs[0].Expressions[0].Value.(*ast.Term); !ok {
+			return Decision{}, fmt.Errorf("%w: unexpected result type %T", ErrMalformed, rs[0].Expressions[0].Value)
+		}
+	}
+	return c.result(ctx, in, t, !stopped, err)
+}
+
+// result turns the value of data.veil.decision (nil when undefined) or the evaluation's error
+// into a decision for in.
+func (c *compiled) result(ctx context.Context, in *Input, t *ast.Term, timedOut bool, err error) (Decision, error) {
 	if err != nil {
-		_, err = evalError(ctx, !stopped, err)
+		_, err = evalError(ctx, timedOut, err)
 		return Decision{}, err
 	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+	if t == nil {
 		return Decision{}, ErrUndefined
-	}
-	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
-	if !ok {
-		return Decision{}, fmt.Errorf("%w: unexpected result type %T", ErrMalformed, rs[0].Expressions[0].Value)
 	}
 	d, err := parseDecision(t.Value)
 	if err != nil {

@@ -82,7 +82,8 @@ func TestFoldedDecisionsMatchRules(t *testing.T) {
 	}
 }
 
-// FuzzFoldedDecision is the differential test of folding on inputs a fuzzer chooses.
+// FuzzFoldedDecision is the differential test of folding and of the plan evaluator on inputs a
+// fuzzer chooses.
 func FuzzFoldedDecision(f *testing.F) {
 	f.Add("request", "support", true, false, "eu-central-1", "", "EMAIL,PHONE,IBAN", "")
 	f.Add("request", "marketing", false, true, "us-east-1", "scc", "NATIONAL_ID,HEALTH", "HEALTH")
@@ -103,6 +104,7 @@ func FuzzFoldedDecision(f *testing.F) {
 			in.Findings = append(in.Findings, Finding{Type: ty, Confidence: 0.9, Field: "message", Count: 1})
 		}
 		checkFolded(t, c, &in)
+		checkPlanned(t, c, &in)
 	})
 }
 
@@ -126,15 +128,16 @@ func TestFoldFallsBackAndSaysWhy(t *testing.T) {
 	}
 }
 
-func TestDataFoldedMetric(t *testing.T) {
+func TestFastPathMetrics(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		desc  string
-		files map[string]string
-		want  float64
+		desc            string
+		files           map[string]string
+		planned, folded float64
 	}{
-		{desc: "default pack", want: 1},
-		{desc: "with on data", files: foldPacks[len(foldPacks)-1].files, want: 0},
+		{desc: "default pack", planned: 1, folded: 1},
+		{desc: "with on data", files: foldPacks[len(foldPacks)-1].files, planned: 0, folded: 0},
+		{desc: "a rule beside data", files: foldPacks[len(foldPacks)-2].files, planned: 0, folded: 1},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
@@ -144,15 +147,17 @@ func TestDataFoldedMetric(t *testing.T) {
 				writePack(t, dir, tc.files)
 			}
 			e, _ := newTestEngine(t, Config{Dir: dir})
-			var m dto.Metric
-			if err := e.m.folded.Write(&m); err != nil {
-				t.Fatal(err)
-			}
-			if got := m.GetGauge().GetValue(); got != tc.want {
-				t.Fatalf("veil_policy_data_folded = %v, want %v", got, tc.want)
-			}
-			if _, err := e.Decide(context.Background(), support("EMAIL")); err != nil {
-				t.Fatal(err)
+			for name, g := range map[string]struct {
+				m    interface{ Write(*dto.Metric) error }
+				want float64
+			}{"veil_policy_planned": {e.m.planned, tc.planned}, "veil_policy_data_folded": {e.m.folded, tc.folded}} {
+				var m dto.Metric
+				if err := g.m.Write(&m); err != nil {
+					t.Fatal(err)
+				}
+				if got := m.GetGauge().GetValue(); got != g.want {
+					t.Errorf("%s = %v, want %v", name, got, g.want)
+				}
 			}
 		})
 	}
@@ -184,21 +189,31 @@ func compileFoldPack(t testing.TB, files map[string]string, edits [][2]string) *
 func checkFolded(t testing.TB, c *compiled, in *Input) {
 	t.Helper()
 	pc := &partCache{}
-	eval := func(q rego.PreparedEvalQuery) (ast.Value, string) {
-		rs, err := q.Eval(context.Background(), rego.EvalParsedInput(in.astValue(c.readsSubjectID, pc)), rego.EvalTransaction(c.txn))
-		if err != nil {
-			return nil, err.Error()
-		}
-		if len(rs) == 0 {
-			return nil, "undefined"
-		}
-		return rs[0].Expressions[0].Value.(*ast.Term).Value, ""
+	fv, ferr := evalQuery(c, c.query, in, pc)
+	wv, werr := evalQuery(c, c.asWritten, in, pc)
+	if errString(ferr) != errString(werr) || (fv == nil) != (wv == nil) || (fv != nil && fv.Compare(wv) != 0) {
+		t.Fatalf("input %+v:\nfolded:     %v %v\nas written: %v %v", *in, fv, ferr, wv, werr)
 	}
-	fv, ferr := eval(c.query)
-	wv, werr := eval(c.asWritten)
-	if ferr != werr || (fv == nil) != (wv == nil) || (fv != nil && fv.Compare(wv) != 0) {
-		t.Fatalf("input %+v:\nfolded:     %v %s\nas written: %v %s", *in, fv, ferr, wv, werr)
+}
+
+// evalAsWritten evaluates the rules as written for in: the decision's value, nil when undefined.
+func evalAsWritten(c *compiled, in *Input, pc *partCache) (ast.Value, error) {
+	return evalQuery(c, c.asWritten, in, pc)
+}
+
+func evalQuery(c *compiled, q rego.PreparedEvalQuery, in *Input, pc *partCache) (ast.Value, error) {
+	rs, err := q.Eval(context.Background(), rego.EvalParsedInput(in.astValue(c.readsSubjectID, pc)), rego.EvalTransaction(c.txn))
+	if err != nil || len(rs) == 0 {
+		return nil, err
 	}
+	return rs[0].Expressions[0].Value.(*ast.Term).Value, nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // randomInput draws an input from small pools that cover every branch of the default pack,

@@ -17,4 +17,5 @@ const (
 	fieldSuppressed     = "suppressed"
 	fieldTests          = "tests_passed"
 	fieldSource         = "source"
+	fieldFoldError      = "fold_error"
 )

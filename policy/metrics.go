@@ -24,6 +24,7 @@ type metrics struct {
 	duration       prometheus.Histogram
 	reloadOK       prometheus.Gauge
 	folded         prometheus.Gauge
+	planned        prometheus.Gauge
 	allowed        prometheus.Counter
 	refused        prometheus.Counter
 	failedClosed   prometheus.Counter
@@ -68,7 +69,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		folded: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "veil", Subsystem: "policy", Name: "data_folded",
-			Help: "1 when the active pack's data is folded into its rules when it loads (the fast path), 0 when its rules are evaluated as written (the log says why).",
+			Help: "1 when the active pack's data is folded into its rules when it loads, 0 when topdown evaluates its rules as written (the log says why). Used only when the pack is not planned.",
+		}),
+		planned: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "veil", Subsystem: "policy", Name: "planned",
+			Help: "1 when the active pack is planned when it loads and Veil's plan evaluator decides (the fast path), 0 when OPA's topdown evaluates it (the log says why).",
 		}),
 	}
 	m.allowed = m.decisions.WithLabelValues(outcomeAllow)
@@ -90,7 +95,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.decisions, m.errors, m.reloads, m.cache, m.shadow, m.duration, m.reloadOK, m.folded} {
+	for _, c := range []prometheus.Collector{m.decisions, m.errors, m.reloads, m.cache, m.shadow, m.duration, m.reloadOK, m.folded, m.planned} {
 		errs = append(errs, reg.Register(c))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -108,11 +113,15 @@ func (m *metrics) outcome(d *Decision) {
 	}
 }
 
-// setFolded records whether the active pack takes the fast path (data folded into its rules).
-func (m *metrics) setFolded(active *compiled) {
-	if active.foldErr == nil {
-		m.folded.Set(1)
-	} else {
-		m.folded.Set(0)
+// setFastPath records how the active pack is evaluated: planned, folded, or neither.
+func (m *metrics) setFastPath(active *compiled) {
+	m.planned.Set(gauge(active.prog != nil))
+	m.folded.Set(gauge(active.foldErr == nil))
+}
+
+func gauge(b bool) float64 {
+	if b {
+		return 1
 	}
+	return 0
 }

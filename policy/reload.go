@@ -44,9 +44,12 @@ func (e *Engine) compileVerified(ctx context.Context, p *Pack, dir string) (*com
 	if err != nil {
 		return nil, 0, fmt.Errorf("loading policy pack %s: %w", source(dir), err)
 	}
-	if c.foldErr != nil {
-		e.log.Warn().Err(c.foldErr).Str(fieldSource, source(dir)).Str(fieldRevision, p.revision).
-			Msg("policy pack evaluated as written: its data could not be folded into its rules, so decisions are slower")
+	if c.prog == nil {
+		l := e.log.Warn().Err(c.planErr).Str(fieldSource, source(dir)).Str(fieldRevision, p.revision)
+		if c.foldErr != nil {
+			l = l.AnErr(fieldFoldError, c.foldErr)
+		}
+		l.Msg("policy pack not planned: OPA's topdown evaluates it, so uncached decisions are slower")
 	}
 	if p.tests == 0 {
 		e.log.Warn().Str(fieldSource, source(dir)).Msg("policy pack has no *_test.rego files: nothing checks it before it is enforced")
@@ -91,7 +94,7 @@ func (e *Engine) Reload() error {
 		next.active = active
 		e.m.reloads.WithLabelValues(packActive, "ok").Inc()
 		e.m.reloadOK.Set(1)
-		e.m.setFolded(active)
+		e.m.setFastPath(active)
 		e.log.Info().Str(fieldRevision, active.pack.revision).Str("previous_revision", old.active.pack.revision).
 			Int(fieldTests, passed).Msg("policy reloaded")
 		e.statusMu.Lock()
