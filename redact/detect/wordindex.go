@@ -1,10 +1,10 @@
 package detect
 
 // wordIndex maps lower-case words to small integers, for the lookups behind the word filters of
-// wordSet and phraseSet. A word of up to eight bytes, nearly every context word, is its own key
-// (its bytes packed into a number; words never hold a zero byte), so a lookup packs the word and
-// compares numbers in a table a quarter full, where a Go map hashed the string and compared it.
-// Longer words go to a map. Built when the program starts; read-only afterwards.
+// wordSet and phraseSet. A word of up to seven bytes, nearly every context word, is its own key
+// (its bytes and its length packed into a number), so a lookup packs the word and compares numbers
+// in a table a quarter full, where a Go map hashed the string and compared it. Longer words go to a
+// map. Built when the program starts; read-only afterwards.
 type wordIndex struct {
 	keys  []uint64 // packed words, 0 for an empty slot
 	vals  []int32
@@ -15,7 +15,7 @@ type wordIndex struct {
 
 // get returns the value of w, or ok false.
 func (x *wordIndex) get(w string) (v int32, ok bool) {
-	if len(w) > 8 || len(w) == 0 {
+	if len(w) > maxPacked || len(w) == 0 {
 		v, ok = x.long[w]
 		return v, ok
 	}
@@ -36,7 +36,7 @@ func (x *wordIndex) get(w string) (v int32, ok bool) {
 
 // put sets the value of w (not empty).
 func (x *wordIndex) put(w string, v int32) {
-	if len(w) > 8 {
+	if len(w) > maxPacked {
 		if x.long == nil {
 			x.long = make(map[string]int32)
 		}
@@ -79,11 +79,15 @@ func (x *wordIndex) grow() {
 	}
 }
 
-// packWord returns the bytes of w (at most eight) as a little-endian number.
+// maxPacked is the longest word packWord takes.
+const maxPacked = 7
+
+// packWord returns the bytes of w (one to maxPacked) as a little-endian number, with the length in
+// the top byte: distinct words give distinct numbers, none of them 0.
 func packWord(w string) uint64 {
-	var k uint64
+	k := uint64(len(w)) << 56
 	for i := len(w) - 1; i >= 0; i-- {
-		k = k<<8 | uint64(w[i])
+		k |= uint64(w[i]) << (8 * i)
 	}
 	return k
 }
