@@ -31,7 +31,8 @@ type Decider interface {
 
 // Vault stores reversible tokens and turns a subject's tokens back into values (vault.Vault).
 type Vault interface {
-	Tokenize(ctx context.Context, subject string, t redact.Type, value string, format vault.Format, ttl time.Duration) (string, error)
+	// TokenizeAll returns the subject's tokens for items, in order.
+	TokenizeAll(ctx context.Context, subject string, items []vault.Item, ttl time.Duration) ([]string, error)
 	Restorer(ctx context.Context, subject string) (*vault.Restorer, error)
 }
 

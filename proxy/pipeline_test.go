@@ -36,8 +36,16 @@ type fakeVault struct {
 	tokenize func(subject string, t redact.Type, value string) (string, error)
 }
 
-func (f *fakeVault) Tokenize(_ context.Context, subject string, t redact.Type, value string, _ vault.Format, _ time.Duration) (string, error) {
-	return f.tokenize(subject, t, value)
+func (f *fakeVault) TokenizeAll(_ context.Context, subject string, items []vault.Item, _ time.Duration) ([]string, error) {
+	out := make([]string, len(items))
+	for i, it := range items {
+		tok, err := f.tokenize(subject, it.Type, it.Value)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = tok
+	}
+	return out, nil
 }
 
 func (f *fakeVault) Restorer(context.Context, string) (*vault.Restorer, error) { return nil, nil }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/veil-privacy/veil/policy"
@@ -22,13 +21,14 @@ type tokenKey struct {
 }
 
 // tokenizeAll gets the vault tokens of every finding the decision tokenizes, keyed by type and
-// value. Each is a store round trip (on Redis), so several run concurrently. A message without a
-// subject gets none: nobody could have the value back.
+// value, in one vault call: the values the subject already has are one store read together, not
+// one round trip each. A message without a subject gets none: nobody could have the value back.
 func (p *Pipeline) tokenizeAll(ctx context.Context, m *message) (map[tokenKey]string, error) {
 	if m.ex.Subject == "" {
 		return nil, nil
 	}
 	var keys []tokenKey
+	var items []vault.Item
 	for i := range m.fields {
 		f := &m.fields[i]
 		for _, fd := range f.findings {
@@ -36,9 +36,15 @@ func (p *Pipeline) tokenizeAll(ctx context.Context, m *message) (map[tokenKey]st
 				continue
 			}
 			k := tokenKey{fd.Type, f.value[fd.Start:fd.End]}
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
+			if slices.Contains(keys, k) {
+				continue
 			}
+			format := vault.Placeholder
+			if m.decision.TokenFormatFor(k.typ.String()) == policy.TokenSurrogate {
+				format = vault.Surrogate
+			}
+			keys = append(keys, k)
+			items = append(items, vault.Item{Type: k.typ, Value: k.value, Format: format})
 		}
 	}
 	if len(keys) == 0 {
@@ -48,27 +54,12 @@ func (p *Pipeline) tokenizeAll(ctx context.Context, m *message) (map[tokenKey]st
 	if ttl <= 0 {
 		ttl = defaultTokenTTL
 	}
-	tokens := make([]string, len(keys))
-	errs := make([]error, len(keys))
-	one := func(i int) {
-		k := keys[i]
-		format := vault.Placeholder
-		if m.decision.TokenFormatFor(k.typ.String()) == policy.TokenSurrogate {
-			format = vault.Surrogate
-		}
-		tokens[i], errs[i] = p.Vault.Tokenize(ctx, m.ex.Subject, k.typ, k.value, format, ttl)
+	tokens, err := p.Vault.TokenizeAll(ctx, m.ex.Subject, items, ttl)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
 	}
-	var wg sync.WaitGroup
-	for i := 1; i < len(keys); i++ {
-		wg.Go(func() { one(i) })
-	}
-	one(0)
-	wg.Wait()
 	out := make(map[tokenKey]string, len(keys))
 	for i, k := range keys {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, errs[i])
-		}
 		out[k] = tokens[i]
 	}
 	return out, nil

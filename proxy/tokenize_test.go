@@ -10,9 +10,8 @@ import (
 	"github.com/veil-privacy/veil/redact"
 )
 
-// TestTokenizeAll: each distinct value of a message is tokenized once (the calls may run
-// concurrently), values the decision does not tokenize are left alone, and one failure fails the
-// whole message.
+// TestTokenizeAll: each distinct value of a message is tokenized once, values the decision does
+// not tokenize are left alone, and one failure fails the whole message.
 func TestTokenizeAll(t *testing.T) {
 	t.Parallel()
 	text := "write to a@example.com or b@example.com, again a@example.com, or call +49 30 12345678"
@@ -34,7 +33,7 @@ func TestTokenizeAll(t *testing.T) {
 		{desc: "distinct values once", subject: "s1", calls: []string{"a@example.com", "b@example.com"},
 			want: map[string]string{"a@example.com": "tok:a@example.com", "b@example.com": "tok:b@example.com"}},
 		{desc: "no subject, no tokens", subject: ""},
-		{desc: "one failure fails all", subject: "s1", fail: "b@example.com", calls: []string{"a@example.com", "b@example.com"}, err: true},
+		{desc: "one failure fails all", subject: "s1", fail: "a@example.com", calls: []string{"a@example.com"}, err: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

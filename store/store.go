@@ -44,6 +44,9 @@ type Store interface {
 	PutIfAbsent(ctx context.Context, r Record) (bool, error)
 	// Get returns a record or ErrNotFound.
 	Get(ctx context.Context, subject, kind, key string) (Record, error)
+	// GetMany returns, for each of a subject's keys of one kind, in order, its live record, or the
+	// zero Record (an empty Key) when there is none: one read (one transaction, one round trip).
+	GetMany(ctx context.Context, subject, kind string, keys []string) ([]Record, error)
 	// List returns a subject's live records of one kind ("" for every kind), in key order (ordered
 	// by kind first when listing every kind).
 	List(ctx context.Context, subject, kind string) ([]Record, error)

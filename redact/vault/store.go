@@ -11,6 +11,7 @@ type Store interface {
 	Put(ctx context.Context, r store.Record) error
 	PutIfAbsent(ctx context.Context, r store.Record) (bool, error)
 	Get(ctx context.Context, subject, kind, key string) (store.Record, error)
+	GetMany(ctx context.Context, subject, kind string, keys []string) ([]store.Record, error)
 	List(ctx context.Context, subject, kind string) ([]store.Record, error)
 	Delete(ctx context.Context, subject, kind, key string) error
 	DeleteSubject(ctx context.Context, subject string) (int, error)

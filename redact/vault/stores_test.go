@@ -145,6 +145,17 @@ func (m *memStore) Get(ctx context.Context, subject, kind, key string) (store.Re
 	return clone(r), nil
 }
 
+func (m *memStore) GetMany(ctx context.Context, subject, kind string, keys []string) ([]store.Record, error) {
+	out := make([]store.Record, len(keys))
+	for i, key := range keys {
+		r, err := m.Get(ctx, subject, kind, key)
+		if err == nil {
+			out[i] = r
+		}
+	}
+	return out, nil
+}
+
 func (m *memStore) List(ctx context.Context, subject, kind string) ([]store.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -112,6 +112,44 @@ func (s *Store) Get(ctx context.Context, subject, kind, key string) (store.Recor
 	return rec, nil
 }
 
+// GetMany returns the live record of each key, in order (the zero Record where there is none),
+// read in one transaction.
+func (s *Store) GetMany(ctx context.Context, subject, kind string, keys []string) ([]store.Record, error) {
+	if err := store.CheckRecordID(subject, kind); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]store.Record, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	now := s.nowMS()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketRecords)
+		for i, key := range keys {
+			v := b.Get(compositeKey(subject, kind, key))
+			if v == nil {
+				continue
+			}
+			rec := store.Record{Subject: subject, Kind: kind, Key: key}
+			ok, err := decodeInto(&rec, v, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out[i] = rec
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // List returns a subject's live records of one kind ("" for all), ordered by kind then key.
 func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record, error) {
 	if err := store.CheckSubject(subject); err != nil {

@@ -99,6 +99,43 @@ func (s *Store) Get(ctx context.Context, subject, kind, key string) (store.Recor
 	return r, nil
 }
 
+// GetMany returns the live record of each key, in order (the zero Record where there is none),
+// with one MGET: the keys share the subject's hash tag, so they live in one Cluster slot.
+func (s *Store) GetMany(ctx context.Context, subject, kind string, keys []string) ([]store.Record, error) {
+	if err := store.CheckRecordID(subject, kind); err != nil {
+		return nil, err
+	}
+	out := make([]store.Record, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	prefix := s.k.recPrefix(subject)
+	names := make([]string, len(keys))
+	for i, key := range keys {
+		names[i] = prefix + member(kind, key)
+	}
+	vals, err := s.c.MGet(ctx, names...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("reading records: %w", err)
+	}
+	now := nowMS()
+	for i, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue // nil: no such record
+		}
+		rec := store.Record{Subject: subject, Kind: kind, Key: keys[i]}
+		live, err := decodeInto(&rec, []byte(str), now)
+		if err != nil {
+			return nil, err
+		}
+		if live {
+			out[i] = rec
+		}
+	}
+	return out, nil
+}
+
 // List returns a subject's live records of one kind ("" for all), ordered by kind then key. It reads
 // the subject's index, never the keyspace, and prunes index entries of expired records.
 func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record, error) {

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 		{"PutGet", testPutGet},
 		{"Replace", testReplace},
 		{"NotFound", testNotFound},
+		{"GetMany", testGetMany},
 		{"Invalid", testInvalid},
 		{"PastExpiry", testPastExpiry},
 		{"ListOrder", testListOrder},
@@ -204,6 +205,43 @@ func testNotFound(t *testing.T, s store.Store, _ *config) {
 	}
 }
 
+// testGetMany: each key's live record in the order asked (a key twice, twice), the zero Record
+// for a missing, expired, other-kind or other-subject key; no keys, no records.
+func testGetMany(t *testing.T, s store.Store, cfg *config) {
+	ctx := context.Background()
+	a := store.Record{Subject: "s", Kind: "k", Key: "a", Value: []byte("va")}
+	b := store.Record{Subject: "s", Kind: "k", Key: "b", Value: allBytes(), ExpiresAt: cfg.now().Add(time.Hour)}
+	for _, r := range []store.Record{a, b,
+		{Subject: "s", Kind: "k", Key: "old", Value: []byte("v"), ExpiresAt: cfg.now().Add(-time.Hour)},
+		{Subject: "s", Kind: "other", Key: "c", Value: []byte("v")},
+		{Subject: "s2", Kind: "k", Key: "d", Value: []byte("v")},
+	} {
+		mustPut(t, s, r)
+	}
+	got, err := s.GetMany(ctx, "s", "k", []string{"b", "missing", "a", "old", "c", "d", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Record{b, {}, a, {}, {}, {}, b}
+	if len(got) != len(want) {
+		t.Fatalf("GetMany returned %d records for %d keys", len(got), len(want))
+	}
+	for i := range want {
+		if want[i].Key == "" {
+			if got[i].Key != "" || got[i].Value != nil {
+				t.Errorf("GetMany[%d] = %q, want the zero Record", i, got[i].Key)
+			}
+			continue
+		}
+		if err := sameRecord(got[i], want[i]); err != nil {
+			t.Errorf("GetMany[%d]: %v", i, err)
+		}
+	}
+	if got, err := s.GetMany(ctx, "s", "k", nil); err != nil || len(got) != 0 {
+		t.Fatalf("GetMany(no keys) = %d records, %v", len(got), err)
+	}
+}
+
 func testInvalid(t *testing.T, s store.Store, _ *config) {
 	ctx := context.Background()
 	nop := func(store.Record) error { return nil }
@@ -217,6 +255,8 @@ func testInvalid(t *testing.T, s store.Store, _ *config) {
 		{"Put NUL kind", func() error { return s.Put(ctx, store.Record{Subject: "s", Kind: "a\x00b"}) }},
 		{"PutIfAbsent empty subject", func() error { _, err := s.PutIfAbsent(ctx, store.Record{Kind: "k"}); return err }},
 		{"Get empty kind", func() error { _, err := s.Get(ctx, "s", "", "x"); return err }},
+		{"GetMany empty subject", func() error { _, err := s.GetMany(ctx, "", "k", []string{"x"}); return err }},
+		{"GetMany NUL kind", func() error { _, err := s.GetMany(ctx, "s", "a\x00b", nil); return err }},
 		{"List empty subject", func() error { _, err := s.List(ctx, "", ""); return err }},
 		{"Delete empty subject", func() error { return s.Delete(ctx, "", "k", "x") }},
 		{"DeleteSubject empty", func() error { _, err := s.DeleteSubject(ctx, ""); return err }},
