@@ -137,7 +137,8 @@ func (s *Store) GetMany(ctx context.Context, subject, kind string, keys []string
 }
 
 // List returns a subject's live records of one kind ("" for all), ordered by kind then key. It reads
-// the subject's index, never the keyspace, and prunes index entries of expired records.
+// the subject's index, never the keyspace, and prunes index entries of expired records. A subject
+// with at most mgetBatch records is read in one round trip (listScript); a larger one in batches.
 func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record, error) {
 	if err := store.CheckSubject(subject); err != nil {
 		return nil, err
@@ -145,22 +146,25 @@ func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record,
 	if err := store.CheckKind(kind, true); err != nil {
 		return nil, err
 	}
-	members, err := s.c.SMembers(ctx, s.k.idx(subject)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("reading subject index: %w", err)
+	recPrefix := s.k.recPrefix(subject)
+	members, vals, err := s.listOneTrip(ctx, subject, kind)
+	if errors.Is(err, redis.Nil) {
+		members, vals, err = s.listBatched(ctx, subject, kind)
 	}
-	type entry struct{ member, kind, key string }
-	entries := make([]entry, 0, len(members))
-	prefix := kindPrefix(kind)
-	for _, m := range members {
-		if kind != "" && !strings.HasPrefix(m, prefix) {
-			continue
-		}
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		member, kind, key string
+		val               any
+	}
+	entries := make([]entry, len(members))
+	for i, m := range members {
 		kd, key, ok := splitMember(m)
 		if !ok {
 			return nil, errCorrupt
 		}
-		entries = append(entries, entry{m, kd, key})
+		entries[i] = entry{m, kd, key, vals[i]}
 	}
 	sort.Slice(entries, func(i, j int) bool {
 		if entries[i].kind != entries[j].kind {
@@ -168,34 +172,22 @@ func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record,
 		}
 		return entries[i].key < entries[j].key
 	})
-	recPrefix := s.k.recPrefix(subject)
 	var out []store.Record
 	var stale []any
 	now := nowMS()
-	for start := 0; start < len(entries); start += mgetBatch {
-		batch := entries[start:min(start+mgetBatch, len(entries))]
-		ks := make([]string, len(batch))
-		for i, e := range batch {
-			ks[i] = recPrefix + e.member
+	for _, e := range entries {
+		sv, ok := e.val.(string)
+		if !ok {
+			stale = append(stale, e.member)
+			continue
 		}
-		vals, err := s.c.MGet(ctx, ks...).Result()
+		r := store.Record{Subject: subject, Kind: e.kind, Key: e.key}
+		live, err := decodeInto(&r, []byte(sv), now)
 		if err != nil {
-			return nil, fmt.Errorf("reading records: %w", err)
+			return nil, err
 		}
-		for i, v := range vals {
-			sv, ok := v.(string)
-			if !ok {
-				stale = append(stale, batch[i].member)
-				continue
-			}
-			r := store.Record{Subject: subject, Kind: batch[i].kind, Key: batch[i].key}
-			live, err := decodeInto(&r, []byte(sv), now)
-			if err != nil {
-				return nil, err
-			}
-			if live {
-				out = append(out, r)
-			}
+		if live {
+			out = append(out, r)
 		}
 	}
 	if len(stale) > 0 {
@@ -205,6 +197,64 @@ func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record,
 		}
 	}
 	return out, nil
+}
+
+// listOneTrip reads the subject's index members of a kind and their records' values (nil for a
+// record that is gone) with listScript; redis.Nil when the index is too large for one script.
+func (s *Store) listOneTrip(ctx context.Context, subject, kind string) ([]string, []any, error) {
+	prefix := "" // every kind
+	if kind != "" {
+		prefix = kindPrefix(kind)
+	}
+	res, err := listScript.Run(ctx, s.c, []string{s.k.idx(subject)}, s.k.recPrefix(subject), prefix, mgetBatch).Slice()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil, redis.Nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading subject records: %w", err)
+	}
+	members := make([]string, 0, len(res)/2)
+	vals := make([]any, 0, len(res)/2)
+	for i := 0; i+1 < len(res); i += 2 {
+		m, ok := res[i].(string)
+		if !ok {
+			return nil, nil, errCorrupt
+		}
+		members = append(members, m)
+		vals = append(vals, res[i+1])
+	}
+	return members, vals, nil
+}
+
+// listBatched reads the subject's index members of a kind, then their records' values in MGETs
+// of mgetBatch keys.
+func (s *Store) listBatched(ctx context.Context, subject, kind string) ([]string, []any, error) {
+	all, err := s.c.SMembers(ctx, s.k.idx(subject)).Result()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading subject index: %w", err)
+	}
+	prefix := kindPrefix(kind)
+	members := all[:0]
+	for _, m := range all {
+		if kind == "" || strings.HasPrefix(m, prefix) {
+			members = append(members, m)
+		}
+	}
+	recPrefix := s.k.recPrefix(subject)
+	vals := make([]any, 0, len(members))
+	for start := 0; start < len(members); start += mgetBatch {
+		batch := members[start:min(start+mgetBatch, len(members))]
+		ks := make([]string, len(batch))
+		for i, m := range batch {
+			ks[i] = recPrefix + m
+		}
+		v, err := s.c.MGet(ctx, ks...).Result()
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading records: %w", err)
+		}
+		vals = append(vals, v...)
+	}
+	return members, vals, nil
 }
 
 // Delete removes one record; store.ErrNotFound if there was no live one.

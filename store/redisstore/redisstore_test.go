@@ -241,3 +241,45 @@ func BenchmarkRedis(b *testing.B) {
 	c := srv.Client()
 	storetest.Bench(b, func(b *testing.B) store.Store { return newStore(b, c) })
 }
+
+// TestListLarge: a subject with more records than one script reads at once is listed in
+// batches, with the same result: every live record of the kind, in key order.
+func TestListLarge(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	s := newStore(t, srv.Client())
+	ctx := context.Background()
+	n := mgetBatch + 88
+	for i := range n {
+		if err := s.Put(ctx, store.Record{Subject: "s", Kind: "k", Key: fmt.Sprintf("%04d", i), Value: []byte("v")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Put(ctx, store.Record{Subject: "s", Kind: "other", Key: "x", Value: []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	// A record that vanished behind the index's back (as an expired one does) is left out.
+	if err := srv.Client().Del(ctx, s.k.recPrefix("s")+member("k", "0007")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		kind string
+		want int
+	}{{"k", n - 1}, {"", n}, {"other", 1}} {
+		recs, err := s.List(ctx, "s", tc.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != tc.want {
+			t.Fatalf("List(%q) = %d records, want %d", tc.kind, len(recs), tc.want)
+		}
+		for i := 1; i < len(recs); i++ {
+			if a, b := recs[i-1], recs[i]; a.Kind > b.Kind || a.Kind == b.Kind && a.Key >= b.Key {
+				t.Fatalf("List(%q) out of order at %d: %s/%s before %s/%s", tc.kind, i, a.Kind, a.Key, b.Kind, b.Key)
+			}
+			if recs[i].Key == "0007" {
+				t.Fatalf("List(%q) returned a deleted record", tc.kind)
+			}
+		}
+	}
+}

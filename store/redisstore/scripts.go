@@ -71,3 +71,20 @@ for i = 2, #ARGV do
 end
 return 0
 `)
+
+// listScript reads a subject's records of one kind in one round trip: the index, then each
+// matching record. KEYS: index. ARGV: record key prefix, member prefix ("" for every kind), the
+// most members to read this way. Returns member, value pairs (a missing record's value is nil),
+// or nil when the index holds more members than that (the caller then reads in batches, so one
+// script never blocks the server for long).
+var listScript = redis.NewScript(`
+if redis.call('SCARD', KEYS[1]) > tonumber(ARGV[3]) then return false end
+local out = {}
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if ARGV[2] == '' or string.sub(m, 1, #ARGV[2]) == ARGV[2] then
+    out[#out + 1] = m
+    out[#out + 1] = redis.call('GET', ARGV[1] .. m)
+  end
+end
+return out
+`)
