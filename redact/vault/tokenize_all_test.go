@@ -21,7 +21,7 @@ func TestTokenizeAll(t *testing.T) {
 			{Type: redact.Phone, Value: "+49 30 12345678", Format: Placeholder}, // new
 			{Type: redact.Email, Value: "ANNA@example.de", Format: Placeholder}, // known, other spelling
 			{Type: redact.CreditCard, Value: "4111-1111-1111-1111", Format: Surrogate},
-			{Type: redact.Email, Value: "anna@example.de", Format: Surrogate}, // known value, new format
+			{Type: redact.Email, Value: "anna@example.de", Format: Surrogate},   // known value, new format
 			{Type: redact.Phone, Value: "+49 30 12345678", Format: Placeholder}, // twice in one call
 		}
 		got, err := v.TokenizeAll(ctx, "s1", items, 30*day)
