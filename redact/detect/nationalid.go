@@ -52,6 +52,7 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 	toks := t.Tokens
 	s := t.Norm
 	var buf []byte
+	var ctx nidContext // scratch for nidJudge
 	// A number starts at a token with a digit or at a short prefix in capitals ("AB 12 34 56 C").
 	u := anchorUnion{t.DigitTokens(), t.CapsTokens()}
 	next := 0 // the first token a match may start at
@@ -86,7 +87,7 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 				// through function values, so a stack array would escape on every candidate.
 				buf = make([]byte, 0, nidMaxPat)
 			}
-			if f, ok := nidJudge(t, buf, i, j, cls); ok && f.Confidence > best.Confidence {
+			if f, ok := nidJudge(t, buf, &ctx, i, j, cls); ok && f.Confidence > best.Confidence {
 				best, bestJ = f, j
 			}
 		}
@@ -188,12 +189,11 @@ func nidCompact(dst []byte, raw string) []byte {
 
 // nidJudge validates the candidate made of tokens i..j (ASCII, joined by single separators), whose
 // bytes have the classes cls, against every scheme spelled with its length and returns the most
-// confident finding.
-func nidJudge(t *redact.Text, buf []byte, i, j int, cls nidClasses) (redact.Finding, bool) {
+// confident finding. ctx is scratch space for the candidate's context, read once a scheme needs it.
+func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClasses) (redact.Finding, bool) {
 	start, end := t.Tokens[i].Start, t.Tokens[j].End
 	raw := t.Norm[start:end]
 	var c []byte // the compact candidate, made once a spelling matches
-	var ctx nidContext
 	haveCtx := false
 	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
 	for _, p := range nidByLen[len(raw)] {
@@ -208,9 +208,10 @@ func nidJudge(t *redact.Text, buf []byte, i, j int, cls nidClasses) (redact.Find
 			continue
 		}
 		if !haveCtx {
-			ctx, haveCtx = newNIDContextTokens(t, i, j), true
+			ctx.readTokens(t, i, j)
+			haveCtx = true
 		}
-		conf := nidScore(p, v, &ctx, start)
+		conf := nidScore(p, v, ctx, start)
 		if conf > best.Confidence {
 			best.Confidence, best.Subtype = conf, p.s.sub
 		}

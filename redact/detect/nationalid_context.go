@@ -121,24 +121,26 @@ type nidContext struct {
 }
 
 func newNIDContext(t *redact.Text, start, end int) nidContext {
-	return nidContextFrom(t, t.TokenAt(max(0, start-nidCtxBefore)), t.TokenAt(end), start, end)
+	var c nidContext
+	c.read(t, t.TokenAt(max(0, start-nidCtxBefore)), t.TokenAt(end), start, end)
+	return c
 }
 
-// newNIDContextTokens is newNIDContext for a candidate of whole tokens, i..j: the tokens around it
-// are found by walking from it, not by searching the text for them.
-func newNIDContextTokens(t *redact.Text, i, j int) nidContext {
+// readTokens is newNIDContext for a candidate of whole tokens, i..j, read into c: the tokens
+// around it are found by walking from it, not by searching the text for them.
+func (c *nidContext) readTokens(t *redact.Text, i, j int) {
 	start, end := t.Tokens[i].Start, t.Tokens[j].End
 	lo := i // the first token that ends after start-nidCtxBefore, as TokenAt finds it
 	for lo > 0 && t.Tokens[lo-1].End > start-nidCtxBefore {
 		lo--
 	}
-	return nidContextFrom(t, lo, j+1, start, end)
+	c.read(t, lo, j+1, start, end)
 }
 
-// nidContextFrom reads the context of the candidate Norm[start:end] from the tokens lo (the first
+// read sets c to the context of the candidate Norm[start:end], read from the tokens lo (the first
 // that ends after start-nidCtxBefore) and hi (the first that ends after end) on.
-func nidContextFrom(t *redact.Text, lo, hi, start, end int) nidContext {
-	var c nidContext
+func (c *nidContext) read(t *redact.Text, lo, hi, start, end int) {
+	c.n, c.after, c.nearAf = 0, 0, 0
 	for i := lo; i < len(t.Tokens) && t.Tokens[i].End <= start; i++ {
 		if m := nidClassesAt(t, i); m != 0 && c.n < len(c.ends) {
 			c.ends[c.n], c.masks[c.n] = t.Tokens[i].End, m
@@ -155,7 +157,6 @@ func nidContextFrom(t *redact.Text, lo, hi, start, end int) nidContext {
 			c.nearAf |= m
 		}
 	}
-	return c
 }
 
 // lastEnd returns the end of the closest phrase of class before the candidate, or -1. Negative
