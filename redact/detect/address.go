@@ -94,15 +94,17 @@ func (a *Address) detectAt(t *redact.Text, i int, dst []redact.Finding) (int, []
 // longest, or -1.
 func (a *Address) matchAt(t *redact.Text, i int) (last int, conf float64) {
 	last = -1
+	if t.Tokens[i].Flags&redact.HasDigit != 0 {
+		// Only a number can start a shape at a token with a digit: every other shape starts
+		// with a word.
+		return numberFirst(t, i)
+	}
 	try := func(e int, c float64) {
 		if e > last || e == last && c > conf {
 			last, conf = e, c
 		}
 	}
 	if e, c := prefixStreet(t, i); e >= 0 {
-		try(e, c)
-	}
-	if e, c := numberFirst(t, i); e >= 0 {
 		try(e, c)
 	}
 	if e, c := suffixStreet(t, i); e >= 0 {
@@ -129,7 +131,7 @@ var addrLabels = newWordSet("address adresse adres adresa adresă anschrift indi
 // street even without a street word ("Adres: Lange Voorhout 84B", "Address: 4 Privet Drive").
 func labeledStreet(t *redact.Text, i int) (int, float64) {
 	toks := t.Tokens
-	if i == 0 || !addrLabels.has(tokLower(t, i-1)) {
+	if i == 0 || !isCapWord(toks[i]) || !addrLabels.has(tokLower(t, i-1)) {
 		return -1, 0
 	}
 	if g := gap(t, i); g != ": " && g != " : " && g != ":" {

@@ -166,9 +166,16 @@ func houseNumber(t *redact.Text, j int) (int, bool) {
 // isHouseNumberTok reports whether token j looks like a house number: 1 to 5 digits, maybe with up
 // to two letters after them.
 func isHouseNumberTok(t *redact.Text, j int) bool {
-	s := tokText(t, j)
-	if len(s) == 0 || len(s) > 6 || s[0] < '1' || s[0] > '9' {
+	k := t.Tokens[j]
+	if k.Flags&(redact.HasDigit|redact.NonASCII) != redact.HasDigit || k.End-k.Start > 6 {
+		return false // a non-ASCII byte would end the digits and not pass as a letter below
+	}
+	s := t.Norm[k.Start:k.End]
+	if s[0] < '1' || s[0] > '9' {
 		return false
+	}
+	if k.Flags&redact.HasLetter == 0 {
+		return len(s) <= 5
 	}
 	d := 0
 	for d < len(s) && s[d] >= '0' && s[d] <= '9' {
