@@ -347,7 +347,11 @@ func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 		return true
 	}
 	lower := personLowerLast
-	if g != " " && (strings.IndexByte(g, ':') >= 0 || g == "\t") { // most gaps are one space
+	if len(g) == 1 { // most gaps are one byte: no call to search them
+		if g[0] == ':' || g[0] == '\t' {
+			lower = personLowerLabelLast
+		}
+	} else if strings.IndexByte(g, ':') >= 0 {
 		lower = personLowerLabelLast
 	}
 	return f&lower != 0 || isLowerWord(toks[j]) && personBridge.has(tokLower(t, j))
