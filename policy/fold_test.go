@@ -75,7 +75,7 @@ func TestFoldedDecisionsMatchRules(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			for range 3000 {
-				in := randomInput(rng)
+				in := sampleInput(rng)
 				checkFolded(t, c, &in)
 			}
 		})
@@ -214,40 +214,6 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// randomInput draws an input from small pools that cover every branch of the default pack,
-// with unknown values mixed in.
-func randomInput(rng *rand.Rand) Input {
-	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
-	types := append(findingTypes[:], "FOO", "")
-	purpose := pick("support", "marketing", "profiling", "sales", "")
-	in := Input{
-		Direction: Direction(pick("request", "request", "response", "sideways", "")),
-		Route:     Route{Name: "chat", Kind: "chat", Purpose: purpose},
-		Subject:   Subject{Consent: map[string]bool{}, NoticeShown: rng.IntN(2) == 0},
-		Request:   Request{Method: "POST", Path: "/", ContentType: "application/json"},
-		Upstream: Upstream{
-			Name:              "bot",
-			Region:            pick("eu-central-1", "westeurope", "de", "", "us-east-1", "ap-south-1"),
-			TransferMechanism: pick("", "", "scc", "dpf", "none"),
-		},
-	}
-	for _, p := range []string{"support", "marketing", "profiling"} {
-		if rng.IntN(3) > 0 {
-			in.Subject.Consent[p] = rng.IntN(3) > 0
-		}
-	}
-	if rng.IntN(4) == 0 {
-		in.Subject.Objections = []string{pick("support", "marketing", "profiling")}
-	}
-	for range rng.IntN(3) {
-		in.Route.AllowedTypes = append(in.Route.AllowedTypes, pick(types...))
-	}
-	for range rng.IntN(5) {
-		in.Findings = append(in.Findings, Finding{Type: pick(types...), Confidence: 0.9, Field: "message", Count: 1 + rng.IntN(3)})
-	}
-	return in
 }
 
 // TestExplainTracesRulesAsWritten: Decide evaluates the folded rules, but a trace must show the

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestPlannedDecisionsMatchRules(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(3, 4))
 			for range 3000 {
-				in := randomInput(rng)
+				in := sampleInput(rng)
 				checkPlanned(t, c, &in)
 			}
 		})
@@ -197,7 +198,7 @@ func TestPlannedPacksMatchRules(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			var seen [3]int
 			for range 2000 {
-				in := randomInput(rng)
+				in := sampleInput(rng)
 				seen[checkPlanned(t, c, &in)]++
 			}
 			t.Logf("defined %d, undefined %d, failed %d", seen[planDefined], seen[planUndefined], seen[planFailed])
@@ -205,5 +206,23 @@ func TestPlannedPacksMatchRules(t *testing.T) {
 				t.Error("no input gave a decision")
 			}
 		})
+	}
+}
+
+// TestPlanUsedOnlyWhenItAgrees: a plan is used only after it decided the generated samples
+// exactly as topdown; a plan that disagrees, or cannot be checked in time, is not.
+func TestPlanUsedOnlyWhenItAgrees(t *testing.T) {
+	t.Parallel()
+	def := compileFoldPack(t, nil, nil)
+	if def.prog == nil {
+		t.Fatalf("default pack not planned: %v", def.planErr)
+	}
+	other := compileFoldPack(t, planPacks[0].files, nil)
+	if err := checkAgreement(context.Background(), def.prog, other.asWritten, other.txn, false); !errors.Is(err, errPlanDisagrees) {
+		t.Errorf("another pack's plan: %v, want %v", err, errPlanDisagrees)
+	}
+	slow := compileFoldPack(t, map[string]string{"p.rego": "package veil\n\ndecision := {\"allow\": true} if slow\n\nslow if {\n\tevery i in numbers.range(1, 100000000) {\n\t\ti > 0\n\t}\n}\n"}, nil)
+	if slow.prog != nil || !errors.Is(slow.planErr, errPlanUnchecked) {
+		t.Errorf("slow pack: planned %v, %v; want %v", slow.prog != nil, slow.planErr, errPlanUnchecked)
 	}
 }

@@ -1,0 +1,95 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// agreementSamples is how many generated inputs a plan must decide exactly as topdown does
+// before Veil uses it (about 20 ms for the default pack), and agreementBudget bounds the time
+// the check may take: a pack too slow to check in time is evaluated by topdown.
+const (
+	agreementSamples = 256
+	agreementBudget  = 2 * time.Second
+)
+
+// errPlanUnchecked is why a plan whose agreement check ran out of time is not used.
+var errPlanUnchecked = fmt.Errorf("checking the plan against topdown took longer than %v", agreementBudget)
+
+// errPlanDisagrees is why a plan that decided a sample input differently from topdown is not used.
+var errPlanDisagrees = errors.New("the plan evaluator and topdown disagree on a generated input")
+
+// checkAgreement evaluates generated inputs with prog and with the rules as written (q) and
+// reports the first input on which they differ in value, or where only one of them fails. The
+// inputs are the same on every load (a fixed seed), so a pack is planned or not deterministically.
+func checkAgreement(ctx context.Context, prog *program, q rego.PreparedEvalQuery, txn storage.Transaction, withID bool) error {
+	cancel := topdown.NewCancel()
+	timer := time.AfterFunc(agreementBudget, cancel.Cancel)
+	defer timer.Stop()
+	rng := rand.New(rand.NewPCG(0x7665696c, 0x706c616e))
+	pc := &partCache{}
+	for i := range agreementSamples {
+		in := sampleInput(rng)
+		input := in.astValue(withID, pc)
+		pv, perr := prog.eval(ctx, ast.NewTerm(input), cancel)
+		rs, werr := q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTransaction(txn), rego.EvalMetrics(noMetrics),
+			rego.EvalExternalCancel(cancel))
+		if cancel.Cancelled() {
+			return errPlanUnchecked
+		}
+		var wv *ast.Term
+		if werr == nil && len(rs) > 0 && len(rs[0].Expressions) > 0 {
+			wv, _ = rs[0].Expressions[0].Value.(*ast.Term)
+		}
+		if (perr != nil) != (werr != nil) || (pv == nil) != (wv == nil) || (pv != nil && pv.Value.Compare(wv.Value) != 0) {
+			return fmt.Errorf("%w (sample %d)", errPlanDisagrees, i)
+		}
+	}
+	return nil
+}
+
+// sampleInput draws an input from small pools that reach every branch of the default pack:
+// every finding type and an unknown one, known and unknown purposes, directions, regions and
+// transfer mechanisms, with and without consent, objections and listed types.
+func sampleInput(rng *rand.Rand) Input {
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	types := append(findingTypes[:], "FOO", "")
+	purpose := pick("support", "marketing", "profiling", "sales", "")
+	in := Input{
+		Direction: Direction(pick("request", "request", "response", "sideways", "")),
+		Route:     Route{Name: "chat", Kind: "chat", Purpose: purpose},
+		Subject:   Subject{Consent: map[string]bool{}, NoticeShown: rng.IntN(2) == 0},
+		Request:   Request{Method: "POST", Path: "/", ContentType: "application/json"},
+		Upstream: Upstream{
+			Name:              "bot",
+			Region:            pick("eu-central-1", "westeurope", "de", "", "us-east-1", "ap-south-1"),
+			TransferMechanism: pick("", "", "scc", "dpf", "none"),
+		},
+	}
+	if rng.IntN(2) == 0 {
+		in.Subject.ID = pick("s-1", "s-2")
+	}
+	for _, p := range []string{"support", "marketing", "profiling"} {
+		if rng.IntN(3) > 0 {
+			in.Subject.Consent[p] = rng.IntN(3) > 0
+		}
+	}
+	if rng.IntN(4) == 0 {
+		in.Subject.Objections = []string{pick("support", "marketing", "profiling")}
+	}
+	for range rng.IntN(3) {
+		in.Route.AllowedTypes = append(in.Route.AllowedTypes, pick(types...))
+	}
+	for range rng.IntN(5) {
+		in.Findings = append(in.Findings, Finding{Type: pick(types...), Confidence: 0.9, Field: "message", Count: 1 + rng.IntN(3)})
+	}
+	return in
+}
