@@ -12,9 +12,9 @@
 #      (config.type_rules) to the reasons, unless the route lists the type.
 # Change what happens to a type by editing data.json; change when a situation applies here.
 #
-# Speed: every reference to a rule costs about a microsecond, even when its value is known, so a
-# rule used once per finding is read once into a local first (row, rules). Veil folds data.json
-# into the rules when the pack loads; the rules stay as written for tests and explain.
+# Speed: Veil plans the pack when it loads and evaluates the plan (README.md, Speed); tests and
+# explain run these rules as written. Where OPA evaluates them directly, every reference to a rule
+# costs about a microsecond, so a rule used once per finding is read into a local first (row, rules).
 package veil
 
 import data.veil.config as cfg

@@ -36,8 +36,8 @@ var capabilities = func() *ast.Capabilities {
 // compiled is one pack ready to evaluate: compiled once, prepared once, evaluated per message.
 type compiled struct {
 	pack *Pack
-	// query is what Decide evaluates: the pack with its data folded into its rules (see
-	// fold.go), or asWritten when the pack cannot be folded.
+	// query is what Decide evaluates when the pack is not planned (prog is nil): the pack with
+	// its data folded into its rules (see fold.go), or asWritten when it cannot be folded.
 	query rego.PreparedEvalQuery
 	// asWritten is the pack's rules as written, for traces (Explain): a trace must show the rules
 	// a compliance team reads.
