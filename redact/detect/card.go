@@ -76,8 +76,12 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			continue
 		}
 		last, ok := cardGrouped(s, toks, i, buf[:0], cardGroupings)
-		if !ok && cardWords.in(t.Before(k.Start, 40)) {
-			last, ok = cardGrouped(s, toks, i, buf[:0], cardGroupingsCtx)
+		if !ok {
+			// The rarer layouts need a card word before the number: look for one only when the
+			// groups have such a layout.
+			if l, lok := cardGrouped(s, toks, i, buf[:0], cardGroupingsCtx); lok && cardWords.in(t.Before(k.Start, 40)) {
+				last, ok = l, true
+			}
 		}
 		if ok {
 			dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: toks[last].End, Confidence: 0.97})
