@@ -54,26 +54,41 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 		return dst // a date holds a digit
 	}
 	next := 0
+	digits, p := t.DigitTokens(), 0 // digits[p] is the first digit token after the mark
 	for _, mk := range t.Marks(detectMarker) {
 		if i := int(mk.Tok); mk.Bits&markDOB != 0 && i >= next {
-			i, dst = d.detectAt(t, i, dst)
+			for p < len(digits) && int(digits[p]) <= i {
+				p++
+			}
+			i, dst = d.detectAt(t, i, p < len(digits) && int(digits[p])-i <= dobReach, dst)
 			next = i + 1
 		}
 	}
 	return dst
 }
 
+// dobReach bounds the tokens from a phrase's end to the last token of the date it introduces: up to
+// four steps of at most four tokens (a filler word, a birth place with its preposition), then a date
+// of at most five. Every date holds a digit token, so a phrase with none that close needs no look.
+const dobReach = 32
+
 // detectAt reports the birth date that a phrase ending at token i introduces, or that "geboren" at
-// token i closes, and returns the token to continue after.
-func (d *DateOfBirth) detectAt(t *redact.Text, i int, dst []redact.Finding) (int, []redact.Finding) {
+// token i closes, and returns the token to continue after. digitSoon tells whether a digit token
+// follows within dobReach tokens.
+func (d *DateOfBirth) detectAt(t *redact.Text, i int, digitSoon bool, dst []redact.Finding) (int, []redact.Finding) {
 	toks := t.Tokens
-	if dobVerbFinal.has(tokLower(t, i)) {
+	// A date ends with a number (its year, or the last of its numbers): "geboren" closes one only
+	// after a digit token.
+	if i > 0 && toks[i-1].Flags&redact.HasDigit != 0 && dobVerbFinal.has(tokLower(t, i)) {
 		// "Ich bin am 3. Oktober 1990 geboren", "ik ben op 4 mei 1972 geboren"
 		if first, last, ok := dateEndingAt(t, i-1); ok && gap(t, i) == " " {
 			dst = append(dst, redact.Finding{
 				Type: redact.DateOfBirth, Start: toks[first].Start, End: toks[last].End, Confidence: dobConf,
 			})
 		}
+	}
+	if !digitSoon {
+		return i, dst
 	}
 	if _, _, ok := dobTriggers.matchEnd(t, i); !ok {
 		return i, dst
