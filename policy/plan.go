@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
@@ -27,7 +26,9 @@ import (
 // planTarget is the name under which Veil registers itself as an OPA target to receive plans.
 const planTarget = "veil-plan"
 
-var registerPlanTarget sync.Once
+// The target is registered at initialization: OPA reads its table of targets without a lock
+// on every PrepareForEval, so registering later would race with evaluations being prepared.
+func init() { rego.RegisterPlugin(planTarget, planCapture{}) }
 
 // planCapture is the OPA target plugin through which rego hands over the plan: the plan goes to
 // the *ir.Policy the context names.
@@ -63,7 +64,6 @@ func (p *Pack) plan(ctx context.Context, mods map[string]*ast.Module, store stor
 			return nil, errPlanWith
 		}
 	}
-	registerPlanTarget.Do(func() { rego.RegisterPlugin(planTarget, planCapture{}) })
 	// A compiler of its own: rego switches a compiler it plans for to OPA's IR mode.
 	c := newCompiler(false, false)
 	if c.Compile(mods); c.Failed() {

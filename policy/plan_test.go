@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -225,4 +227,33 @@ func TestPlanUsedOnlyWhenItAgrees(t *testing.T) {
 	if slow.prog != nil || !errors.Is(slow.planErr, errPlanUnchecked) {
 		t.Errorf("slow pack: planned %v, %v; want %v", slow.prog != nil, slow.planErr, errPlanUnchecked)
 	}
+}
+
+// TestConcurrentPlannedDecisions: runs are pooled and data is shared, so evaluations in parallel
+// must decide as one at a time does (run it with -race).
+func TestConcurrentPlannedDecisions(t *testing.T) {
+	t.Parallel()
+	e, _ := newTestEngine(t, Config{CacheSize: -1})
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(8, 9))
+	ins := make([]Input, 200)
+	want := make([]Decision, len(ins))
+	for i := range ins {
+		ins[i] = sampleInput(rng)
+		want[i], _ = e.Decide(ctx, ins[i])
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range ins {
+				i := (k + g*50) % len(ins)
+				got, _ := e.Decide(ctx, ins[i])
+				if !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("input %d: %+v, want %+v", i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

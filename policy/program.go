@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
@@ -23,6 +24,10 @@ type program struct {
 	calls   map[*ir.CallStmt]callTarget
 	strings []*ast.Term
 	data    *ast.Term
+	// stack is how many locals a run needs at most: the sum over all functions, since a call
+	// chain holds each function at most once (Rego has no recursion).
+	stack int
+	runs  sync.Pool // of *run, reused across evaluations
 }
 
 type vmFunc struct {
@@ -87,6 +92,7 @@ func loadProgram(pol *ir.Policy, data *ast.Term) (*program, error) {
 		if err := prog.check(f); err != nil {
 			return nil, err
 		}
+		prog.stack += f.locals
 	}
 	return prog, nil
 }

@@ -10,22 +10,23 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/topdown"
-	"github.com/open-policy-agent/opa/v1/topdown/builtins"
 )
 
 // The evaluator of a loaded plan (program.go): one run per decision.
 
-// run is one evaluation of a program.
+// run is one evaluation of a program. Runs are pooled: an evaluation allocates only the values
+// its plan builds.
 type run struct {
 	prog    *program
-	ctx     context.Context
 	cancel  topdown.Cancel
 	memo    []*ast.Term
 	memoSet []bool
+	stack   []*ast.Term // the locals of the functions being called
+	sp      int
+	scratch []*ast.Term // arguments of the call being made
 	result  *ast.Term
 	results int
 	bctx    topdown.BuiltinContext
-	args    [4]*ast.Term
 }
 
 // Errors of an evaluation, with topdown's codes so that they are reported alike.
@@ -44,12 +45,21 @@ func (prog *program) eval(ctx context.Context, input *ast.Term, cancel topdown.C
 			err = fmt.Errorf("%w: evaluator panic: %v", errVMInternal, p)
 		}
 	}()
-	r := &run{prog: prog, ctx: ctx, cancel: cancel}
-	n := len(prog.funcs)
-	r.memo = make([]*ast.Term, n)
-	r.memoSet = make([]bool, n)
-	r.bctx = topdown.BuiltinContext{Context: ctx, Metrics: noMetrics, Cancel: cancel, Cache: builtins.Cache{}, Capabilities: capabilities}
-	if _, err := r.call(prog.planFn, []*ast.Term{input, prog.data}); err != nil {
+	r, _ := prog.runs.Get().(*run)
+	if r == nil {
+		r = &run{
+			prog:    prog,
+			memo:    make([]*ast.Term, len(prog.funcs)),
+			memoSet: make([]bool, len(prog.funcs)),
+			stack:   make([]*ast.Term, prog.stack),
+		}
+	}
+	defer r.release()
+	r.cancel = cancel
+	// No built-in Veil runs keeps state in bctx.Cache: those that do are refused (program.go).
+	r.bctx = topdown.BuiltinContext{Context: ctx, Metrics: noMetrics, Cancel: cancel, Capabilities: capabilities}
+	r.scratch = append(r.scratch[:0], input, prog.data)
+	if _, err := r.call(prog.planFn, r.scratch); err != nil {
 		return nil, err
 	}
 	if r.results != 1 {
@@ -62,6 +72,16 @@ func (prog *program) eval(ctx context.Context, input *ast.Term, cancel topdown.C
 	var v *ast.Term
 	obj.Foreach(func(_, val *ast.Term) { v = val })
 	return v, nil
+}
+
+// release clears r, which must not keep the input or the results alive, and pools it.
+func (r *run) release() {
+	clear(r.memo)
+	clear(r.memoSet)
+	clear(r.stack)
+	clear(r.scratch)
+	r.sp, r.result, r.results, r.cancel, r.bctx = 0, nil, 0, nil, topdown.BuiltinContext{}
+	r.prog.runs.Put(r)
 }
 
 // done is a block's outcome: normally it is how many blocks to leave beyond the current one
@@ -80,7 +100,10 @@ func (r *run) call(f *vmFunc, args []*ast.Term) (*ast.Term, error) {
 	if r.cancel != nil && r.cancel.Cancelled() {
 		return nil, errVMCancel
 	}
-	locals := make([]*ast.Term, f.locals)
+	locals := r.stack[r.sp : r.sp+f.locals]
+	clear(locals)
+	r.sp += f.locals
+	defer func() { r.sp -= f.locals }()
 	if f.isPlan {
 		locals[ir.Input], locals[ir.Data] = args[0], args[1]
 	} else {
@@ -88,21 +111,21 @@ func (r *run) call(f *vmFunc, args []*ast.Term) (*ast.Term, error) {
 			locals[p] = args[i]
 		}
 	}
-	var out *ast.Term
+	out, returned := (*ast.Term)(nil), false
 	for _, b := range f.blocks {
 		d, err := r.block(locals, b)
 		if err != nil {
 			return nil, err
 		}
 		if d.ret {
-			out = d.val
+			out, returned = d.val, true
 			break
 		}
 		if d.n >= 1 { // leaves the function: it returns what it has
 			break
 		}
 	}
-	if !f.isPlan && out == nil {
+	if !f.isPlan && !returned {
 		out = locals[f.ret]
 	}
 	if f.memo >= 0 {
@@ -322,17 +345,23 @@ func (r *run) scan(l []*ast.Term, s *ir.ScanStmt) (done, error) {
 // callStmt calls a plan function or a built-in; nil is undefined.
 func (r *run) callStmt(l []*ast.Term, s *ir.CallStmt) (*ast.Term, error) {
 	t := r.prog.calls[s]
+	// A function copies its arguments into its locals, so one scratch slice serves every call of
+	// one. A built-in gets a slice of its own: it may keep it (in an array it returns).
 	var args []*ast.Term
-	if len(s.Args) <= len(r.args) && t.builtin != nil {
-		args = r.args[:len(s.Args)]
+	if t.fn != nil {
+		args = r.scratch[:0]
 	} else {
-		args = make([]*ast.Term, len(s.Args))
+		args = make([]*ast.Term, 0, len(s.Args))
 	}
-	for i, a := range s.Args {
-		args[i] = r.operand(l, a)
-		if args[i] == nil {
+	for _, a := range s.Args {
+		v := r.operand(l, a)
+		if v == nil {
 			return nil, nil
 		}
+		args = append(args, v)
+	}
+	if t.fn != nil {
+		r.scratch = args
 	}
 	if t.fn != nil {
 		return r.call(t.fn, args)
