@@ -173,6 +173,31 @@ decision := {
 	"b": [x | x := data.veil.nested[input.direction].a[1].b],
 }
 `}},
+	{desc: "request fields, numbers and the subject id", files: map[string]string{"p.rego": `package veil
+
+confident contains f.type if {
+	some f in input.findings
+	f.confidence >= 0.8
+}
+
+default streaming := false
+
+streaming if input.request.content_type == "text/event-stream"
+
+default api := false
+
+api if regex.match("^/api/", input.request.path)
+
+decision := {
+	"allow": api == false,
+	"confident": confident,
+	"streaming": streaming,
+	"who": object.get(input.subject, "id", ""),
+	"counts": sum([f.count | some f in input.findings]),
+	"top": max([f.confidence | some f in input.findings]),
+	"fields": {f.field: f.subtype | some f in input.findings},
+}
+`}},
 	{desc: "iteration over objects", files: map[string]string{"p.rego": `package veil
 
 pairs := [[k, v] | some k, v in input.subject.consent]

@@ -56,20 +56,24 @@ func checkAgreement(ctx context.Context, prog *program, q rego.PreparedEvalQuery
 	return nil
 }
 
-// sampleInput draws an input from small pools that reach every branch of the default pack:
-// every finding type and an unknown one, known and unknown purposes, directions, regions and
-// transfer mechanisms, with and without consent, objections and listed types.
+// sampleInput draws an input from small pools that reach every branch of the default pack (every
+// finding type and an unknown one, known and unknown purposes, directions, regions and transfer
+// mechanisms, with and without consent, objections and listed types) and vary every other field.
 func sampleInput(rng *rand.Rand) Input {
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	types := append(findingTypes[:], "FOO", "")
 	purpose := pick("support", "marketing", "profiling", "sales", "")
 	in := Input{
 		Direction: Direction(pick("request", "request", "response", "sideways", "")),
-		Route:     Route{Name: "chat", Kind: "chat", Purpose: purpose},
+		Route:     Route{Name: pick("chat", "ws", "api"), Kind: pick("chat", "websocket", "rest"), Purpose: purpose},
 		Subject:   Subject{Consent: map[string]bool{}, NoticeShown: rng.IntN(2) == 0},
-		Request:   Request{Method: "POST", Path: "/", ContentType: "application/json"},
+		Request: Request{
+			Method:      pick("POST", "GET", "PUT"),
+			Path:        pick("/webhooks/rest/webhook", "/socket.io/", "/", "/api/v1/chat"),
+			ContentType: pick("application/json", "text/event-stream", "", "text/plain; charset=utf-8"),
+		},
 		Upstream: Upstream{
-			Name:              "bot",
+			Name:              pick("bot", "llm"),
 			Region:            pick("eu-central-1", "westeurope", "de", "", "us-east-1", "ap-south-1"),
 			TransferMechanism: pick("", "", "scc", "dpf", "none"),
 		},
@@ -89,7 +93,10 @@ func sampleInput(rng *rand.Rand) Input {
 		in.Route.AllowedTypes = append(in.Route.AllowedTypes, pick(types...))
 	}
 	for range rng.IntN(5) {
-		in.Findings = append(in.Findings, Finding{Type: pick(types...), Confidence: 0.9, Field: "message", Count: 1 + rng.IntN(3)})
+		in.Findings = append(in.Findings, Finding{
+			Type: pick(types...), Subtype: pick("", "", "DE", "FR"), Confidence: float64(50+rng.IntN(51)) / 100,
+			Field: pick("message", "text", "metadata.name"), Count: 1 + rng.IntN(3),
+		})
 	}
 	return in
 }
