@@ -3,7 +3,8 @@
 #   1. a 1 KB clean JSON chat POST: demobot directly, a bare httputil.ReverseProxy, nginx, and Veil
 #      with the route as passthrough (plain and TLS 1.3): the proxy's own cost;
 #   2. a 1 KB JSON chat POST with three findings, each connection one subject with consent: the bare
-#      proxy against Veil's full pipeline (detect, decide, tokenize, audit, reply restored);
+#      proxy against Veil's full pipeline (detect, decide, tokenize, audit, reply restored), with the
+#      embedded store and, when redis-server is installed, with Redis;
 #   3. SSE time to first event (OpenAI streaming request): direct, bare proxy, Veil pass-through,
 #      Veil pipeline;
 #   4. the widget page's time to first byte: direct and through Veil's consent-banner injector.
@@ -24,6 +25,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'for f in "$work"/*.log; do echo "--- $f" >&2; tail -5 "$f" >&2; done' ERR
 
 echo "building into $work" >&2
 for c in veil demobot; do go build -o "$work/$c" "./cmd/$c"; done
@@ -48,8 +50,6 @@ start() { # name, command...
   pids+=($!)
   pid_of[$name]=$!
 }
-# cpu_ticks PID: user + system CPU time the process has used, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_port() {
   for _ in $(seq 1 400); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
   echo "port $1 never opened" >&2; return 1
@@ -58,7 +58,7 @@ wait_port() {
 start demobot "$work/demobot" --listen 127.0.0.1:18080 --stream-delay 0
 start baseline "$work/baseline" --listen 127.0.0.1:18091 --upstream http://127.0.0.1:18080
 
-veil_config() { # name port admin-port tls-mode chat-kind
+veil_config() { # name port admin-port tls-mode chat-kind [extra yaml]
   cat >"$work/$1.yaml" <<YAML
 listen: 127.0.0.1:$2
 admin: {listen: 127.0.0.1:$3}
@@ -71,16 +71,34 @@ routes:
   - {name: assets, path: /static, kind: passthrough}
   - {name: page, path: /, kind: page}
 log: {format: json, level: info}
+${6:-}
 YAML
 }
 veil_config veil-pass 18092 19092 off passthrough
 veil_config veil-pass-tls 18443 19443 self-signed passthrough
 veil_config veil-pipe 18094 19094 off chat
-for v in veil-pass veil-pass-tls veil-pipe; do start "$v" "$work/veil" serve --config "$work/$v.yaml"; done
-for p in 18080 18091 18092 18443 18094; do wait_port $p; done
+veils=(veil-pass veil-pass-tls veil-pipe)
+ports=(18080 18091 18092 18443 18094)
+# The pipeline again with Redis as store and audit sink, when redis-server is installed (not
+# pinned: in production it runs on its own machine).
+has_redis=false
+if command -v redis-server >/dev/null 2>&1; then
+  redis-server --port 16379 --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  wait_port 16379
+  veil_config veil-pipe-redis 18095 19095 off chat "store: {driver: redis, redis: {addrs: [\"127.0.0.1:16379\"]}}"
+  veils+=(veil-pipe-redis)
+  ports+=(18095)
+  has_redis=true
+fi
+# Replicas sharing Redis must be given their master key (any 32 bytes, base64, for this run).
+VEIL_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+export VEIL_MASTER_KEY
+for v in "${veils[@]}"; do start "$v" "$work/veil" serve --config "$work/$v.yaml"; done
+for p in "${ports[@]}"; do wait_port $p; done
 # Which process's CPU a row reports: the proxy under test (the bot's for "direct").
 declare -A proc_of=([direct]=demobot [httputil]=baseline [veil-pass]=veil-pass [veil-pass-tls13]=veil-pass-tls
-  [veil-pipeline]=veil-pipe [nginx]=nginx)
+  [veil-pipeline]=veil-pipe [veil-pipeline-redis]=veil-pipe-redis [nginx]=nginx)
 
 has_nginx=false
 if command -v nginx >/dev/null 2>&1; then
@@ -108,29 +126,25 @@ NGINX
   has_nginx=true
 fi
 
-# measure runs loadgen and prints a row. The CPU column is the proxy's own CPU time per request
-# (user + system, from /proc; the process named by the label, the bot for "direct"), which unlike
-# req/s does not depend on what else the machine is running.
+# measure runs loadgen and prints a row. The CPU column is the proxy's own CPU time per measured
+# request (user + system, from /proc; the process named by the label, the bot for "direct"), which
+# unlike req/s does not depend much on what else the machine is running.
 measure() { # label url mode(saturation|fixed|first-byte) body [extra loadgen flags...]
   local label=$1 url=$2 mode=$3 body=$4; shift 4
-  local proc=${proc_of[$label]:-} t0=0
-  [ -n "$proc" ] && t0=$(cpu_ticks "${pid_of[$proc]}")
   local args=(-url "$url" -c "$C" -d "$D" -label "$label")
   [ -n "$body" ] && args+=(-body "$body")
+  local proc=${proc_of[$label]:-}
+  [ -n "$proc" ] && args+=(-cpu-pid "${pid_of[$proc]}" -clk-tck "$(getconf CLK_TCK)")
   case $mode in
     saturation) args+=(-rate 0) ;;
     fixed) args+=(-rate "$RATE") ;;
     first-byte) args+=(-rate "$SSE_RATE" -first-byte) ;;
   esac
   taskset -c "$CLIENT_CPU" "$work/loadgen" "${args[@]}" "$@" >"$work/result.json"
-  local ticks=""
-  [ -n "$proc" ] && ticks=$(( $(cpu_ticks "${pid_of[$proc]}") - t0 ))
-  python3 - "$work/result.json" "$label" "$mode" "$ticks" "$(getconf CLK_TCK)" <<'PY'
+  python3 - "$work/result.json" "$label" "$mode" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-cpu = ""
-if sys.argv[4] and r["requests"]:
-    cpu = f"{int(sys.argv[4]) / int(sys.argv[5]) / r['requests'] * 1e6:.0f}"
+cpu = f"{r['server_cpu_us_per_req']:.0f}" if "server_cpu_us_per_req" in r else ""
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {cpu} | {r['errors']} |")
 PY
 }
@@ -148,6 +162,7 @@ header "2. Full pipeline, 1 KB chat POST with three findings, one subject with c
 for mode in saturation fixed; do
   measure httputil http://127.0.0.1:18091/webhooks/rest/webhook $mode "$work/pii.json"
   measure veil-pipeline http://127.0.0.1:18094/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18094/.veil/consent
+  $has_redis && measure veil-pipeline-redis http://127.0.0.1:18095/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18095/.veil/consent
 done
 
 header "3. SSE time to first event (p50/p99 are time to first byte), $SSE_RATE req/s"
@@ -155,6 +170,7 @@ measure direct http://127.0.0.1:18080/v1/chat/completions first-byte "$work/sse.
 measure httputil http://127.0.0.1:18091/v1/chat/completions first-byte "$work/sse.json"
 measure veil-pass http://127.0.0.1:18092/v1/chat/completions first-byte "$work/sse.json"
 measure veil-pipeline http://127.0.0.1:18094/v1/chat/completions first-byte "$work/sse.json" -consent-url http://127.0.0.1:18094/.veil/consent
+$has_redis && measure veil-pipeline-redis http://127.0.0.1:18095/v1/chat/completions first-byte "$work/sse.json" -consent-url http://127.0.0.1:18095/.veil/consent
 
 header "4. Widget page time to first byte (Veil injects the consent banner, streamed), $SSE_RATE req/s"
 measure direct http://127.0.0.1:18080/ first-byte ""

@@ -33,6 +33,8 @@ func main() {
 	label := flag.String("label", "", "label printed with the result")
 	consentURL := flag.String("consent-url", "", "if set, each connection is one subject (own cookie jar) that first POSTs consent to support here")
 	firstByte := flag.Bool("first-byte", false, "measure latency to the first response body byte (SSE time to first event) instead of the whole response")
+	cpuPID := flag.Int("cpu-pid", 0, "if set, also report this process's CPU time per measured request (Linux /proc)")
+	clkTck := flag.Int("clk-tck", 100, "clock ticks per second of /proc/PID/stat times (getconf CLK_TCK)")
 	flag.Parse()
 	u, err := url.Parse(*target)
 	if err != nil || !isLoopback(u.Hostname()) {
@@ -106,7 +108,9 @@ func main() {
 		}
 	}
 	run(send, clients, *warm, *rate)
+	cpu0 := cpuTicks(*cpuPID)
 	lat, errs, elapsed := run(send, clients, *dur, *rate)
+	cpu1 := cpuTicks(*cpuPID)
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -119,7 +123,35 @@ func main() {
 		"requests": len(lat), "errors": errs, "rps": float64(len(lat)) / elapsed.Seconds(),
 		"p50_ms": pct(.50), "p90_ms": pct(.90), "p99_ms": pct(.99), "max_ms": pct(1),
 	}
+	if *cpuPID > 0 && cpu0 >= 0 && cpu1 >= 0 && len(lat) > 0 {
+		out["server_cpu_us_per_req"] = float64(cpu1-cpu0) / float64(*clkTck) * 1e6 / float64(len(lat))
+	}
 	_ = json.NewEncoder(os.Stdout).Encode(out)
+}
+
+// cpuTicks returns the user + system CPU time of process pid in clock ticks (-1 when unknown).
+func cpuTicks(pid int) int64 {
+	if pid <= 0 {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name (which may hold spaces) start after its closing parenthesis;
+	// utime and stime are fields 14 and 15 of the line, 12 and 13 after it.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	var u, s int64
+	if _, err := fmt.Sscan(f[11], &u); err != nil {
+		return -1
+	}
+	if _, err := fmt.Sscan(f[12], &s); err != nil {
+		return -1
+	}
+	return u + s
 }
 
 // run sends for d and returns the latencies of successful requests, the error count and the time taken.
