@@ -58,6 +58,27 @@ func BenchmarkDecide(b *testing.B) {
 	reportCPU(b, start)
 }
 
+// BenchmarkDecideTopdown is BenchmarkDecide for a pack Veil cannot plan: OPA's topdown evaluates
+// the pack with its data folded into its rules.
+func BenchmarkDecideTopdown(b *testing.B) {
+	e := benchEngine(b, "", -1)
+	if c := e.state.Load().active; c.prog == nil || c.foldErr != nil {
+		b.Fatalf("default pack: plan %v, fold %v", c.planErr, c.foldErr)
+	} else {
+		c.prog = nil // before any decision: the engine is not shared yet
+	}
+	in := benchInput()
+	ctx := context.Background()
+	b.ReportAllocs()
+	start := cpuTime(b)
+	for b.Loop() {
+		if _, err := e.Decide(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
+}
+
 // BenchmarkDecideBaseline is the floor: the same input through a pack whose decision is a
 // constant, so that what the default pack adds can be read off in the same run.
 func BenchmarkDecideBaseline(b *testing.B) {
