@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"sync"
@@ -88,7 +89,9 @@ func (d *phoneDesc) match(nsn []byte) bool {
 	case d.dfa != nil:
 		return d.dfa.match(nsn)
 	case d.re != nil:
-		return d.re.Match(nsn)
+		// A copy: the regular expression keeps a reference to its input, which would move every
+		// caller's digits to the heap. No pattern of the current metadata needs it.
+		return d.re.Match(bytes.Clone(nsn))
 	}
 	return false // the pattern does not compile: libphonenumber would not match it either
 }
@@ -146,22 +149,12 @@ func phoneLengths(d *phonenumbers.PhoneNumberDesc, inherit uint32) uint32 {
 	return m
 }
 
-// phoneBufs hold the digits handed to the regular expressions, which keep a reference to their
-// input and so would move a stack buffer to the heap on every call.
-var phoneBufs = sync.Pool{New: func() any { return new([phoneMaxDigits + 4]byte) }}
-
 // valid validates the digits d of a national or international (after + or 00) number.
 func (p *Phone) valid(d []byte, national bool) bool {
-	buf := phoneBufs.Get().(*[phoneMaxDigits + 4]byte)
-	n := copy(buf[:], d)
-	var ok bool
 	if national {
-		ok = p.validNational(buf[:n])
-	} else {
-		ok = phoneValidIntl(buf[:n])
+		return p.validNational(d)
 	}
-	phoneBufs.Put(buf)
-	return ok
+	return phoneValidIntl(d)
 }
 
 // validNational reports whether d, dialled nationally, is a valid number in one of p's regions.
