@@ -93,13 +93,13 @@ func (p *Pack) compile(ctx context.Context) (*compiled, error) {
 	if foldErr != nil {
 		folded = q
 	}
-	// Opened after PrepareForEval, never committed or aborted: see compiled.txn.
+	prog, planErr := p.plan(ctx, mods, store)
+	// Opened after every PrepareForEval, never committed or aborted: see compiled.txn.
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing policy: %w", err)
 	}
 	withID := readsSubjectID(mods)
-	prog, planErr := p.plan(ctx, mods, store)
 	if planErr == nil {
 		if planErr = checkAgreement(ctx, prog, q, txn, withID); planErr != nil {
 			prog = nil
