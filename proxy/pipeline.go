@@ -73,7 +73,9 @@ type PipelineDeps struct {
 	HashKey []byte
 	// MinConfidence drops findings below it before policy sees them.
 	MinConfidence float64
-	Logger        zerolog.Logger
+	// Metrics time the pipeline's stages; nil: not measured.
+	Metrics *PipelineMetrics
+	Logger  zerolog.Logger
 }
 
 // Pipeline is the Hooks implementation that enforces privacy on every message: extract text,
@@ -156,6 +158,7 @@ func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage stri
 	if p.Consent == nil || ex.Subject == "" {
 		return "", nil
 	}
+	defer p.timeStage(m.direction, stageConsent).done()
 	show, sub, err := p.Consent.ChatTurn(ctx, ex.Subject, ex.Route.Purpose)
 	if err != nil {
 		return "", fmt.Errorf("consent: %w: %w", ErrPrivacyUnavailable, err)
@@ -180,6 +183,7 @@ func (p *Pipeline) intercept(ctx context.Context, m *message) error {
 	if p.Interceptor == nil || len(m.fields) == 0 {
 		return nil
 	}
+	defer p.timeStage(m.direction, stageRights).done()
 	texts := make([]string, 0, len(m.fields))
 	for _, f := range m.fields {
 		if f.source == fromBody {
@@ -198,6 +202,7 @@ func (p *Pipeline) intercept(ctx context.Context, m *message) error {
 
 // scan runs the detector on every field.
 func (p *Pipeline) scan(m *message) {
+	defer p.timeStage(m.direction, stageDetect).done()
 	opts := redact.ScanOptions{MinConfidence: p.MinConfidence}
 	for i := range m.fields {
 		f := &m.fields[i]
@@ -225,7 +230,9 @@ func (p *Pipeline) input(ctx context.Context, m *message, req policy.Request) (p
 		in.Subject = *m.subject
 		in.Subject.ID = m.ex.Subject
 	} else if p.Consent != nil && m.ex.Subject != "" {
+		t := p.timeStage(m.direction, stageConsent)
 		s, err := p.Consent.Consent(ctx, m.ex.Subject)
+		t.done()
 		if err != nil {
 			return in, fmt.Errorf("reading consent: %w: %w", ErrPrivacyUnavailable, err)
 		}
@@ -259,7 +266,9 @@ func (p *Pipeline) input(ctx context.Context, m *message, req policy.Request) (p
 
 // decide asks the policy and turns its refusals into errors.
 func (p *Pipeline) decide(ctx context.Context, m *message, in policy.Input) error {
+	t := p.timeStage(m.direction, stagePolicy)
 	d, err := p.Decider.Decide(ctx, in)
+	t.done()
 	if err != nil {
 		return fmt.Errorf("policy decision: %w: %w", ErrPrivacyUnavailable, err)
 	}
@@ -372,6 +381,7 @@ func (p *Pipeline) record(ctx context.Context, m *message, typ audit.Type, outco
 		Type: typ, RequestID: m.ex.ID, Subject: m.ex.Subject, Route: m.ex.Route.Name,
 		PolicyRevision: m.decision.Revision, Findings: m.findings, Actions: m.actions, Outcome: outcome,
 	}
+	defer p.timeStage(m.direction, stageAudit).done()
 	if err := p.Auditor.Record(ctx, ev); err != nil {
 		return fmt.Errorf("recording audit event: %w: %w", ErrPrivacyUnavailable, err)
 	}

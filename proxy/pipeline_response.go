@@ -150,6 +150,7 @@ func (p *Pipeline) restorer(ctx context.Context, ex *Exchange) (*vault.Restorer,
 	if ex.Subject == "" {
 		return nil, nil
 	}
+	defer p.timeStage(policy.DirectionResponse, stageVault).done()
 	rs, ok, err := ex.takeRestorer(ctx)
 	if !ok {
 		rs, err = p.Vault.Restorer(ctx, ex.Subject)

@@ -54,7 +54,9 @@ func (p *Pipeline) tokenizeAll(ctx context.Context, m *message) (map[tokenKey]st
 	if ttl <= 0 {
 		ttl = defaultTokenTTL
 	}
+	t := p.timeStage(m.direction, stageVault)
 	tokens, err := p.Vault.TokenizeAll(ctx, m.ex.Subject, items, ttl)
+	t.done()
 	if err != nil {
 		return nil, fmt.Errorf("tokenizing: %w: %w", ErrPrivacyUnavailable, err)
 	}

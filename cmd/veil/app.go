@@ -31,14 +31,15 @@ type app struct {
 	mu  sync.Mutex // serializes reloads
 	cfg *configs.Config
 
-	registry *prometheus.Registry
-	metrics  *proxy.Metrics
-	streams  *proxy.Streams
-	reloads  *prometheus.CounterVec
-	admin    *admin.Server
-	certs    *certs.Manager
-	privacy  *privacy
-	handler  atomic.Pointer[proxy.Proxy]
+	registry        *prometheus.Registry
+	metrics         *proxy.Metrics
+	pipelineMetrics *proxy.PipelineMetrics
+	streams         *proxy.Streams
+	reloads         *prometheus.CounterVec
+	admin           *admin.Server
+	certs           *certs.Manager
+	privacy         *privacy
+	handler         atomic.Pointer[proxy.Proxy]
 }
 
 // newApp builds every component for cfg. Nothing listens yet.
@@ -46,6 +47,7 @@ func newApp(ctx context.Context, cfg *configs.Config, configPath string, log zer
 	a := &app{log: log, configPath: configPath, quickstart: configPath == "", cfg: cfg, registry: prometheus.NewRegistry()}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metrics = proxy.NewMetrics(a.registry)
+	a.pipelineMetrics = proxy.NewPipelineMetrics(a.registry)
 	a.streams = proxy.NewStreams(a.metrics)
 	a.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "veil", Name: "config_reloads_total", Help: "Configuration reloads, by result (ok, rejected).",

@@ -133,6 +133,7 @@ func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
 		Page:          consent.NewBanner(),
 		HashKey:       pv.hashKey,
 		MinConfidence: cfg.MinConfidence,
+		Metrics:       a.pipelineMetrics,
 		Logger:        a.log.With().Str("component", "pipeline").Logger(),
 	})
 }
