@@ -222,7 +222,8 @@ func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClas
 // nidScore turns a verdict into a confidence, 0 meaning "do not report".
 func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
 	own := ctx.has(p.s.class, start)
-	generic := ctx.has(nidClassGeneric, start)
+	// generic is asked only where own is false: it may need the words after the candidate.
+	generic := func() bool { return ctx.has(nidClassGeneric, start) }
 	switch v {
 	case nidBadSum:
 		if own {
@@ -240,7 +241,7 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
 			switch {
 			case own:
 				return min(0.99, max(nidConfCtx, p.s.conf+0.05))
-			case generic:
+			case generic():
 				return max(nidConfGeneric, p.s.conf)
 			case ctx.negative(start):
 				return 0
@@ -251,7 +252,7 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
 	switch {
 	case own:
 		return nidConfCtx
-	case generic:
+	case generic():
 		return nidConfGeneric
 	}
 	return 0

@@ -111,13 +111,18 @@ func nidClassesAt(t *redact.Text, i int) nidClass {
 }
 
 // nidContext is the context of one candidate: the phrases that end shortly before it (with their
-// end offsets) and those shortly after it.
+// end offsets) and those shortly after it. The words after it are read on first use: a phrase before
+// the candidate usually decides.
 type nidContext struct {
-	n      int
-	ends   [24]int // end offsets of the matches before the candidate, in text order
-	masks  [24]nidClass
-	after  nidClass // classes within nidCtxAfter bytes after
-	nearAf nidClass // classes within nidNegAfter bytes after
+	n     int
+	ends  [24]int // end offsets of the matches before the candidate, in text order
+	masks [24]nidClass
+
+	t         *redact.Text
+	hi, end   int      // the first token that ends after the candidate, and the candidate's end
+	afterRead bool     // after and nearAf are set
+	after     nidClass // classes within nidCtxAfter bytes after
+	nearAf    nidClass // classes within nidNegAfter bytes after
 }
 
 func newNIDContext(t *redact.Text, start, end int) nidContext {
@@ -138,25 +143,36 @@ func (c *nidContext) readTokens(t *redact.Text, i, j int) {
 }
 
 // read sets c to the context of the candidate Norm[start:end], read from the tokens lo (the first
-// that ends after start-nidCtxBefore) and hi (the first that ends after end) on.
+// that ends after start-nidCtxBefore) and, when asked, hi (the first that ends after end) on.
 func (c *nidContext) read(t *redact.Text, lo, hi, start, end int) {
-	c.n, c.after, c.nearAf = 0, 0, 0
+	c.n = 0
 	for i := lo; i < len(t.Tokens) && t.Tokens[i].End <= start; i++ {
 		if m := nidClassesAt(t, i); m != 0 && c.n < len(c.ends) {
 			c.ends[c.n], c.masks[c.n] = t.Tokens[i].End, m
 			c.n++
 		}
 	}
-	for i := hi; i < len(t.Tokens) && t.Tokens[i].Start < end+nidCtxAfter; i++ {
-		if t.Tokens[i].Start < end {
-			continue
-		}
-		m := nidClassesAt(t, i)
-		c.after |= m
-		if t.Tokens[i].Start < end+nidNegAfter {
-			c.nearAf |= m
+	c.t, c.hi, c.end, c.afterRead = t, hi, end, false
+}
+
+// afterClasses returns the classes of the phrases within nidCtxAfter and within nidNegAfter bytes
+// after the candidate.
+func (c *nidContext) afterClasses() (after, nearAf nidClass) {
+	if !c.afterRead {
+		c.afterRead, c.after, c.nearAf = true, 0, 0
+		t, end := c.t, c.end
+		for i := c.hi; i < len(t.Tokens) && t.Tokens[i].Start < end+nidCtxAfter; i++ {
+			if t.Tokens[i].Start < end {
+				continue
+			}
+			m := nidClassesAt(t, i)
+			c.after |= m
+			if t.Tokens[i].Start < end+nidNegAfter {
+				c.nearAf |= m
+			}
 		}
 	}
+	return c.after, c.nearAf
 }
 
 // lastEnd returns the end of the closest phrase of class before the candidate, or -1. Negative
@@ -177,7 +193,11 @@ func (c *nidContext) has(class nidClass, start int) bool {
 	if e := c.lastEnd(class); e >= 0 && e >= neg {
 		return true
 	}
-	return neg < 0 && c.after&class != 0
+	if neg >= 0 {
+		return false
+	}
+	after, _ := c.afterClasses()
+	return after&class != 0
 }
 
 func (c *nidContext) negEnd(start int) int {
@@ -190,5 +210,9 @@ func (c *nidContext) negEnd(start int) int {
 
 // negative reports whether an order, invoice, tracking or similar word marks the number.
 func (c *nidContext) negative(start int) bool {
-	return c.negEnd(start) >= 0 || c.nearAf&nidClassNegative != 0
+	if c.negEnd(start) >= 0 {
+		return true
+	}
+	_, nearAf := c.afterClasses()
+	return nearAf&nidClassNegative != 0
 }

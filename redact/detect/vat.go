@@ -97,7 +97,11 @@ func vatJudge(t *redact.Text, buf []byte, country *vatCountry, start, j, first i
 		}
 		end := toks[e].End
 		c := newNIDContext(t, start, end)
-		ctx := c.lastEnd(nidClassVAT) >= 0 || c.after&nidClassVAT != 0
+		ctx := c.lastEnd(nidClassVAT) >= 0
+		if !ctx {
+			after, _ := c.afterClasses()
+			ctx = after&nidClassVAT != 0
+		}
 		f := redact.Finding{Type: redact.VATID, Subtype: country.code, Start: start, End: end}
 		switch {
 		case v == nidBadSum && ctx:
