@@ -198,6 +198,54 @@ decision := {
 	"fields": {f.field: f.subtype | some f in input.findings},
 }
 `}},
+	{desc: "sets, strings, default functions and closures", files: map[string]string{"p.rego": `package veil
+
+types := {f.type | some f in input.findings}
+
+contact := types & {"EMAIL", "PHONE", "ADDRESS"}
+
+other := types - contact
+
+default label(_) := "other"
+
+label("EMAIL") := "mail"
+
+label(t) := "id" if endswith(t, "_ID")
+
+names := [n | some t in types; n := label(t)]
+
+nested := {t: [f.count | some f in input.findings; f.type == t] | some t in types}
+
+allowed_any if {
+	some t in input.route.allowed_types
+	t in types
+}
+
+default allowed_any := false
+
+decision := {
+	"allow": count(other) < 3,
+	"contact": contact,
+	"union": contact | {"X"},
+	"names": names,
+	"nested": nested,
+	"allowed_any": allowed_any,
+	"json": json.marshal({"p": input.route.purpose, "n": count(types)}),
+	"fmt": sprintf("%s/%d/%.1f", [trim_space(upper(input.route.name)), -count(types), 1.25 * count(types)]),
+	"idx": indexof(input.upstream.region, "-"),
+	"has_eu": contains(input.upstream.region, "eu"),
+	"cmp": [input.route.purpose < "m", 1 < 1.5, "a" < "b"],
+	"each": [x | x := input.findings[_].field],
+	"every_kv": every_kv,
+}
+
+default every_kv := false
+
+every_kv if every k, v in input.subject.consent {
+	is_string(k)
+	is_boolean(v)
+}
+`}},
 	{desc: "iteration over objects", files: map[string]string{"p.rego": `package veil
 
 pairs := [[k, v] | some k, v in input.subject.consent]
