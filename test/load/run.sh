@@ -165,6 +165,30 @@ for mode in saturation fixed; do
   $has_redis && measure veil-pipeline-redis http://127.0.0.1:18095/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18095/.veil/consent
 done
 
+# stages prints the mean time per pipeline stage of a Veil instance so far, from its metrics.
+stages() { # label admin-port
+  curl -fsS "http://127.0.0.1:$2/metrics" | python3 -c '
+import sys, collections
+label = sys.argv[1]
+tot = collections.defaultdict(lambda: [0.0, 0.0])
+for line in sys.stdin:
+    if not line.startswith("veil_pipeline_stage_duration_seconds_"):
+        continue
+    name, value = line.rsplit(" ", 1)
+    labels = dict(kv.split("=", 1) for kv in name[name.index("{")+1:name.rindex("}")].replace("\"", "").split(","))
+    key = (labels["direction"], labels["stage"])
+    if name.startswith("veil_pipeline_stage_duration_seconds_sum"):
+        tot[key][0] = float(value)
+    elif name.startswith("veil_pipeline_stage_duration_seconds_count"):
+        tot[key][1] = float(value)
+cells = [f"{d} {s}: {v[0]/v[1]*1e6:.0f}" for (d, s), v in sorted(tot.items()) if v[1]]
+print(f"| {label} | " + ", ".join(cells) + " |")
+' "$1"
+}
+printf '\nMean µs per stage over the pipeline requests above (veil_pipeline_stage_duration_seconds)\n\n| target | stages |\n|---|---|\n'
+stages veil-pipeline 19094
+$has_redis && stages veil-pipeline-redis 19095
+
 header "3. SSE time to first event (p50/p99 are time to first byte), $SSE_RATE req/s"
 measure direct http://127.0.0.1:18080/v1/chat/completions first-byte "$work/sse.json"
 measure httputil http://127.0.0.1:18091/v1/chat/completions first-byte "$work/sse.json"
