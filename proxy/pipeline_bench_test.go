@@ -149,65 +149,49 @@ func echoUpstream(b *testing.B) *httptest.Server {
 // BenchmarkPipeline runs the full pipeline on a 1 KB message with three findings (tokenized),
 // reply scanned and restored, against the bare httputil baseline in the same run. Each benchmark
 // client is one subject (a cookie), as a chat widget is.
-func BenchmarkPipeline(b *testing.B) {
-	up := echoUpstream(b)
-	b.Run("httputil", func(b *testing.B) {
-		srv := httptest.NewServer(bareProxy(up.URL))
-		defer srv.Close()
-		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
-	})
-	b.Run("veil-embedded", func(b *testing.B) {
-		st, err := embedded.Open(filepath.Join(b.TempDir(), "veil.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		srv, ta := benchPipeline(b, st, up.URL)
-		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
-		ta.report(b)
-	})
-	b.Run("veil-redis", func(b *testing.B) {
-		rs := redistest.Start(b)
-		st, err := redisstore.New(rs.Client(), "veil:")
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv, ta := benchPipeline(b, st, up.URL)
-		runChatClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
-		ta.report(b)
-	})
-}
+func BenchmarkPipeline(b *testing.B) { benchPipelineStores(b, runChatClient) }
 
 // BenchmarkPipelineLatency sends the same message from one client, one request at a time, so ns/op
 // is the latency of one exchange on an idle proxy: what the pipeline adds to a request is the
 // difference from the httputil baseline in the same run (p50 and p99 reported too).
-func BenchmarkPipelineLatency(b *testing.B) {
+func BenchmarkPipelineLatency(b *testing.B) { benchPipelineStores(b, runSequentialClient) }
+
+// benchPipelineStores runs client against the bare proxy and against the pipeline on each store.
+func benchPipelineStores(b *testing.B, client func(b *testing.B, url string, body []byte)) {
 	up := echoUpstream(b)
+	const path = "/webhooks/rest/webhook"
 	b.Run("httputil", func(b *testing.B) {
 		srv := httptest.NewServer(bareProxy(up.URL))
 		defer srv.Close()
-		runSequentialClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
+		client(b, srv.URL+path, pipelineBody)
 	})
-	b.Run("veil-embedded", func(b *testing.B) {
-		st, err := embedded.Open(filepath.Join(b.TempDir(), "veil.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		srv, ta := benchPipeline(b, st, up.URL)
-		runSequentialClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
-		ta.report(b)
-	})
-	b.Run("veil-redis", func(b *testing.B) {
-		rs := redistest.Start(b)
-		st, err := redisstore.New(rs.Client(), "veil:")
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv, ta := benchPipeline(b, st, up.URL)
-		runSequentialClient(b, srv.URL+"/webhooks/rest/webhook", pipelineBody)
-		ta.report(b)
-	})
+	stores := []struct {
+		name string
+		open func(b *testing.B) store.Store
+	}{
+		{"veil-embedded", func(b *testing.B) store.Store {
+			st, err := embedded.Open(filepath.Join(b.TempDir(), "veil.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { st.Close() })
+			return st
+		}},
+		{"veil-redis", func(b *testing.B) store.Store {
+			st, err := redisstore.New(redistest.Start(b).Client(), "veil:")
+			if err != nil {
+				b.Fatal(err)
+			}
+			return st
+		}},
+	}
+	for _, s := range stores {
+		b.Run(s.name, func(b *testing.B) {
+			srv, ta := benchPipeline(b, s.open(b), up.URL)
+			client(b, srv.URL+path, pipelineBody)
+			ta.report(b)
+		})
+	}
 }
 
 // BenchmarkPipelineHooks runs the pipeline's two hooks on the benchmark message without HTTP: the
