@@ -45,6 +45,18 @@ var phoneCountries = sync.OnceValue(func() map[int32]*phoneCountry {
 	return m
 })
 
+// phoneCountryByCode indexes phoneCountries by calling code (one to three digits) in an array, so
+// that validating an international number costs no map lookup per prefix length.
+var phoneCountryByCode = sync.OnceValue(func() *[1000]*phoneCountry {
+	var a [1000]*phoneCountry
+	for cc, c := range phoneCountries() {
+		if cc >= 0 && cc < int32(len(a)) {
+			a[cc] = c
+		}
+	}
+	return &a
+})
+
 // phoneDesc is one number type of a region: its possible lengths and its pattern, compiled on
 // first use into an automaton over digits (see digitDFA), or into a regexp where that cannot be
 // built. It is only asked about national significant numbers, which hold ASCII digits only.
@@ -180,12 +192,13 @@ func (p *Phone) validNational(d []byte) bool {
 // phoneValidIntl reports whether d (digits after + or 00) is a valid international number: a
 // calling code and a national significant number valid in one of the regions sharing that code.
 func phoneValidIntl(d []byte) bool {
-	countries := phoneCountries()
+	countries := phoneCountryByCode()
 	for l := 1; l <= 3 && l < len(d); l++ {
-		c := countries[int32(cardPrefix(string(d[:l]), l))]
-		if c == nil {
+		cc := cardPrefix(string(d[:l]), l)
+		if cc >= len(countries) || countries[cc] == nil {
 			continue
 		}
+		c := countries[cc]
 		nsn := d[l:]
 		// "+49 030 …": a trunk prefix written after the country code is not dialled.
 		if c.prefix != "" && strings.HasPrefix(string(nsn), c.prefix) && phoneValidIn(c, nsn[len(c.prefix):]) {
