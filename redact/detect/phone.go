@@ -28,7 +28,7 @@ type phoneRegion struct {
 	code    string
 	prefix  string
 	lengths uint32
-	country *phoneCountry
+	descs   *phoneDescs // the region's descriptions, nil if the metadata has none
 }
 
 // Phone finds telephone numbers. It picks candidates from runs of digit tokens joined by phone
@@ -55,7 +55,7 @@ func NewPhone(regions []string) *Phone {
 		if c == nil {
 			continue
 		}
-		pr := phoneRegion{code: r, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: c.lengths, country: c}
+		pr := phoneRegion{code: r, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: c.lengths, descs: c.regions()[r]}
 		p.regions = append(p.regions, pr)
 	}
 	return p

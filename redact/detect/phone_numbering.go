@@ -182,7 +182,7 @@ func (p *Phone) validNational(d []byte) bool {
 		if len(nsn) == 0 || len(nsn) >= 32 || r.lengths&(1<<len(nsn)) == 0 {
 			continue
 		}
-		if ds := r.country.regions()[r.code]; ds != nil && ds.valid(nsn) {
+		if r.descs != nil && r.descs.valid(nsn) {
 			return true
 		}
 	}

@@ -126,7 +126,7 @@ func TestPhoneMatchesLibrary(t *testing.T) {
 		num, err := phonenumbers.Parse(string(d), r.code)
 		want := err == nil && phonenumbers.IsValidNumberForRegion(num, r.code) &&
 			phonenumbers.GetNationalSignificantNumber(num) == string(d[len(r.prefix):])
-		if got := r.country.regions()[r.code].valid(d[len(r.prefix):]); got != want {
+		if got := r.descs.valid(d[len(r.prefix):]); got != want {
 			mismatches++
 			t.Logf("%s national %s: got %v, library %v", r.code, d, got, want)
 		}
