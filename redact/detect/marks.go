@@ -1,6 +1,11 @@
 package detect
 
-import "github.com/veil-privacy/veil/redact"
+import (
+	"strings"
+	"unicode"
+
+	"github.com/veil-privacy/veil/redact"
+)
 
 // The tokens that Person, Health, MAC, Passport, DrivingLicence and DateOfBirth must look at are
 // found in one pass over the tokens per view (redact.Text.Marks), instead of one walk over every
@@ -31,7 +36,10 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	toks, lower := t.Tokens, t.Lower
 	for i, k := range toks {
 		w := lower[k.Start:k.End]
-		bits := markEnds[wordFilterIndex(w)]
+		var bits uint32
+		if k.Flags&redact.HasLetter != 0 || !markEndsLetters {
+			bits = markEnds[wordFilterIndex(w)]
+		}
 		if isCapWord(k) {
 			bits |= markPersonCap
 		}
@@ -47,6 +55,27 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	}
 	return dst
 }
+
+// markEndsLetters is true when every phrase-end word behind markEnds has a letter: then a number
+// (a token without one, a third of the tokens of PII-dense text) needs no lookup, and gets none of
+// the filter's false marks.
+var markEndsLetters = func() bool {
+	var words []string
+	for _, p := range []*phraseSet{personTriggers, personColonLabels, passportTriggers, licenceTriggers, dobTriggers} {
+		for w := range p.byLast {
+			words = append(words, w)
+		}
+	}
+	for w := range dobVerbFinal.m {
+		words = append(words, w)
+	}
+	for _, w := range words {
+		if !strings.ContainsFunc(w, unicode.IsLetter) {
+			return false
+		}
+	}
+	return true
+}()
 
 // markEnds holds, for each entry of a wordFilter, the marks of the context words with that entry:
 // one lookup answers the filters of every detector's phrase-end words.
