@@ -89,7 +89,8 @@ func (p *Pack) verify(ctx context.Context) (passed int, err error) {
 		case r.Pass():
 			passed++
 		case r.Error != nil:
-			failed = append(failed, r.Package+"."+r.Name+" (error)")
+			// The pack's own test inputs, never traffic: the error may be quoted, bounded.
+			failed = append(failed, fmt.Sprintf("%s.%s (error: %.200s)", r.Package, r.Name, r.Error))
 		default:
 			failed = append(failed, r.Package+"."+r.Name)
 		}
