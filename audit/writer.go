@@ -21,6 +21,7 @@ type request struct {
 
 // writer is the single goroutine that chains events in order and commits them in batches: one
 // store Append (one round trip, or one fsync for the embedded store) or one spool fsync per batch.
+// While it writes a batch, the next one gathers in its queue (group commit).
 type writer struct {
 	sink     Sink
 	stream   string
@@ -52,7 +53,6 @@ type writer struct {
 	// them; they go first in the next commit.
 	carry   []map[string]string
 	probing bool
-	pending *inflight
 	// chained counts events chained so far (tests watch it).
 	chained atomic.Int64
 	// crash makes quit stop at once, like a killed process (tests).
@@ -65,20 +65,6 @@ type writer struct {
 // ready is always ready to receive from; select on it to come back at once.
 var ready = func() chan time.Time { c := make(chan time.Time); close(c); return c }()
 
-// inflight is a batch whose Append is on its way to the sink. While it is, the writer gathers and
-// chains the next batch: chaining overlaps the round trip.
-type inflight struct {
-	batch   []*request
-	entries []map[string]string
-	n       int // entries, including those skipped as already present
-	done    chan appendResult
-}
-
-type appendResult struct {
-	ids []string
-	err error
-}
-
 // run is the writer goroutine.
 func (w *writer) run() {
 	defer close(w.done)
@@ -88,19 +74,13 @@ func (w *writer) run() {
 	defer retry.Stop()
 	for {
 		var retryC, moreC <-chan time.Time
-		var pendingC <-chan appendResult
 		if w.degraded && !w.probing {
 			retryC = retry.C
 		}
 		if w.more {
 			moreC = ready
 		}
-		if w.pending != nil {
-			pendingC = w.pending.done
-		}
 		select {
-		case res := <-pendingC:
-			w.finish(res)
 		case r := <-w.in:
 			w.commit(w.gather(r))
 		case <-cp.C:
@@ -119,9 +99,6 @@ func (w *writer) run() {
 			retry.Reset(w.retry)
 		case <-w.quit:
 			if w.crash {
-				if w.pending != nil {
-					<-w.pending.done
-				}
 				w.spool.close()
 				return
 			}
@@ -134,10 +111,8 @@ func (w *writer) run() {
 				}
 				break
 			}
-			w.wait()
 			cpEv := w.policy.newCheckpoint(true)
 			w.write(nil, append(w.carry, w.chainCheckpoint(&cpEv, w.clock())), w.head, w.policy)
-			w.wait()
 			if w.degraded {
 				w.log.Warn().Int(fieldSpoolEvents, w.spool.depth()).Msg("audit trail closed with events in the spool; they are replayed on the next start")
 			}
@@ -216,7 +191,6 @@ func (w *writer) chainCheckpoint(ev *Event, now time.Time) map[string]string {
 // writes it. The requests are answered once their events are durable.
 func (w *writer) commit(batch []*request) {
 	h0, p0 := w.head, w.policy
-	hadCarry := len(w.carry) > 0
 	entries := make([]map[string]string, 0, len(w.carry)+len(batch)+1)
 	entries = append(entries, w.carry...)
 	now := w.clock()
@@ -235,45 +209,28 @@ func (w *writer) commit(batch []*request) {
 		entries = append(entries, f)
 	}
 	w.chained.Add(int64(len(batch)))
-	// The batch was chained on the in-flight one: that one must be settled before this is written.
-	w.wait()
-	if !hadCarry && len(w.carry) > 0 {
-		// The in-flight batch reached neither sink nor spool and became the carry: this batch is
-		// chained after it, so it takes it along.
-		entries = append(append([]map[string]string(nil), w.carry...), entries...)
-	}
 	w.write(batch, entries, h0, p0)
 }
 
-// wait settles the in-flight Append, if any.
-func (w *writer) wait() {
-	if w.pending != nil {
-		w.finish(<-w.pending.done)
-	}
-}
-
-// write sends entries to the sink, asynchronously (answered in finish), or, while degraded, to the
-// spool. h0 and p0 are the chain state before the batch, restored if it reaches neither.
+// write sends entries to the sink and waits for its acknowledgement (one round trip, or one
+// fsync, for the whole group), or, while degraded, writes them to the spool. h0 and p0 are the
+// chain state before the batch, restored if it reaches neither. Events arriving meanwhile queue
+// for the next group: the writer waits rather than hand the write to another goroutine, which on
+// a quiet machine costs more in wake-ups than the overlap gains.
 func (w *writer) write(batch []*request, entries []map[string]string, h0 head, p0 checkpointPolicy) {
 	if !w.degraded {
-		send, err := w.skipPresent(entries)
-		if err == nil && len(send) == 0 {
-			w.carry = nil
+		err := w.appendSink(entries)
+		if err == nil {
+			w.carry, w.present = nil, nil
+			w.m.batches.Inc()
+			w.m.batchSize.Observe(float64(len(entries)))
 			w.answer(batch, nil)
 			return
 		}
-		if err == nil {
-			p := &inflight{batch: append([]*request(nil), batch...), entries: entries, n: len(send), done: make(chan appendResult, 1)}
-			w.pending, w.carry = p, nil
-			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
-				defer cancel()
-				ids, err := w.sink.Append(ctx, w.stream, send...)
-				p.done <- appendResult{ids, err}
-			}()
-			return
-		}
+		// The sink may hold part of the batch: the spool takes all of it (replay skips the rest).
 		w.toDegraded(err, entries)
+		w.answer(batch, w.spoolWrite(entries))
+		return
 	}
 	err := w.spoolWrite(entries)
 	if err != nil && len(w.carry) < len(entries) {
@@ -281,26 +238,6 @@ func (w *writer) write(batch []*request, entries []map[string]string, h0 head, p
 		w.head, w.policy = h0, p0
 	}
 	w.answer(batch, err)
-}
-
-// finish settles the in-flight Append: on failure its entries go to the spool.
-func (w *writer) finish(res appendResult) {
-	p := w.pending
-	w.pending = nil
-	if res.err == nil && len(res.ids) != p.n {
-		res.err = errors.New("store acknowledged a different number of entries than it was given")
-	}
-	if res.err == nil {
-		w.after = res.ids[len(res.ids)-1]
-		w.present = nil
-		w.m.written.Add(float64(p.n))
-		w.m.batches.Inc()
-		w.m.batchSize.Observe(float64(len(p.entries)))
-		w.answer(p.batch, nil)
-		return
-	}
-	w.toDegraded(res.err, p.entries)
-	w.answer(p.batch, w.spoolWrite(p.entries))
 }
 
 // toDegraded switches to the spool after the sink failed with entries, which it may partly hold:
