@@ -158,36 +158,23 @@ for t in "${targets[@]}"; do
   for mode in saturation fixed; do measure "${t%% *}" "${t#* }/webhooks/rest/webhook" $mode "$work/clean.json"; done
 done
 
+# pipeline measures a Veil pipeline and keeps, in $work/stages.md, where its time went per stage
+# (from its own metrics, scraped before and after).
+pipeline() { # label port admin-port mode
+  curl -fsS "http://127.0.0.1:$3/metrics" >"$work/before.txt"
+  measure "$1" "http://127.0.0.1:$2/webhooks/rest/webhook" "$4" "$work/pii.json" -consent-url "http://127.0.0.1:$2/.veil/consent"
+  curl -fsS "http://127.0.0.1:$3/metrics" >"$work/after.txt"
+  python3 test/load/stages.py "$1, $4" "$work/before.txt" "$work/after.txt" >>"$work/stages.md"
+}
 header "2. Full pipeline, 1 KB chat POST with three findings, one subject with consent per connection"
+: >"$work/stages.md"
 for mode in saturation fixed; do
   measure httputil http://127.0.0.1:18091/webhooks/rest/webhook $mode "$work/pii.json"
-  measure veil-pipeline http://127.0.0.1:18094/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18094/.veil/consent
-  $has_redis && measure veil-pipeline-redis http://127.0.0.1:18095/webhooks/rest/webhook $mode "$work/pii.json" -consent-url http://127.0.0.1:18095/.veil/consent
+  pipeline veil-pipeline 18094 19094 $mode
+  $has_redis && pipeline veil-pipeline-redis 18095 19095 $mode
 done
-
-# stages prints the mean time per pipeline stage of a Veil instance so far, from its metrics.
-stages() { # label admin-port
-  curl -fsS "http://127.0.0.1:$2/metrics" | python3 -c '
-import sys, collections
-label = sys.argv[1]
-tot = collections.defaultdict(lambda: [0.0, 0.0])
-for line in sys.stdin:
-    if not line.startswith("veil_pipeline_stage_duration_seconds_"):
-        continue
-    name, value = line.rsplit(" ", 1)
-    labels = dict(kv.split("=", 1) for kv in name[name.index("{")+1:name.rindex("}")].replace("\"", "").split(","))
-    key = (labels["direction"], labels["stage"])
-    if name.startswith("veil_pipeline_stage_duration_seconds_sum"):
-        tot[key][0] = float(value)
-    elif name.startswith("veil_pipeline_stage_duration_seconds_count"):
-        tot[key][1] = float(value)
-cells = [f"{d} {s}: {v[0]/v[1]*1e6:.0f}" for (d, s), v in sorted(tot.items()) if v[1]]
-print(f"| {label} | " + ", ".join(cells) + " |")
-' "$1"
-}
-printf '\nMean µs per stage over the pipeline requests above (veil_pipeline_stage_duration_seconds)\n\n| target | stages |\n|---|---|\n'
-stages veil-pipeline 19094
-$has_redis && stages veil-pipeline-redis 19095
+printf '\nWhere the pipeline runs spent their time, per stage: mean µs (p99 bucket), warm-up included\n\n| run | stages |\n|---|---|\n'
+cat "$work/stages.md"
 
 header "3. SSE time to first event (p50/p99 are time to first byte), $SSE_RATE req/s"
 measure direct http://127.0.0.1:18080/v1/chat/completions first-byte "$work/sse.json"
