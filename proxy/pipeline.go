@@ -151,15 +151,41 @@ type message struct {
 	replaced  map[int][]redact.Finding
 }
 
+// turnFunc is a chat turn whose consent read has already started (TurnPreparer).
+type turnFunc func(ctx context.Context, purpose string) (showNotice bool, sub policy.Subject, err error)
+
+// TurnPreparer is a ConsentSource that can start reading a subject's consent before the chat turn
+// (consent.Manager): the pipeline overlaps that read with the data-subject request check, which
+// reads the store too.
+type TurnPreparer interface {
+	PrepareTurn(ctx context.Context, subject string) func(ctx context.Context, purpose string) (bool, policy.Subject, error)
+}
+
+// prepareTurn starts the consent read of m's chat turn when there is other work to overlap it with
+// (an interceptor) and the consent source can; nil otherwise, and chatTurn reads then.
+func (p *Pipeline) prepareTurn(ctx context.Context, m *message) turnFunc {
+	tp, ok := p.Consent.(TurnPreparer)
+	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 {
+		return nil
+	}
+	return tp.PrepareTurn(ctx, m.ex.Subject)
+}
+
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to
 // add to the reply ("" for none). The subject's consent it read is kept for the policy input.
-func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage string) (string, error) {
+// turn, if not nil, is the turn prepareTurn started.
+func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage string, turn turnFunc) (string, error) {
 	ex := m.ex
 	if p.Consent == nil || ex.Subject == "" {
 		return "", nil
 	}
 	defer p.timeStage(m.direction, stageConsent).done()
-	show, sub, err := p.Consent.ChatTurn(ctx, ex.Subject, ex.Route.Purpose)
+	if turn == nil {
+		turn = func(ctx context.Context, purpose string) (bool, policy.Subject, error) {
+			return p.Consent.ChatTurn(ctx, ex.Subject, purpose)
+		}
+	}
+	show, sub, err := turn(ctx, ex.Route.Purpose)
 	if err != nil {
 		return "", fmt.Errorf("consent: %w: %w", ErrPrivacyUnavailable, err)
 	}

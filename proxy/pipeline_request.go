@@ -17,6 +17,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.extract(m, req); err != nil {
 		return nil, err
 	}
+	turn := p.prepareTurn(ctx, m) // the consent read overlaps the rights check
 	if err := p.intercept(ctx, m); err != nil {
 		var vr *VeilReply
 		if errors.As(err, &vr) {
@@ -24,7 +25,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		}
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, m, req.Request.Header.Get("Accept-Language"))
+	notice, err := p.chatTurn(ctx, m, req.Request.Header.Get("Accept-Language"), turn)
 	if err != nil {
 		return nil, err
 	}

@@ -32,10 +32,11 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.extractBody(m, req); err != nil {
 		return nil, err
 	}
+	turn := p.prepareTurn(ctx, m)
 	if err := p.intercept(ctx, m); err != nil {
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, m, "")
+	notice, err := p.chatTurn(ctx, m, "", turn)
 	if err != nil {
 		return nil, err
 	}

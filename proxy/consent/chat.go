@@ -28,6 +28,40 @@ func (m *Manager) ChatTurn(ctx context.Context, subject, purpose string) (showNo
 	if err != nil {
 		return false, policy.Subject{}, err
 	}
+	return m.turn(ctx, subject, purpose, s)
+}
+
+// PrepareTurn starts reading the subject's consent record now, for a chat turn the caller makes
+// after something else it must do first (Veil checks the message for a data-subject request): the
+// returned function waits for the read and then does what ChatTurn does. The message still costs
+// one read of the record, but it overlaps the other work instead of following it. If the turn is
+// never taken (Veil answered the message itself), nothing is written.
+func (m *Manager) PrepareTurn(ctx context.Context, subject string) func(ctx context.Context, purpose string) (bool, policy.Subject, error) {
+	type read struct {
+		s   State
+		err error
+	}
+	ch := make(chan read, 1)
+	go func() {
+		s, err := m.State(ctx, subject)
+		ch <- read{s, err}
+	}()
+	return func(ctx context.Context, purpose string) (bool, policy.Subject, error) {
+		var r read
+		select {
+		case r = <-ch:
+		case <-ctx.Done():
+			return false, policy.Subject{}, ctx.Err()
+		}
+		if r.err != nil {
+			return false, policy.Subject{}, r.err
+		}
+		return m.turn(ctx, subject, purpose, r.s)
+	}
+}
+
+// turn is the in-chat consent flow for a subject whose consent record reads s.
+func (m *Manager) turn(ctx context.Context, subject, purpose string, s State) (bool, policy.Subject, error) {
 	if _, decided := s.Purposes[purpose]; decided {
 		return false, m.policySubject(subject, s), nil
 	}
@@ -38,7 +72,7 @@ func (m *Manager) ChatTurn(ctx context.Context, subject, purpose string) (showNo
 	if !ok || !p.Required {
 		return false, m.policySubject(subject, s), nil
 	}
-	s, err = m.Set(ctx, subject, map[string]bool{purpose: true}, ChannelChat)
+	s, err := m.Set(ctx, subject, map[string]bool{purpose: true}, ChannelChat)
 	if err != nil {
 		return false, policy.Subject{}, err
 	}
