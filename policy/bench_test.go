@@ -46,16 +46,7 @@ func benchEngine(b *testing.B, dir string, cacheSize int) *Engine {
 // BenchmarkDecide is one decision for a realistic input, evaluated every time (no cache).
 func BenchmarkDecide(b *testing.B) {
 	e := benchEngine(b, "", -1)
-	in := benchInput()
-	ctx := context.Background()
-	b.ReportAllocs()
-	start := cpuTime(b)
-	for b.Loop() {
-		if _, err := e.Decide(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, start)
+	decideLoop(b, e)
 }
 
 // BenchmarkDecideTopdown is BenchmarkDecide for a pack Veil cannot plan: OPA's topdown evaluates
@@ -67,16 +58,7 @@ func BenchmarkDecideTopdown(b *testing.B) {
 	} else {
 		c.prog = nil // before any decision: the engine is not shared yet
 	}
-	in := benchInput()
-	ctx := context.Background()
-	b.ReportAllocs()
-	start := cpuTime(b)
-	for b.Loop() {
-		if _, err := e.Decide(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, start)
+	decideLoop(b, e)
 }
 
 // BenchmarkDecideBaseline is the floor: the same input through a pack whose decision is a
@@ -87,26 +69,22 @@ func BenchmarkDecideBaseline(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := benchEngine(b, dir, -1)
-	in := benchInput()
-	ctx := context.Background()
-	b.ReportAllocs()
-	start := cpuTime(b)
-	for b.Loop() {
-		if _, err := e.Decide(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, start)
+	decideLoop(b, e)
 }
 
 // BenchmarkDecideCached is the same decision served from the cache.
 func BenchmarkDecideCached(b *testing.B) {
 	e := benchEngine(b, "", DefaultCacheSize)
-	in := benchInput()
-	ctx := context.Background()
-	if _, err := e.Decide(ctx, in); err != nil {
+	if _, err := e.Decide(context.Background(), benchInput()); err != nil { // fill the cache
 		b.Fatal(err)
 	}
+	decideLoop(b, e)
+}
+
+// decideLoop decides the benchmark input b.N times and reports allocations and CPU time per decision.
+func decideLoop(b *testing.B, e *Engine) {
+	in := benchInput()
+	ctx := context.Background()
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
