@@ -39,6 +39,8 @@ type Text struct {
 	anchors  anchorLists
 	marker   *Marker // whose marks are in marks; nil until asked in this view
 	marks    []Mark
+	lister   *Lister // whose lists are in lists; nil until asked in this view
+	lists    [][]int32
 	iter     norm.Iter
 }
 
@@ -57,6 +59,7 @@ func (t *Text) Reset(s string) {
 	t.wbits = t.wbits[:0]
 	t.anchors.reset(1 << 20)
 	t.marker, t.marks = nil, t.marks[:0]
+	t.lister = nil
 	t.offs = nil
 	switch {
 	case isASCII(s):
@@ -83,6 +86,7 @@ func (t *Text) release() {
 	t.wbits = t.wbits[:0]
 	t.anchors.reset(keepCap / 16)
 	t.marker, t.marks = nil, t.marks[:0]
+	t.resetLists(keepCap / 16)
 	if cap(t.marks) > keepCap/8 {
 		t.marks = nil
 	}

@@ -43,10 +43,8 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 		}
 		return dst
 	}
-	w := windows{anchors: [2][]int32{t.DigitTokens()}, n: len(t.Tokens), span: func(h int) (int, int, bool) {
-		if !isHouseNumberTok(t, h) {
-			return 0, 0, false
-		}
+	// The list holds the tokens that isHouseNumberTok accepts.
+	w := windows{anchors: [2][]int32{numberTokens(t, listHouse)}, n: len(t.Tokens), span: func(h int) (int, int, bool) {
 		lo := streetStart(t, h)
 		if lo == h && !numberMayLead(t, h) {
 			return 0, 0, false // no word before the number and none after it: no address here

@@ -53,26 +53,16 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 	s, toks := t.Norm, t.Tokens
 	var buf [19]byte
 	next := 0 // the first token a match may start at
-	for _, a := range t.DigitTokens() {
+	for _, a := range numberTokens(t, listCard) {
 		i := int(a)
 		k := toks[i]
-		if i < next || !k.AllDigits() || k.Is(redact.NonASCII) {
+		if i < next {
 			continue
 		}
-		n := k.End - k.Start
-		if n >= 13 && n <= 19 {
+		if n := k.End - k.Start; n >= 13 && n <= 19 {
 			if cardIsolated(s, k.Start, k.End) && cardValid(s[k.Start:k.End]) {
 				dst = append(dst, redact.Finding{Type: redact.CreditCard, Start: k.Start, End: k.End, Confidence: 0.97})
 			}
-			continue
-		}
-		if n != 4 || k.End >= len(s) || !cardSep(s[k.End]) {
-			continue
-		}
-		// A group of four after another group joined by a separator is inside a longer number
-		// (an IBAN's digits, a reference, a version): a card starts the run.
-		if i > 0 && toks[i-1].Is(redact.HasDigit) && k.Start-toks[i-1].End <= 2 &&
-			cardSepGap(s[toks[i-1].End:k.Start]) {
 			continue
 		}
 		last, ok := cardGrouped(s, toks, i, buf[:0], cardGroupings)
@@ -89,6 +79,27 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		}
 	}
 	return dst
+}
+
+// cardStart reports whether a card number may start at token i, a token with a digit: an ASCII
+// number of 13–19 digits, or a group of four followed by a separator and not itself after another
+// group joined by one.
+func cardStart(s string, toks []redact.Token, i int) bool {
+	k := toks[i]
+	if !k.AllDigits() || k.Is(redact.NonASCII) {
+		return false
+	}
+	n := k.End - k.Start
+	if n >= 13 && n <= 19 {
+		return true
+	}
+	if n != 4 || k.End >= len(s) || !cardSep(s[k.End]) {
+		return false
+	}
+	// A group of four after another group joined by a separator is inside a longer number (an
+	// IBAN's digits, a reference, a version): a card starts the run.
+	return !(i > 0 && toks[i-1].Is(redact.HasDigit) && k.Start-toks[i-1].End <= 2 &&
+		cardSepGap(s[toks[i-1].End:k.Start]))
 }
 
 // cardGrouped tries the layouts of cardGroupings on the tokens from i, joined by one repeated

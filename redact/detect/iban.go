@@ -51,10 +51,11 @@ func (*IBAN) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	}
 	s, toks := t.Norm, t.Tokens
 	next := 0 // the first token a match may start at
-	for _, a := range t.DigitTokens() {
+	// The list holds the ASCII tokens of four or more letters and digits with both.
+	for _, a := range numberTokens(t, listIBAN) {
 		i := int(a)
 		k := toks[i]
-		if i < next || k.End-k.Start < 4 || !k.Is(redact.HasLetter) || k.Is(redact.NonASCII) {
+		if i < next {
 			continue
 		}
 		want := ibanLength(s[k.Start:])

@@ -40,6 +40,12 @@ func (*IP) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	return detectIPv6(t.Norm, dst)
 }
 
+// ipv4Joined reports whether token i is a number joined by a single dot to the number after it.
+func ipv4Joined(s string, toks []redact.Token, i int) bool {
+	return toks[i].AllDigits() && i+1 < len(toks) && toks[i+1].AllDigits() &&
+		toks[i+1].Start == toks[i].End+1 && s[toks[i].End] == '.'
+}
+
 // detectIPv4 reports dotted quads: four digit tokens joined by single dots, not part of a longer
 // dotted run ("10.0.19045.3570", "1.2.3.4.5") and not introduced by a version word.
 func detectIPv4(t *redact.Text, dst []redact.Finding) []redact.Finding {
@@ -48,9 +54,11 @@ func detectIPv4(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	}
 	s, toks := t.Norm, t.Tokens
 	next := 0 // the first token a match may start at
-	for _, a := range t.DigitTokens() {
+	// The list holds the numbers joined by a dot to another: a number that is not starts no dotted
+	// quad, and skipping it moves next past no token.
+	for _, a := range numberTokens(t, listIPv4) {
 		i := int(a)
-		if i < next || !toks[i].AllDigits() {
+		if i < next {
 			continue
 		}
 		// n is the number of digit tokens in the dotted run starting at i.

@@ -54,11 +54,14 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 	var buf []byte
 	var ctx nidContext // scratch for nidJudge
 	// A number starts at a token with a digit or at a short prefix in capitals ("AB 12 34 56 C").
-	u := anchorUnion{t.DigitTokens(), t.CapsTokens()}
+	// The lists hold the tokens, with a digit and in capitals without one, that nidStartToken
+	// and nidFreeBefore accept.
+	lists := t.Lists(numberLister)
+	u := anchorUnion{lists[listNID], lists[listNIDCaps]}
 	next := 0 // the first token a match may start at
 	for i, ok := u.next(); ok; i, ok = u.next() {
 		k := toks[i]
-		if i < next || !nidStartToken(s, k) || !nidFreeBefore(t, i) {
+		if i < next {
 			continue
 		}
 		var best redact.Finding

@@ -75,10 +75,12 @@ func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	s, toks := t.Norm, t.Tokens
 	lastEnd := -1
 	next := 0 // the first token a match may start at
-	for _, a := range t.DigitTokens() {
+	for _, a := range numberTokens(t, listPhone) {
 		i := int(a)
 		k := toks[i]
-		if i < next || !k.AllDigits() || k.Is(redact.NonASCII) || !phoneFresh(s, toks, i, lastEnd) {
+		// The list holds the ASCII numbers that phoneFresh accepts when a number that ends at
+		// the token before is the last one found: ask again with the last one found.
+		if i < next || !phoneFresh(s, toks, i, lastEnd) {
 			continue
 		}
 		end, last, conf := p.match(t, i)
