@@ -27,13 +27,15 @@ const FileName = "veil.db"
 // (kind\x00subject\x00key) for Walk, and expIdx (expiry ms, big-endian, then the composite key) so the
 // sweeper reads only what has expired. Each stream is a nested bucket keyed by the 16-byte big-endian
 // id, so byte order is id order; lastIDs keeps each stream's last id so ids keep increasing after a
-// trim emptied the stream or the clock went backwards.
+// trim emptied the stream or the clock went backwards. Stream appends reach these buckets through
+// the journal (journal.go, streamlog.go); meta keeps how much of the journal bbolt holds.
 var (
 	bucketRecords = []byte("records")
 	bucketKindIdx = []byte("kind_idx")
 	bucketExpIdx  = []byte("exp_idx")
 	bucketStreams = []byte("streams")
 	bucketLastIDs = []byte("stream_last_ids")
+	bucketMeta    = []byte("meta")
 )
 
 // Store is the embedded backend. It is safe for concurrent use. Each write is fsynced before it
@@ -43,6 +45,10 @@ type Store struct {
 	now   func() time.Time
 	log   zerolog.Logger
 	sweep time.Duration
+
+	journalMax  int64
+	absorbDelay time.Duration
+	streams     *streamLog
 
 	writes    chan *writeReq
 	stop      chan struct{}
@@ -61,14 +67,22 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // the sweeper. Expired records are never returned either way.
 func WithSweepInterval(d time.Duration) Option { return func(s *Store) { s.sweep = d } }
 
+// WithJournalSize caps the stream journal's file (default 64 MiB); tests use small ones.
+func WithJournalSize(n int64) Option {
+	return func(s *Store) { s.journalMax = max(n, recordsStart+4096) }
+}
+
 // WithLogger sets where the sweeper reports failures.
 func WithLogger(l zerolog.Logger) Option { return func(s *Store) { s.log = l } }
 
-// Open opens or creates the store file at path (mode 0600) and starts the expiry sweeper.
+// Open opens or creates the store file at path (mode 0600) and its stream journal (path +
+// ".journal"), moves into the store file what the journal kept from before a crash, and starts
+// the expiry sweeper.
 // Only one process may have the file open; Open waits up to 10 seconds for another to let go.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{now: time.Now, log: zerolog.Nop(), sweep: store.DefaultSweepInterval,
-		writes: make(chan *writeReq), stop: make(chan struct{})}
+	s := &Store{now: time.Now, log: zerolog.Nop(), sweep: store.DefaultSweepInterval, journalMax: journalMaxBytes,
+		absorbDelay: defaultAbsorbDelay,
+		writes:      make(chan *writeReq), stop: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -88,7 +102,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("restricting store file permissions: %w", err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketRecords, bucketKindIdx, bucketExpIdx, bucketStreams, bucketLastIDs} {
+		for _, b := range [][]byte{bucketRecords, bucketKindIdx, bucketExpIdx, bucketStreams, bucketLastIDs, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -102,6 +116,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.db = db
 	s.wg.Add(1)
 	go s.committer()
+	if err := s.openStreamLog(path+journalSuffix, s.journalMax); err != nil {
+		close(s.stop)
+		s.wg.Wait()
+		_ = db.Close()
+		return nil, err
+	}
 	if s.sweep > 0 {
 		s.wg.Add(1)
 		go s.sweeper()
@@ -117,12 +137,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.View(func(*bbolt.Tx) error { return nil })
 }
 
-// Close stops the sweeper and closes the file. It is safe to call more than once.
+// Close moves journaled stream entries into the store file, stops the sweeper and closes the
+// files. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		err := s.closeLog()
 		close(s.stop)
 		s.wg.Wait()
-		s.closeErr = s.db.Close()
+		if cerr := s.db.Close(); err == nil {
+			err = cerr
+		}
+		s.closeErr = err
 	})
 	return s.closeErr
 }

@@ -16,8 +16,9 @@ import (
 // does not build one huge transaction.
 const trimBatch = 10000
 
-// Append adds entries to a stream in one transaction (one fsync) and returns their ids in order.
-// Ids are <unix ms>-<seq> and keep increasing even if the clock goes backwards.
+// Append adds entries to a stream and returns their ids in order, once they are durable in the
+// journal (one write and one fdatasync, shared with concurrent appends). Ids are <unix ms>-<seq>
+// and keep increasing even if the clock goes backwards.
 func (s *Store) Append(ctx context.Context, stream string, entries ...map[string]string) ([]string, error) {
 	if err := store.CheckAppend(stream, entries); err != nil {
 		return nil, err
@@ -25,32 +26,10 @@ func (s *Store) Append(ctx context.Context, stream string, entries ...map[string
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(entries))
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		b, err := tx.Bucket(bucketStreams).CreateBucketIfNotExists([]byte(stream))
-		if err != nil {
-			return err
-		}
-		lastIDs := tx.Bucket(bucketLastIDs)
-		var last store.ID
-		if v := lastIDs.Get([]byte(stream)); len(v) == 16 {
-			last = decodeID(v)
-		}
-		now := s.nowMS()
-		for i, e := range entries {
-			id := nextID(last, now)
-			if err := b.Put(encodeID(id), encodeFields(e)); err != nil {
-				return err
-			}
-			ids[i] = id.String()
-			last = id
-		}
-		return lastIDs.Put([]byte(stream), encodeID(last))
-	})
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return ids, nil
+	return s.appendLog(ctx, stream, entries)
 }
 
 // Range returns up to limit entries (limit <= 0: all) with from <= id <= to, in order.
@@ -69,22 +48,41 @@ func (s *Store) Range(ctx context.Context, stream, from, to string, limit int) (
 	if lo.Compare(hi) > 0 {
 		return out, nil
 	}
+	// Pending entries first: one the absorber moves meanwhile is then in the view (and dropped
+	// as a duplicate), never in neither.
+	pending := s.streams.pendingRange(stream, lo, hi, limit)
 	hiKey := encodeID(hi)
 	err = s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketStreams).Bucket([]byte(stream))
-		if b == nil {
-			return nil
+		var k, v []byte
+		var c *bbolt.Cursor
+		if b != nil {
+			c = b.Cursor()
+			k, v = c.Seek(encodeID(lo))
 		}
-		c := b.Cursor()
-		for k, v := c.Seek(encodeID(lo)); k != nil && bytes.Compare(k, hiKey) <= 0; k, v = c.Next() {
-			if limit > 0 && len(out) >= limit {
-				break
+		for limit <= 0 || len(out) < limit {
+			disk := k != nil && bytes.Compare(k, hiKey) <= 0
+			var id store.ID
+			var fields []byte
+			switch {
+			case disk && len(pending) > 0 && pending[0].id.Compare(decodeID(k)) <= 0:
+				if pending[0].id == decodeID(k) {
+					k, v = c.Next()
+				}
+				id, fields, pending = pending[0].id, pending[0].fields, pending[1:]
+			case disk:
+				id, fields = decodeID(k), v
+				k, v = c.Next()
+			case len(pending) > 0:
+				id, fields, pending = pending[0].id, pending[0].fields, pending[1:]
+			default:
+				return nil
 			}
-			fields, err := decodeFields(v)
+			m, err := decodeFields(fields)
 			if err != nil {
 				return err
 			}
-			out = append(out, store.Entry{ID: decodeID(k).String(), Fields: fields})
+			out = append(out, store.Entry{ID: id.String(), Fields: m})
 		}
 		return nil
 	})
@@ -102,6 +100,10 @@ func (s *Store) TrimBefore(ctx context.Context, stream string, t time.Time) (int
 	ms := t.UnixMilli()
 	if ms <= 0 {
 		return 0, nil
+	}
+	// Entries still in the journal go to bbolt first, so that trimming sees them.
+	if err := s.absorb(ctx); err != nil {
+		return 0, err
 	}
 	limit := encodeID(store.ID{MS: uint64(ms)})
 	total := 0
