@@ -1,7 +1,7 @@
 package detect
 
 import (
-	"math"
+	"slices"
 
 	"github.com/veil-privacy/veil/redact"
 )
@@ -16,50 +16,122 @@ const (
 	listIBAN           // ASCII tokens of four or more bytes with a letter and a digit: may start an IBAN
 	listIPv4           // ipv4Joined: numbers joined by a dot to the next number
 	listNID            // tokens with a digit that nidStartToken and nidFreeBefore accept
-	listNIDCaps        // the same, of the tokens in capitals without a digit
 	listHouse          // isHouseNumberTok: may be a house number
+	listNIDCaps        // the tokens in capitals without a digit that nidStartToken and nidFreeBefore accept
 	numLists
 )
 
 // numberLister sorts the anchor tokens (t.DigitTokens, t.CapsTokens) into the lists above.
 var numberLister = redact.NewLister(numLists, listNumberTokens)
 
+// numberTokens returns the list l of t.
+func numberTokens(t *redact.Text, l int) []int32 { return t.Lists(numberLister)[l] }
+
+// Classes of the bytes before a number, for the first tests of listNumberTokens.
+const (
+	nbPhoneStop  = 1 << iota // '#', '$', '@', '=', '&': phoneFresh takes no number after it
+	nbPhoneGlue              // '-', '/', '.', '_', '#': phoneFresh takes no number glued by it
+	nbSigned                 // '+', '(': phoneFresh looks at the byte before it
+	nbSignedStop             // phoneWordByte, '+', '-', '.': phoneFresh takes no number after it and a sign
+	nbNIDStop                // '#', '+', '@', '_', '=', '\\', '%': nidFreeBefore takes no number after it
+	nbNIDSep                 // nidSep
+	nbCardSep                // cardSep
+)
+
+var numBefore = func() (c [256]uint8) {
+	set := func(bytes string, bit uint8) {
+		for i := 0; i < len(bytes); i++ {
+			c[bytes[i]] |= bit
+		}
+	}
+	set("#$@=&", nbPhoneStop)
+	set("-/._#", nbPhoneGlue)
+	set("+(", nbSigned)
+	set("+-.", nbSignedStop)
+	set("#+@_=\\%", nbNIDStop)
+	set(" .-/+", nbNIDSep)
+	set(" -.", nbCardSep)
+	for b := 0; b < 256; b++ {
+		if phoneWordByte(byte(b)) {
+			c[b] |= nbSignedStop
+		}
+	}
+	return c
+}()
+
+// listNumberTokens makes the first tests of phoneFresh (after no number), cardStart, ipv4Joined,
+// nidStartToken with nidFreeBefore and isHouseNumberTok on every digit token, reading the bytes
+// and the token before it once for all of them, and appends to the lists without a branch per
+// list. TestNumberLists checks it against those functions.
 func listNumberTokens(t *redact.Text, lists [][]int32) {
 	s, toks := t.Norm, t.Tokens
-	phone, card, iban, ip := lists[listPhone], lists[listCard], lists[listIBAN], lists[listIPv4]
-	nid, house := lists[listNID], lists[listHouse]
-	for _, a := range t.DigitTokens() {
+	digits := t.DigitTokens()
+	// Each list gets at most one entry per digit token.
+	var l [listNIDCaps][]int32
+	var n [listNIDCaps]int
+	for j := range l {
+		l[j] = slices.Grow(lists[j][:0], len(digits))[:len(digits)]
+	}
+	for _, a := range digits {
 		i := int(a)
 		k := toks[i]
+		start, end := k.Start, k.End
 		if k.Flags&redact.NonASCII != 0 {
 			// Only IPv4 takes a token with a non-ASCII character (a combining mark).
 			if ipv4Joined(s, toks, i) {
-				ip = append(ip, a)
+				l[listIPv4][n[listIPv4]] = a
+				n[listIPv4]++
 			}
 			continue
 		}
-		if k.Flags&redact.HasLetter == 0 {
-			if phoneFresh(s, toks, i, math.MaxInt) {
-				phone = append(phone, a)
+		var c1, c2 byte
+		if start > 0 {
+			c1 = s[start-1]
+			if start > 1 {
+				c2 = s[start-2]
 			}
-			if cardStart(s, toks, i) {
-				card = append(card, a)
-			}
-			if ipv4Joined(s, toks, i) {
-				ip = append(ip, a)
-			}
-		} else if k.End-k.Start >= 4 {
-			iban = append(iban, a)
 		}
-		if nidFreeBefore(t, i) {
-			nid = append(nid, a)
+		b1 := numBefore[c1]
+		gapPrev, prevDigit := -1, false
+		if i > 0 {
+			p := toks[i-1]
+			gapPrev, prevDigit = start-p.End, p.Flags&redact.HasDigit != 0
 		}
-		if isHouseNumberTok(t, i) {
-			house = append(house, a)
+		l[listNID][n[listNID]] = a
+		n[listNID] += b2i(b1&nbNIDStop == 0 && (c1 != ' ' || c2 != '#') &&
+			(gapPrev != 1 || b1&nbNIDSep == 0 || c1 == ' ' && !prevDigit))
+		width := end - start
+		if k.Flags&redact.HasLetter != 0 {
+			l[listIBAN][n[listIBAN]] = a
+			n[listIBAN] += b2i(width >= 4)
+			if isHouseNumberTok(t, i) {
+				l[listHouse][n[listHouse]] = a
+				n[listHouse]++
+			}
+			continue
+		}
+		l[listHouse][n[listHouse]] = a
+		n[listHouse] += b2i(width <= 5 && s[start]-'1' < 9)
+		signed := b1&nbSigned != 0
+		l[listPhone][n[listPhone]] = a
+		n[listPhone] += b2i(signed && numBefore[c2]&nbSignedStop == 0 ||
+			!signed && b1&nbPhoneStop == 0 && (gapPrev != 1 || b1&nbPhoneGlue == 0))
+		var cEnd byte
+		if end < len(s) {
+			cEnd = s[end]
+		}
+		glued := prevDigit && (gapPrev == 1 && b1&nbCardSep != 0 || gapPrev == 2 && c1 == ' ' && c2 == ' ')
+		l[listCard][n[listCard]] = a
+		n[listCard] += b2i(width >= 13 && width <= 19 ||
+			width == 4 && end < len(s) && numBefore[cEnd]&nbCardSep != 0 && !glued)
+		if cEnd == '.' && ipv4Joined(s, toks, i) {
+			l[listIPv4][n[listIPv4]] = a
+			n[listIPv4]++
 		}
 	}
-	lists[listPhone], lists[listCard], lists[listIBAN], lists[listIPv4] = phone, card, iban, ip
-	lists[listNID], lists[listHouse] = nid, house
+	for j := range l {
+		lists[j] = l[j][:n[j]]
+	}
 	caps := lists[listNIDCaps]
 	for _, a := range t.CapsTokens() {
 		if k := toks[a]; k.Flags&redact.HasDigit == 0 && nidStartToken(s, k) && nidFreeBefore(t, int(a)) {
@@ -69,5 +141,10 @@ func listNumberTokens(t *redact.Text, lists [][]int32) {
 	lists[listNIDCaps] = caps
 }
 
-// numberTokens returns the list l of t.
-func numberTokens(t *redact.Text, l int) []int32 { return t.Lists(numberLister)[l] }
+// b2i returns 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
