@@ -293,11 +293,19 @@ func expandYear(y int) int {
 
 // validDate reports whether y-m-d exists and y is a plausible birth year.
 func validDate(y, m, d int) bool {
-	if y < 1900 || y > time.Now().Year() || m < 1 || m > 12 || d < 1 {
+	if y < 1900 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	// Only a year after the one the program started in can be in the future: most dates cost no
+	// reading of the clock.
+	if y > startYear && y > time.Now().Year() {
 		return false
 	}
 	return d <= daysIn(y, m)
 }
+
+// startYear is the current year when the program started.
+var startYear = time.Now().Year()
 
 func daysIn(y, m int) int {
 	switch m {
