@@ -64,8 +64,9 @@ var phoneWordKinds = func() map[string]uint8 {
 }()
 
 const (
-	phoneWordYes = 1
-	phoneWordNo  = 2
+	phoneWordYes    = 1
+	phoneWordNo     = 2
+	phoneWordNumber = 3 // a phoneNumberWords word in neither list
 )
 
 // phoneContext looks at the words in the 48 bytes before a number that starts at token i; the
@@ -86,37 +87,49 @@ func phoneContext(t *redact.Text, i, start int) (yes, no bool) {
 			return true, false
 		case phoneWordNo:
 			return false, true
-		}
-		if phoneNumberWords.has(w) && j > 0 && phoneNumberOwn.has(tokLower(t, j-1)) {
-			return true, false
+		case phoneWordNumber:
+			if j > 0 && phoneNumberOwn.has(tokLower(t, j-1)) {
+				return true, false
+			}
 		}
 	}
 	return false, false
 }
 
-// phoneWordKind classifies one lower-case word.
+// phoneWordKind classifies one lower-case word: phoneWordYes, phoneWordNo, phoneWordNumber for
+// the other phoneNumberWords, or 0.
 func phoneWordKind(w string) uint8 {
+	var kind uint8
 	if phoneWordKindsFilter.mayHave(w) {
 		if k, ok := phoneWordKindIdx.get(w); ok && k != 0 {
-			return uint8(k)
+			if kind = uint8(k); kind != phoneWordNumber {
+				return kind
+			}
 		}
 	}
 	if len(w) < 4 || !phoneStemHead(w) {
-		return 0
+		return kind
 	}
 	for _, stem := range phoneStemsByHead[w[:4]] {
 		if strings.HasPrefix(w, stem) {
 			return phoneWordYes
 		}
 	}
-	return 0
+	return kind
 }
 
-// phoneWordKindsFilter filters the keys of phoneWordKinds, and phoneWordKindIdx looks them up.
+// phoneWordKindsFilter filters the keys of phoneWordKinds and the number words, and
+// phoneWordKindIdx looks them up: one lookup per word of a number's context.
 var phoneWordKindsFilter, phoneWordKindIdx = func() (f wordFilter, x wordIndex) {
 	for w, k := range phoneWordKinds {
 		f.add(w)
 		x.put(w, int32(k))
+	}
+	for w := range phoneNumberWords.m {
+		if _, ok := phoneWordKinds[w]; !ok {
+			f.add(w)
+			x.put(w, phoneWordNumber)
+		}
 	}
 	return f, x
 }()
