@@ -43,7 +43,8 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 		}
 		return dst
 	}
-	// The list holds the tokens that isHouseNumberTok accepts.
+	// The list holds the house numbers that houseListed accepts: the others have no street name
+	// before them (streetStart stops at the number before) and no word after them.
 	w := windows{anchors: [2][]int32{numberTokens(t, listHouse)}, n: len(t.Tokens), span: func(h int) (int, int, bool) {
 		lo := streetStart(t, h)
 		if lo == h && !numberMayLead(t, h) {

@@ -16,7 +16,7 @@ const (
 	listIBAN           // ASCII tokens of four or more bytes with a letter and a digit: may start an IBAN
 	listIPv4           // ipv4Joined: numbers joined by a dot to the next number
 	listNID            // tokens with a digit that nidStartToken and nidFreeBefore accept
-	listHouse          // isHouseNumberTok: may be a house number
+	listHouse          // houseListed: house numbers that may end a street or start an address
 	listNIDCaps        // the tokens in capitals without a digit that nidStartToken and nidFreeBefore accept
 	numLists
 )
@@ -60,7 +60,7 @@ var numBefore = func() (c [256]uint8) {
 }()
 
 // listNumberTokens makes the first tests of phoneFresh (after no number), cardStart, ipv4Joined,
-// nidStartToken with nidFreeBefore and isHouseNumberTok on every digit token, reading the bytes
+// nidStartToken with nidFreeBefore and houseListed on every digit token, reading the bytes
 // and the token before it once for all of them, and appends to the lists without a branch per
 // list. TestNumberLists checks it against those functions.
 func listNumberTokens(t *redact.Text, lists [][]int32) {
@@ -104,14 +104,16 @@ func listNumberTokens(t *redact.Text, lists [][]int32) {
 		if k.Flags&redact.HasLetter != 0 {
 			l[listIBAN][n[listIBAN]] = a
 			n[listIBAN] += b2i(width >= 4)
-			if isHouseNumberTok(t, i) {
+			if isHouseNumberTok(t, i) && (!prevDigit || numberMayLead(t, i)) {
 				l[listHouse][n[listHouse]] = a
 				n[listHouse]++
 			}
 			continue
 		}
-		l[listHouse][n[listHouse]] = a
-		n[listHouse] += b2i(width <= 5 && s[start]-'1' < 9)
+		if width <= 5 && s[start]-'1' < 9 && (!prevDigit || numberMayLead(t, i)) {
+			l[listHouse][n[listHouse]] = a
+			n[listHouse]++
+		}
 		signed := b1&nbSigned != 0
 		l[listPhone][n[listPhone]] = a
 		n[listPhone] += b2i(signed && numBefore[c2]&nbSignedStop == 0 ||
@@ -139,6 +141,13 @@ func listNumberTokens(t *redact.Text, lists [][]int32) {
 		}
 	}
 	lists[listNIDCaps] = caps
+}
+
+// houseListed reports whether token h is a house number (isHouseNumberTok) at which Address may
+// find something: a number right after another number (an IBAN's or a card's groups, the parts
+// of a date or an IP address) ends no street name, so only numberFirst could start there.
+func houseListed(t *redact.Text, h int) bool {
+	return isHouseNumberTok(t, h) && (h == 0 || t.Tokens[h-1].Flags&redact.HasDigit == 0 || numberMayLead(t, h))
 }
 
 // b2i returns 1 for true and 0 for false, without a branch.

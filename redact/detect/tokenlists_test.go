@@ -42,7 +42,7 @@ func TestNumberLists(t *testing.T) {
 			add(listIBAN, k.Len() >= 4 && k.Is(redact.HasLetter) && !k.Is(redact.NonASCII))
 			add(listIPv4, ipv4Joined(s, toks, i))
 			add(listNID, nidStartToken(s, k) && nidFreeBefore(&x, i))
-			add(listHouse, isHouseNumberTok(&x, i))
+			add(listHouse, houseListed(&x, i))
 		}
 		for _, a := range x.CapsTokens() {
 			if k := toks[a]; k.Flags&redact.HasDigit == 0 && nidStartToken(s, k) && nidFreeBefore(&x, int(a)) {
