@@ -9,6 +9,7 @@ type anchorLists struct {
 	digit []int32 // tokens with a digit
 	upper []int32 // tokens with an upper-case letter
 	caps  []int32 // tokens with an upper-case letter and no lower-case one
+	pairs []int32 // ASCII tokens that start with two upper-case letters
 }
 
 // DigitTokens returns the indices, in order, of the tokens that hold a digit. The slice belongs to
@@ -33,18 +34,28 @@ func (t *Text) CapsTokens() []int32 {
 	return t.anchors.caps
 }
 
+// UpperPairTokens returns the indices, in order, of the ASCII tokens that start with two upper-case
+// letters: codes with a country prefix ("DE123456789", "ATU12345678") and acronyms. The slice
+// belongs to the view: do not change or keep it.
+func (t *Text) UpperPairTokens() []int32 {
+	t.buildAnchors()
+	return t.anchors.pairs
+}
+
 func (t *Text) buildAnchors() {
 	a := &t.anchors
 	if a.built {
 		return
 	}
 	a.built = true
-	a.digit, a.upper, a.caps = a.digit[:0], a.upper[:0], a.caps[:0]
+	a.digit, a.upper, a.caps, a.pairs = a.digit[:0], a.upper[:0], a.caps[:0], a.pairs[:0]
 	if t.Flags&(HasDigit|HasUpper) == 0 {
 		return
 	}
+	s := t.Norm
 	for i := range t.Tokens {
-		f := t.Tokens[i].Flags
+		k := &t.Tokens[i]
+		f := k.Flags
 		if f&HasDigit != 0 {
 			a.digit = append(a.digit, int32(i))
 		}
@@ -53,6 +64,10 @@ func (t *Text) buildAnchors() {
 			if f&HasLower == 0 {
 				a.caps = append(a.caps, int32(i))
 			}
+			// An ASCII token with a capital starts with one or has another letter first.
+			if f&NonASCII == 0 && k.End-k.Start >= 2 && s[k.Start]-'A' < 26 && s[k.Start+1]-'A' < 26 {
+				a.pairs = append(a.pairs, int32(i))
+			}
 		}
 	}
 }
@@ -60,9 +75,12 @@ func (t *Text) buildAnchors() {
 // reset forgets the lists of the previous view, keeping their memory unless it grew past keep.
 func (a *anchorLists) reset(keep int) {
 	a.built = false
-	a.digit, a.upper, a.caps = a.digit[:0], a.upper[:0], a.caps[:0]
+	a.digit, a.upper, a.caps, a.pairs = a.digit[:0], a.upper[:0], a.caps[:0], a.pairs[:0]
 	if cap(a.caps) > keep {
 		a.caps = nil
+	}
+	if cap(a.pairs) > keep {
+		a.pairs = nil
 	}
 	if cap(a.digit) > keep {
 		a.digit = nil

@@ -153,8 +153,12 @@ func checkIndex(t *testing.T, x *Text) {
 	if want := refFold(x.Norm); x.Lower != want {
 		t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 	}
-	var dig, up, caps []int32
+	var dig, up, caps, pairs []int32
 	for i, k := range toks {
+		if w := x.Norm[k.Start:k.End]; k.Flags&NonASCII == 0 && len(w) >= 2 && 'A' <= w[0] && w[0] <= 'Z' &&
+			'A' <= w[1] && w[1] <= 'Z' {
+			pairs = append(pairs, int32(i))
+		}
 		if k.Flags&HasDigit != 0 {
 			dig = append(dig, int32(i))
 		}
@@ -167,5 +171,8 @@ func checkIndex(t *testing.T, x *Text) {
 	}
 	if !slices.Equal(x.DigitTokens(), dig) || !slices.Equal(x.UpperTokens(), up) || !slices.Equal(x.CapsTokens(), caps) {
 		t.Fatalf("anchors %v %v %v, reference %v %v %v", x.DigitTokens(), x.UpperTokens(), x.CapsTokens(), dig, up, caps)
+	}
+	if !slices.Equal(x.UpperPairTokens(), pairs) {
+		t.Fatalf("UpperPairTokens = %v, reference %v", x.UpperPairTokens(), pairs)
 	}
 }

@@ -38,11 +38,11 @@ func (*VATID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	toks := t.Tokens
 	var buf []byte // the body, allocated once: it escapes through country.check
 	next := 0      // the first token a match may start at
-	for _, a := range t.UpperTokens() {
+	// A number starts with its country's two capitals.
+	for _, a := range t.UpperPairTokens() {
 		i := int(a)
 		k := toks[i]
-		if i < next || k.End-k.Start < 2 || k.Flags&redact.NonASCII != 0 || !isUpperASCII(s[k.Start]) ||
-			!isUpperASCII(s[k.Start+1]) {
+		if i < next {
 			continue
 		}
 		country := vatCountryOf(s[k.Start], s[k.Start+1])
@@ -120,8 +120,6 @@ func vatJudge(t *redact.Text, buf []byte, country *vatCountry, start, j, first i
 
 // vatSep reports whether c may separate the prefix and the groups of a VAT number.
 func vatSep(c byte) bool { return c == ' ' || c == '.' || c == '-' }
-
-func isUpperASCII(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // vatWords name a VAT number in the EU languages.
 var vatWords = []string{
