@@ -12,6 +12,7 @@
 #
 #   test/load/run.sh            # 10 s per measurement
 #   D=30s C=64 test/load/run.sh
+#   SECTIONS="2 3" test/load/run.sh   # only some sections (all servers still start)
 # nginx is used when installed (apt-get install nginx-light); it is skipped otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,7 @@ D=${D:-10s}
 C=${C:-32}
 RATE=${RATE:-1000}
 SSE_RATE=${SSE_RATE:-200}
+SECTIONS=" ${SECTIONS:-1 2 3 4} "
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
 work=$(mktemp -d)
@@ -94,7 +96,7 @@ fi
 # Replicas sharing Redis must be given their master key (any 32 bytes, base64, for this run).
 VEIL_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
 export VEIL_MASTER_KEY
-for v in "${veils[@]}"; do start "$v" "$work/veil" serve --config "$work/$v.yaml"; done
+for v in "${veils[@]}"; do start "$v" env ${VEIL_ENV:-} "$work/veil" serve --config "$work/$v.yaml"; done
 for p in "${ports[@]}"; do wait_port $p; done
 # Which process's CPU a row reports: the proxy under test (the bot's for "direct").
 declare -A proc_of=([direct]=demobot [httputil]=baseline [veil-pass]=veil-pass [veil-pass-tls13]=veil-pass-tls
@@ -148,8 +150,10 @@ cpu = f"{r['server_cpu_us_per_req']:.0f}" if "server_cpu_us_per_req" in r else "
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {cpu} | {r['errors']} |")
 PY
 }
+section() { [[ $SECTIONS == *" $1 "* ]]; }
 header() { printf '\n%s\n\n| target | mode | req/s | p50 ms | p99 ms | proxy CPU µs/req | errors |\n|---|---|---:|---:|---:|---:|---:|\n' "$1"; }
 
+if section 1; then
 header "1. Pass-through, 1 KB clean chat POST"
 targets=("direct http://127.0.0.1:18080" "httputil http://127.0.0.1:18091")
 $has_nginx && targets+=("nginx http://127.0.0.1:18093")
@@ -157,6 +161,7 @@ targets+=("veil-pass http://127.0.0.1:18092" "veil-pass-tls13 https://127.0.0.1:
 for t in "${targets[@]}"; do
   for mode in saturation fixed; do measure "${t%% *}" "${t#* }/webhooks/rest/webhook" $mode "$work/clean.json"; done
 done
+fi
 
 # pipeline measures a Veil pipeline and keeps, in $work/stages.md, where its time went per stage
 # (from its own metrics, scraped before and after).
@@ -166,6 +171,7 @@ pipeline() { # label port admin-port mode
   curl -fsS "http://127.0.0.1:$3/metrics" >"$work/after.txt"
   python3 test/load/stages.py "$1, $4" "$work/before.txt" "$work/after.txt" >>"$work/stages.md"
 }
+if section 2; then
 header "2. Full pipeline, 1 KB chat POST with three findings, one subject with consent per connection"
 : >"$work/stages.md"
 for mode in saturation fixed; do
@@ -175,14 +181,19 @@ for mode in saturation fixed; do
 done
 printf '\nWhere the pipeline runs spent their time, per stage: mean µs (p99 bucket), warm-up included\n\n| run | stages |\n|---|---|\n'
 cat "$work/stages.md"
+fi
 
+if section 3; then
 header "3. SSE time to first event (p50/p99 are time to first byte), $SSE_RATE req/s"
 measure direct http://127.0.0.1:18080/v1/chat/completions first-byte "$work/sse.json"
 measure httputil http://127.0.0.1:18091/v1/chat/completions first-byte "$work/sse.json"
 measure veil-pass http://127.0.0.1:18092/v1/chat/completions first-byte "$work/sse.json"
 measure veil-pipeline http://127.0.0.1:18094/v1/chat/completions first-byte "$work/sse.json" -consent-url http://127.0.0.1:18094/.veil/consent
 $has_redis && measure veil-pipeline-redis http://127.0.0.1:18095/v1/chat/completions first-byte "$work/sse.json" -consent-url http://127.0.0.1:18095/.veil/consent
+fi
 
+if section 4; then
 header "4. Widget page time to first byte (Veil injects the consent banner, streamed), $SSE_RATE req/s"
 measure direct http://127.0.0.1:18080/ first-byte ""
 measure veil-pass http://127.0.0.1:18092/ first-byte ""
+fi
