@@ -224,11 +224,14 @@ func (s *Store) appendGroup(group []*appendReq) error {
 		return err
 	}
 	l.mu.Lock()
+	first := len(l.pending) == 0
 	l.pending = append(l.pending, recs...)
 	l.mu.Unlock()
-	select {
-	case l.kick <- struct{}{}:
-	default:
+	if first { // otherwise the absorber already has a round planned
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
 	}
 	return nil
 }
@@ -318,17 +321,23 @@ func putEntries(tx *bbolt.Tx, recs []journalRecord) error {
 	return nil
 }
 
-// absorber copies pending entries into bbolt, s.absorbDelay after new ones arrive.
+// absorber copies pending entries into bbolt, s.absorbDelay after the first of them arrived (or
+// at once when the journal is long), for as long as there are any.
 func (s *Store) absorber() {
 	l := s.streams
 	defer l.wg.Done()
 	t := time.NewTimer(s.absorbDelay)
 	t.Stop()
 	for {
-		select {
-		case <-l.quit:
-			return
-		case <-l.kick:
+		l.mu.Lock()
+		idle := len(l.pending) == 0
+		l.mu.Unlock()
+		if idle {
+			select {
+			case <-l.quit:
+				return
+			case <-l.kick:
+			}
 		}
 		if !l.hurry.Load() {
 			t.Reset(s.absorbDelay)
@@ -348,12 +357,9 @@ func (s *Store) absorber() {
 				}
 			}
 		}
+		// On failure the entries stay pending (and journaled): the next round retries.
 		if err := s.absorb(context.Background()); err != nil {
 			s.log.Error().Err(err).Str(fieldComponent, "store.embedded").Msg("moving journaled stream entries into the store file; retrying")
-			select {
-			case l.kick <- struct{}{}:
-			default:
-			}
 		}
 	}
 }
