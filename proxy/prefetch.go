@@ -14,8 +14,9 @@ type pendingRestorer struct {
 	err  error
 }
 
-// prefetchRestorer starts loading the subject's tokens for the reply to an HTTP exchange. It is
-// called once the request's tokens are stored, so the restorer holds them. A WebSocket exchange
+// prefetchRestorer starts loading the subject's tokens for the reply to an HTTP exchange (or, on
+// a store in this process, loads them). It is called once the request's tokens are stored, so the
+// restorer holds them. A WebSocket exchange
 // is a connection, where replies and requests interleave: it loads per message instead.
 func (p *Pipeline) prefetchRestorer(ctx context.Context, ex *Exchange) {
 	if ex.Subject == "" {
@@ -23,10 +24,16 @@ func (p *Pipeline) prefetchRestorer(ctx context.Context, ex *Exchange) {
 	}
 	pr := &pendingRestorer{done: make(chan struct{})}
 	ex.restorer = pr
-	go func() {
+	load := func() {
 		defer close(pr.done)
 		pr.rs, pr.err = p.Vault.Restorer(ctx, ex.Subject)
-	}()
+	}
+	if l, ok := p.Vault.(interface{ InProcess() bool }); ok && l.InProcess() {
+		// A read in this process: nothing to overlap, so no goroutine.
+		load()
+		return
+	}
+	go load()
 }
 
 // takeRestorer returns the prefetched restorer of ex, waiting for it, and whether there was one.

@@ -71,6 +71,10 @@ type Store interface {
 	TrimBefore(ctx context.Context, stream string, t time.Time) (int, error)
 
 	// Ping checks the backend is usable (readiness).
+	//
+	// A backend whose reads never leave the process (the embedded store) also has
+	// InProcess() bool, returning true; consumers check for it with a type assertion of their
+	// own and skip overlapping such reads with other work.
 	Ping(ctx context.Context) error
 	// Close releases the backend.
 	Close() error

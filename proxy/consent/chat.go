@@ -42,10 +42,15 @@ func (m *Manager) PrepareTurn(ctx context.Context, subject string) func(ctx cont
 		err error
 	}
 	ch := make(chan read, 1)
-	go func() {
+	if inProcess(m.st) { // nothing to overlap: read now, without a goroutine
 		s, err := m.State(ctx, subject)
 		ch <- read{s, err}
-	}()
+	} else {
+		go func() {
+			s, err := m.State(ctx, subject)
+			ch <- read{s, err}
+		}()
+	}
 	return func(ctx context.Context, purpose string) (bool, policy.Subject, error) {
 		var r read
 		select {
@@ -105,4 +110,10 @@ func (m *Manager) ChatNotice(acceptLanguage string) string {
 		fmt.Fprintf(&b, " %s", m.cfg.PrivacyPolicyURL)
 	}
 	return b.String()
+}
+
+// inProcess reports whether st's reads are served in this process (the embedded store).
+func inProcess(st Store) bool {
+	l, ok := st.(interface{ InProcess() bool })
+	return ok && l.InProcess()
 }
