@@ -48,7 +48,7 @@ var (
 	errJournalTooSlow = errors.New("store journal is full and bbolt could not take its entries")
 )
 
-// journal is the open journal file. Only the appender goroutine writes it (Open, before that).
+// journal is the open journal file. Only the appender goroutine uses it (Open, before that).
 type journal struct {
 	f     *os.File
 	epoch uint64
@@ -64,7 +64,8 @@ type journal struct {
 type journalRecord struct {
 	stream  string
 	entries []pendingEntry
-	end     int64 // offset after the record
+	epoch   uint64 // the journal's epoch when the record was written
+	end     int64  // offset after the record
 }
 
 // pendingEntry is a stream entry with its fields already encoded.
@@ -259,7 +260,7 @@ func (j *journal) records(from int64, fn func(journalRecord) error) (int64, erro
 			return off, fmt.Errorf("store journal record at offset %d does not parse", off)
 		}
 		off += recordHeader + n
-		rec.end = off
+		rec.epoch, rec.end = j.epoch, off
 		if err := fn(rec); err != nil {
 			return off, err
 		}

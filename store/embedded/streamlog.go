@@ -105,7 +105,7 @@ func (s *Store) recoverJournal(markEpoch uint64, markOff int64) error {
 		if len(recs) == 0 {
 			return nil
 		}
-		err := s.db.Update(func(tx *bbolt.Tx) error { return absorbInto(tx, recs, l.j.epoch) })
+		err := s.db.Update(func(tx *bbolt.Tx) error { return absorbInto(tx, recs) })
 		recs, n = recs[:0], 0
 		return err
 	}
@@ -126,12 +126,12 @@ func (s *Store) recoverJournal(markEpoch uint64, markOff int64) error {
 }
 
 // absorbInto writes journal records to bbolt with the mark of the last one.
-func absorbInto(tx *bbolt.Tx, recs []journalRecord, epoch uint64) error {
+func absorbInto(tx *bbolt.Tx, recs []journalRecord) error {
 	if err := putEntries(tx, recs); err != nil {
 		return err
 	}
 	mark := make([]byte, 16)
-	binary.BigEndian.PutUint64(mark, epoch)
+	binary.BigEndian.PutUint64(mark, recs[len(recs)-1].epoch)
 	binary.BigEndian.PutUint64(mark[8:], uint64(recs[len(recs)-1].end))
 	return tx.Bucket(bucketMeta).Put(keyJournalMark, mark)
 }
@@ -241,7 +241,7 @@ func (l *streamLog) encode(recs []journalRecord) []byte {
 	buf := l.buf[:0]
 	for i := range recs {
 		buf = appendRecord(buf, l.j.epoch, recs[i].stream, recs[i].entries)
-		recs[i].end = l.j.off + int64(len(buf))
+		recs[i].epoch, recs[i].end = l.j.epoch, l.j.off+int64(len(buf))
 	}
 	if cap(buf) <= 1<<20 {
 		l.buf = buf
@@ -371,12 +371,11 @@ func (s *Store) absorb(ctx context.Context) error {
 	defer l.absorbMu.Unlock()
 	l.mu.Lock()
 	recs := l.pending[:len(l.pending):len(l.pending)]
-	epoch := l.j.epoch
 	l.mu.Unlock()
 	if len(recs) == 0 {
 		return nil
 	}
-	if err := s.update(ctx, func(tx *bbolt.Tx) error { return absorbInto(tx, recs, epoch) }); err != nil {
+	if err := s.update(ctx, func(tx *bbolt.Tx) error { return absorbInto(tx, recs) }); err != nil {
 		return err
 	}
 	l.mu.Lock()
