@@ -271,6 +271,15 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	if ex := ExchangeFrom(pr.In.Context()); ex != nil {
 		h.Set(HeaderRequestID, ex.ID)
 	}
+	// A body Veil rewrote is in memory (prepareChat sets GetBody). ReverseProxy wraps the body in
+	// a type of its own, which the transport cannot tell is in memory, so it would send the
+	// headers and the body in two writes (two TCP segments, two wake-ups of the bot); a reader
+	// it recognizes puts them in one.
+	if pr.In.GetBody != nil && pr.Out.Body != nil {
+		if b, err := pr.In.GetBody(); err == nil {
+			pr.Out.Body = b
+		}
+	}
 }
 
 // clientIPHeaders reveal the client's address; Veil never passes on what a client claims there.
