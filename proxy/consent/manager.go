@@ -76,6 +76,7 @@ type Manager struct {
 	st      Store
 	aud     Auditor
 	now     func() time.Time
+	decoded stateCache
 }
 
 // New returns a Manager over st; cfg must have been validated.
@@ -98,6 +99,9 @@ func (m *Manager) State(ctx context.Context, subject string) (State, error) {
 	if err != nil {
 		return State{}, fmt.Errorf("reading consent: %w", err)
 	}
+	if s, ok := m.decoded.get(rec.Value); ok {
+		return s, nil
+	}
 	var s State
 	if err := json.Unmarshal(rec.Value, &s); err != nil {
 		return State{}, fmt.Errorf("decoding consent record: %w", err)
@@ -105,6 +109,7 @@ func (m *Manager) State(ctx context.Context, subject string) (State, error) {
 	if s.Purposes == nil {
 		s.Purposes = map[string]Choice{}
 	}
+	m.decoded.put(rec.Value, s)
 	return s, nil
 }
 
