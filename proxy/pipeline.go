@@ -162,13 +162,21 @@ type TurnPreparer interface {
 }
 
 // prepareTurn starts the consent read of m's chat turn when there is other work to overlap it with
-// (an interceptor) and the consent source can; nil otherwise, and chatTurn reads then.
+// (an interceptor) and the consent source can, over a network; nil otherwise, and chatTurn reads
+// then.
 func (p *Pipeline) prepareTurn(ctx context.Context, m *message) turnFunc {
 	tp, ok := p.Consent.(TurnPreparer)
-	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 {
+	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 || inProcess(p.Consent) {
 		return nil
 	}
 	return tp.PrepareTurn(ctx, m.ex.Subject)
+}
+
+// inProcess reports whether v says its reads are served in this process (the embedded store),
+// where overlapping them with other work only costs a goroutine.
+func inProcess(v any) bool {
+	l, ok := v.(interface{ InProcess() bool })
+	return ok && l.InProcess()
 }
 
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to

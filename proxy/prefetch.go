@@ -14,26 +14,20 @@ type pendingRestorer struct {
 	err  error
 }
 
-// prefetchRestorer starts loading the subject's tokens for the reply to an HTTP exchange (or, on
-// a store in this process, loads them). It is called once the request's tokens are stored, so the
-// restorer holds them. A WebSocket exchange
-// is a connection, where replies and requests interleave: it loads per message instead.
+// prefetchRestorer starts loading the subject's tokens for the reply to an HTTP exchange. It is
+// called once the request's tokens are stored, so the restorer holds them. A WebSocket exchange
+// is a connection, where replies and requests interleave: it loads per message instead. On a
+// store in this process there is nothing to overlap: the reply loads its tokens itself.
 func (p *Pipeline) prefetchRestorer(ctx context.Context, ex *Exchange) {
-	if ex.Subject == "" {
+	if ex.Subject == "" || inProcess(p.Vault) {
 		return
 	}
 	pr := &pendingRestorer{done: make(chan struct{})}
 	ex.restorer = pr
-	load := func() {
+	go func() {
 		defer close(pr.done)
 		pr.rs, pr.err = p.Vault.Restorer(ctx, ex.Subject)
-	}
-	if l, ok := p.Vault.(interface{ InProcess() bool }); ok && l.InProcess() {
-		// A read in this process: nothing to overlap, so no goroutine.
-		load()
-		return
-	}
-	go load()
+	}()
 }
 
 // takeRestorer returns the prefetched restorer of ex, waiting for it, and whether there was one.

@@ -42,15 +42,10 @@ func (m *Manager) PrepareTurn(ctx context.Context, subject string) func(ctx cont
 		err error
 	}
 	ch := make(chan read, 1)
-	if inProcess(m.st) { // nothing to overlap: read now, without a goroutine
+	go func() {
 		s, err := m.State(ctx, subject)
 		ch <- read{s, err}
-	} else {
-		go func() {
-			s, err := m.State(ctx, subject)
-			ch <- read{s, err}
-		}()
-	}
+	}()
 	return func(ctx context.Context, purpose string) (bool, policy.Subject, error) {
 		var r read
 		select {
@@ -112,8 +107,9 @@ func (m *Manager) ChatNotice(acceptLanguage string) string {
 	return b.String()
 }
 
-// inProcess reports whether st's reads are served in this process (the embedded store).
-func inProcess(st Store) bool {
-	l, ok := st.(interface{ InProcess() bool })
+// InProcess reports whether the manager's store serves reads in this process (the embedded
+// store): then there is nothing to gain from PrepareTurn's overlap.
+func (m *Manager) InProcess() bool {
+	l, ok := m.st.(interface{ InProcess() bool })
 	return ok && l.InProcess()
 }
