@@ -82,6 +82,7 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	defer botSrv.Close()
 	log.Info().Str("listener", "demobot").Str("addr", botLn.Addr().String()).Msg("listening")
 
+	tuneGC()
 	a, err := newApp(ctx, cfg, "", log)
 	if err != nil {
 		return err

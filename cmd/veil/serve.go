@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		return err
 	}
 	log := newLogger(stderr, cfg.Log)
+	tuneGC()
 	a, err := newApp(ctx, cfg, *path, log)
 	if err != nil {
 		return err
