@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/veil-privacy/veil/internal/durable"
 )
 
 // The spool keeps events while the sink is unreachable. It is a directory of segment files, named
@@ -210,7 +212,7 @@ func (s *spool) rotate(after string) error {
 		os.Remove(path)
 		return fmt.Errorf("syncing audit spool segment: %w", err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := durable.Dir(s.dir); err != nil {
 		f.Close()
 		os.Remove(path)
 		return fmt.Errorf("syncing audit spool directory: %w", err)
@@ -290,7 +292,7 @@ func (s *spool) dropOldest() error {
 	if err := os.Remove(seg.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing replayed audit spool segment: %w", err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := durable.Dir(s.dir); err != nil {
 		return fmt.Errorf("syncing audit spool directory: %w", err)
 	}
 	s.segs = s.segs[1:]
@@ -313,15 +315,6 @@ func (s *spool) dropCorrupt() int {
 }
 
 func (s *spool) close() { s.closeActive() }
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
 
 func appendSpoolRecord(b, payload []byte) []byte {
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))

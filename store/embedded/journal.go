@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/veil-privacy/veil/internal/durable"
 	"github.com/veil-privacy/veil/store"
 )
 
@@ -108,7 +109,7 @@ func (j *journal) create(epoch uint64, path string) error {
 	if err := j.writeHeader(epoch); err != nil {
 		return err
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := durable.Dir(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("creating store journal: %w", err)
 	}
 	return nil
@@ -150,7 +151,7 @@ func (j *journal) writeHeader(epoch uint64) error {
 	if _, err := j.f.WriteAt(h[:], int64(epoch%2)*headerSlot); err != nil {
 		return fmt.Errorf("writing store journal header: %w", err)
 	}
-	if err := syncData(j.f); err != nil {
+	if err := durable.Data(j.f); err != nil {
 		return fmt.Errorf("syncing store journal header: %w", err)
 	}
 	j.epoch = epoch
@@ -199,7 +200,7 @@ func (j *journal) write(recs []byte) error {
 		j.broken = true
 		return fmt.Errorf("writing store journal: %w", err)
 	}
-	if err := syncData(j.f); err != nil {
+	if err := durable.Data(j.f); err != nil {
 		j.broken = true
 		return fmt.Errorf("syncing store journal: %w", err)
 	}
@@ -306,13 +307,3 @@ func parseRecord(p []byte) (journalRecord, bool) {
 }
 
 func (j *journal) close() error { return j.f.Close() }
-
-// syncDir makes a directory's entries durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}

@@ -1,4 +1,4 @@
-package embedded
+package durable
 
 import (
 	"os"
@@ -6,9 +6,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// syncData flushes f's data and only the metadata needed to read it back (fdatasync): for a
-// journal overwritten in place, no metadata at all.
-func syncData(f *os.File) error {
+// Data flushes f's data and only the metadata needed to read it back (fdatasync): for a
+// file overwritten in place, no metadata at all.
+func Data(f *os.File) error {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return err
