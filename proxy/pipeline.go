@@ -15,6 +15,7 @@ import (
 	"github.com/veil-privacy/veil/proxy/stream"
 	"github.com/veil-privacy/veil/redact"
 	"github.com/veil-privacy/veil/redact/vault"
+	"github.com/veil-privacy/veil/store"
 )
 
 // Detector finds personal data in text (redact.Scanner).
@@ -166,17 +167,10 @@ type TurnPreparer interface {
 // then.
 func (p *Pipeline) prepareTurn(ctx context.Context, m *message) turnFunc {
 	tp, ok := p.Consent.(TurnPreparer)
-	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 || inProcess(p.Consent) {
+	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 || store.InProcess(p.Consent) {
 		return nil
 	}
 	return tp.PrepareTurn(ctx, m.ex.Subject)
-}
-
-// inProcess reports whether v says its reads are served in this process (the embedded store),
-// where overlapping them with other work only costs a goroutine.
-func inProcess(v any) bool {
-	l, ok := v.(interface{ InProcess() bool })
-	return ok && l.InProcess()
 }
 
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/veil-privacy/veil/redact/vault"
+	"github.com/veil-privacy/veil/store"
 )
 
 // pendingRestorer is a subject's tokens being loaded while the bot works on the request, so that
@@ -19,7 +20,7 @@ type pendingRestorer struct {
 // is a connection, where replies and requests interleave: it loads per message instead. On a
 // store in this process there is nothing to overlap: the reply loads its tokens itself.
 func (p *Pipeline) prefetchRestorer(ctx context.Context, ex *Exchange) {
-	if ex.Subject == "" || inProcess(p.Vault) {
+	if ex.Subject == "" || store.InProcess(p.Vault) {
 		return
 	}
 	pr := &pendingRestorer{done: make(chan struct{})}

@@ -71,11 +71,15 @@ type Store interface {
 	TrimBefore(ctx context.Context, stream string, t time.Time) (int, error)
 
 	// Ping checks the backend is usable (readiness).
-	//
-	// A backend whose reads never leave the process (the embedded store) also has
-	// InProcess() bool, returning true; consumers check for it with a type assertion of their
-	// own and skip overlapping such reads with other work.
 	Ping(ctx context.Context) error
 	// Close releases the backend.
 	Close() error
+}
+
+// InProcess reports whether v (a backend, or anything that reads through one) says its reads
+// never leave the process, with an InProcess() bool method returning true: the embedded store.
+// Callers then skip overlapping such reads with other work, which would only cost a goroutine.
+func InProcess(v any) bool {
+	l, ok := v.(interface{ InProcess() bool })
+	return ok && l.InProcess()
 }

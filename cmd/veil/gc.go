@@ -9,9 +9,9 @@ import (
 // environment sets GOGC or GOMEMLIMIT. Veil's live heap is small (a few MB plus the policy and the
 // detectors' tables) and every message allocates its decoded text, findings and rewritten body, so
 // at Go's default (100: collect whenever the heap has doubled) a proxy at 1,000 messages/s runs
-// several collections a second, and a message that arrives during one waits for it. At 400, in the
-// load test at 1,000 req/s, the pipeline's p99 fell from 4.2–4.9 ms to 2.6–3.1 ms and its CPU per
-// request by ~4 %, for ~15–30 MB more resident memory (docs/PERFORMANCE.md).
+// several collections a second, and a message that arrives during one waits for it. At 400
+// (test/load/ab.sh, docs/PERFORMANCE.md) the pipeline's CPU per message at saturation fell by
+// ~18 % and its p99 at 1,000 req/s from 4.3–4.6 ms to 2.6–4.4 ms, for ~30 MB more resident memory.
 const serverGCPercent = 400
 
 // tuneGC applies serverGCPercent unless the operator configured the collector.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/veil-privacy/veil/policy"
+	"github.com/veil-privacy/veil/store"
 )
 
 // ChatTurn applies the in-chat consent flow to a subject's chat message on a route with the given
@@ -109,7 +110,4 @@ func (m *Manager) ChatNotice(acceptLanguage string) string {
 
 // InProcess reports whether the manager's store serves reads in this process (the embedded
 // store): then there is nothing to gain from PrepareTurn's overlap.
-func (m *Manager) InProcess() bool {
-	l, ok := m.st.(interface{ InProcess() bool })
-	return ok && l.InProcess()
-}
+func (m *Manager) InProcess() bool { return store.InProcess(m.st) }

@@ -58,10 +58,7 @@ type Vault struct {
 
 // InProcess reports whether the vault's store serves reads in this process (the embedded store),
 // so that callers need not overlap them with other work.
-func (v *Vault) InProcess() bool {
-	l, ok := v.st.(interface{ InProcess() bool })
-	return ok && l.InProcess()
-}
+func (v *Vault) InProcess() bool { return store.InProcess(v.st) }
 
 // New returns a vault over st whose data keys are wrapped by keys.
 func New(st Store, keys *Keyring, opts Options) (*Vault, error) {

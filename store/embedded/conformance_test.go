@@ -62,6 +62,9 @@ func TestOpenThroughStoreOpen(t *testing.T) {
 	if _, ok := s.(*embedded.Store); !ok {
 		t.Fatalf("store.Open returned %T", s)
 	}
+	if !store.InProcess(s) {
+		t.Fatal("the embedded store does not say its reads stay in the process")
+	}
 	fi, err := os.Stat(filepath.Join(dir, embedded.FileName))
 	if err != nil {
 		t.Fatal(err)
