@@ -211,11 +211,7 @@ func (s *Store) appendGroup(group []*appendReq) error {
 		return s.update(context.Background(), func(tx *bbolt.Tx) error { return putEntries(tx, recs) })
 	}
 	if !l.j.fits(int64(len(buf))) {
-		if err := s.absorb(context.Background()); err != nil {
-			return fmt.Errorf("%w: %w", errJournalTooSlow, err)
-		}
-		if err := l.j.restart(); err != nil {
-			l.j.broken = true
+		if err := s.startOver(); err != nil {
 			return err
 		}
 		buf = l.encode(recs) // the epoch changed, and with it the CRCs and offsets
@@ -228,12 +224,17 @@ func (s *Store) appendGroup(group []*appendReq) error {
 	l.pending = append(l.pending, recs...)
 	l.mu.Unlock()
 	if first { // otherwise the absorber already has a round planned
-		select {
-		case l.kick <- struct{}{}:
-		default:
-		}
+		l.wake()
 	}
 	return nil
+}
+
+// wake tells the absorber there is work (a wake-up already pending covers it).
+func (l *streamLog) wake() {
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 }
 
 // encode writes recs as journal records at the journal's offset, setting their end offsets.
@@ -258,23 +259,28 @@ func (s *Store) prepareJournal() error {
 		return nil
 	}
 	l.mu.Lock()
-	empty := len(l.pending) == 0
+	pending := len(l.pending) > 0
 	l.mu.Unlock()
-	if !empty {
-		if !l.j.broken && l.j.off < restartHard {
-			l.hurry.Store(true)
-			select {
-			case l.kick <- struct{}{}:
-			default:
-			}
-			return nil
-		}
-		if err := s.absorb(context.Background()); err != nil {
-			return fmt.Errorf("%w: %w", errJournalTooSlow, err)
-		}
+	if pending && !l.j.broken && l.j.off < restartHard {
+		l.hurry.Store(true)
+		l.wake()
+		return nil
+	}
+	return s.startOver()
+}
+
+// startOver moves everything pending into bbolt and begins the journal's next epoch.
+func (s *Store) startOver() error {
+	l := s.streams
+	if err := s.absorb(context.Background()); err != nil {
+		return fmt.Errorf("%w: %w", errJournalTooSlow, err)
+	}
+	if err := l.j.restart(); err != nil {
+		l.j.broken = true
+		return err
 	}
 	l.hurry.Store(false)
-	return l.j.restart()
+	return nil
 }
 
 // lastID is the last id given out in a stream, read from bbolt the first time.
