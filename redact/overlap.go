@@ -23,6 +23,9 @@ func resolveOverlaps(dst []Finding, base int, orig string, runs []int) []Finding
 	if len(dst)-base < 2 {
 		return dst
 	}
+	if len(orig) > maxMergeOffset {
+		runs = nil // too long for mergeRuns' keys (a Text holds less than 2 GiB anyway)
+	}
 	dst = sortFindings(dst, base, runs)
 	fs := dst[base:]
 	if !overlapping(fs) {
