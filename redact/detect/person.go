@@ -141,8 +141,7 @@ func afterTrigger(t *redact.Text, i int, tag uint8) (personMatch, bool) {
 	lower := tag == trigNamePhrase
 	if (tag == trigLabel || tag == trigSelf) && isLowerWord(t.Tokens[j]) {
 		// "name: john smith", "i'm sophie": lower case only for a known, unambiguous given name
-		w := tokLower(t, j)
-		lower = givenNames.has(w) && !ambiguousGiven.has(w)
+		lower = nameKinds(tokLower(t, j))&(kindGiven|kindAmbiguous) == kindGiven
 	}
 	caps := tag == trigNamePhrase || tag == trigLabel
 	particleStart := tag != trigSelf && tag != trigSignoff && tag != trigSignoffSep && tag != trigWeak
@@ -207,14 +206,14 @@ func bareName(t *redact.Text, i int) (personMatch, bool) {
 	if !isCapWord(k) {
 		return personMatch{}, false
 	}
-	w := tokLower(t, i)
-	if !givenNames.has(w) || nameStop.has(w) || softStop.has(w) {
+	kind := nameKinds(tokLower(t, i))
+	if kind&(kindGiven|kindNameStop|kindSoftStop) != kindGiven {
 		return personMatch{}, false
 	}
 	// Inside a longer run of capitalised words ("Hotel Maria Theresia", "Aleea Anghel Saligny")
 	// the given name is more likely part of a place or an organisation.
 	if i > 0 && onlySpaces(gap(t, i)) && isCapWord(t.Tokens[i-1]) {
-		if p := tokLower(t, i-1); !nameStop.has(p) || softStop.has(p) {
+		if p := nameKinds(tokLower(t, i-1)); !p.has(kindNameStop) || p.has(kindSoftStop) {
 			return personMatch{}, false
 		}
 	}
@@ -222,7 +221,7 @@ func bareName(t *redact.Text, i int) (personMatch, bool) {
 	if !ok || m.words < 2 {
 		return personMatch{}, false
 	}
-	if ambiguousGiven.has(w) && !m.sur {
+	if kind.has(kindAmbiguous) && !m.sur {
 		return personMatch{}, false
 	}
 	if _, ok := brandPersons[t.Lower[t.Tokens[m.first].Start:t.Tokens[m.last].End]]; ok {
@@ -264,8 +263,11 @@ func lowerNameWord(t *redact.Text, k int) (int, bool) {
 		return 0, false
 	}
 	w := tokLower(t, k)
-	if !isLowerWord(t.Tokens[k]) || utf8.RuneCountInString(w) < 2 || lowerStop.has(w) || funcWords.has(w) ||
-		nameStop.has(w) || softStop.has(w) && !surnames.has(w) || personParticles.has(w) || dobTriggerWord(t, k) {
+	if !isLowerWord(t.Tokens[k]) || utf8.RuneCountInString(w) < 2 {
+		return 0, false
+	}
+	if kind := nameKinds(w); kind.has(kindLowerStop|kindFunc|kindNameStop|kindParticle) ||
+		kind&(kindSoftStop|kindSurname) == kindSoftStop || dobTriggerWord(t, k) {
 		return 0, false
 	}
 	e := k

@@ -39,22 +39,23 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 			k++
 			continue
 		}
-		if e, soft, ok := nameWord(t, k, o.lower && k == j, o.strict, m.words == 0); ok {
+		if nw, ok := nameWord(t, k, o.lower && k == j, o.strict, m.words == 0); ok {
+			e := nw.last
 			if toks[e].End-start > personMaxLen {
 				break
 			}
 			if m.words == 0 {
-				m.given = givenNames.has(tokLower(t, k))
-				softFirst = soft
+				m.given = nw.head.has(kindGiven)
+				softFirst = nw.soft
 			}
-			m.sur = m.words > 0 && (surnames.has(tokLower(t, e)) || givenNames.has(tokLower(t, e)))
+			m.sur = m.words > 0 && nw.tail.has(kindSurname|kindGiven)
 			m.words++
 			m.last = e
 			k = e + 1
 			continue
 		}
 		// a lower-case surname after a lower-case given name ("my name is anna kowalska")
-		if o.lower && m.words > 0 && isLowerWord(toks[k]) && surnames.has(tokLower(t, k)) {
+		if o.lower && m.words > 0 && isLowerWord(toks[k]) && nameKinds(tokLower(t, k)).has(kindSurname) {
 			m.sur = true
 			m.words++
 			m.last = k
@@ -73,11 +74,11 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 		// a middle initial: "John F. Smith"
 		if m.words > 0 && isInitial(t, k) && k+1 < len(toks) {
 			if g := gap(t, k+1); g == ". " || g == "." {
-				if e, _, ok := nameWord(t, k+1, false, o.strict, false); ok && toks[e].End-start <= personMaxLen {
+				if nw, ok := nameWord(t, k+1, false, o.strict, false); ok && toks[nw.last].End-start <= personMaxLen {
 					m.words++
-					m.sur = surnames.has(tokLower(t, e))
-					m.last = e
-					k = e + 1
+					m.sur = nw.tail.has(kindSurname)
+					m.last = nw.last
+					k = nw.last + 1
 					continue
 				}
 			}
@@ -93,11 +94,11 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 				e++
 			}
 			if e < len(toks) && onlySpaces(gap(t, e)) {
-				if end, _, ok := nameWord(t, e, false, o.strict, m.words == 0); ok && toks[end].End-start <= personMaxLen {
+				if nw, ok := nameWord(t, e, false, o.strict, m.words == 0); ok && toks[nw.last].End-start <= personMaxLen {
 					m.words++
-					m.sur = surnames.has(tokLower(t, end))
-					m.last = end
-					k = end + 1
+					m.sur = nw.tail.has(kindSurname)
+					m.last = nw.last
+					k = nw.last + 1
 					continue
 				}
 			}
@@ -111,59 +112,79 @@ func parseName(t *redact.Text, j int, o nameOpts) (personMatch, bool) {
 	return m, true
 }
 
-// nameWord reports whether a name word starts at token k and returns the index of its last token,
-// and whether the word is a soft stop word. Compounds joined by '-' or an apostrophe without spaces
-// ("Anne-Marie", "O'Brien", "D'Angelo") are one word. With lower the word may be in lower case.
-func nameWord(t *redact.Text, k int, lower, strict, first bool) (last int, soft, ok bool) {
+// nameWordAt is a name word that nameWord found.
+type nameWordAt struct {
+	last       int      // the index of its last token
+	head, tail nameKind // the lists that hold its first and its last token
+	soft       bool     // a soft stop word
+}
+
+// nameWord reports whether a name word starts at token k and returns where it ends, which lists
+// hold its first and last tokens, and whether the word is a soft stop word. Compounds joined by
+// '-' or an apostrophe without spaces ("Anne-Marie", "O'Brien", "D'Angelo") are one word. With
+// lower the word may be in lower case.
+func nameWord(t *redact.Text, k int, lower, strict, first bool) (nameWordAt, bool) {
 	toks := t.Tokens
 	tok := toks[k]
 	w := tokLower(t, k)
+	var kind nameKind
+	soft := false
 	switch {
 	case isCapWord(tok):
-		if nameStop.has(w) || first && funcWords.has(w) && !givenNames.has(w) {
-			return 0, false, false
+		kind = nameKinds(w)
+		if kind.has(kindNameStop) || first && kind&(kindFunc|kindGiven) == kindFunc {
+			return nameWordAt{}, false
 		}
-		soft = softStop.has(w)
+		soft = kind.has(kindSoftStop)
 		if soft && strict {
-			return 0, false, false
+			return nameWordAt{}, false
 		}
 	case lower && isLowerWord(tok) && utf8.RuneCountInString(w) >= 2:
-		if lowerStop.has(w) || nameStop.has(w) || softStop.has(w) || personParticles.has(w) {
-			return 0, false, false
+		kind = nameKinds(w)
+		if kind.has(kindLowerStop | kindNameStop | kindSoftStop | kindParticle) {
+			return nameWordAt{}, false
 		}
-		e := k // a lower-case compound: "anne-marie"
-		for e+1 < len(toks) && gap(t, e+1) == "-" && isLowerWord(toks[e+1]) && !lowerStop.has(tokLower(t, e+1)) {
-			e++
+		e, tail := k, kind // a lower-case compound: "anne-marie"
+		for e+1 < len(toks) && gap(t, e+1) == "-" && isLowerWord(toks[e+1]) {
+			nk := nameKinds(tokLower(t, e+1))
+			if nk.has(kindLowerStop) {
+				break
+			}
+			e, tail = e+1, nk
 		}
-		return e, false, true
+		return nameWordAt{last: e, head: kind, tail: tail}, true
 	case isInitial(t, k) && k+1 < len(toks) && isApostrophe(gap(t, k+1)) && isCapWord(toks[k+1]):
 		// "O'Brien": the single capital is the first part of the compound
+		kind = nameKinds(w)
 	case isInitial(t, k) && k+1 < len(toks) && isC1(gap(t, k+1)) && isLowerWord(toks[k+1]):
 		// "Ã\u0096mer": "Ömer" decoded twice; the control character splits the word
-		return k + 1, false, true
+		return nameWordAt{last: k + 1, head: nameKinds(w), tail: nameKinds(tokLower(t, k+1))}, true
 	default:
-		return 0, false, false
+		return nameWordAt{}, false
 	}
-	e := k
+	e, tail := k, kind
 	for e+1 < len(toks) {
 		g := gap(t, e+1)
 		if g != "-" && !isApostrophe(g) {
 			break
 		}
-		next := toks[e+1]
-		nw := tokLower(t, e+1)
-		if !isCapWord(next) || nameStop.has(nw) || softStop.has(nw) {
-			if g == "-" && isCapWord(next) {
-				return 0, false, false // "Karl-Marx-Str": a compound with a common word is no name
+		var nk nameKind
+		capWord := isCapWord(toks[e+1])
+		if capWord {
+			nk = nameKinds(tokLower(t, e+1))
+		}
+		if !capWord || nk.has(kindNameStop|kindSoftStop) {
+			if g == "-" && capWord {
+				return nameWordAt{}, false // "Karl-Marx-Str": a compound with a common word is no name
 			}
 			break
 		}
-		e++
+		e, tail = e+1, nk
 	}
 	if e == k && !isCapWord(tok) {
-		return 0, false, false
+		return nameWordAt{}, false
 	}
-	return e, soft && e == k, true
+	return nameWordAt{last: e, head: kind, tail: tail, soft: soft && e == k}, true
 }
 
 // isCapsWord reports whether token k is a word in capitals that may be a name ("SMITH"): letters
@@ -173,8 +194,7 @@ func isCapsWord(t *redact.Text, k int) bool {
 	if tok.Flags&(redact.HasDigit|redact.HasLower) != 0 || !tok.Is(redact.HasUpper) || tok.End-tok.Start < 2 {
 		return false
 	}
-	w := tokLower(t, k)
-	return !nameStop.has(w) && !softStop.has(w)
+	return !nameKinds(tokLower(t, k)).has(kindNameStop | kindSoftStop)
 }
 
 // isC1 reports whether g is one C1 control character, the trace of text decoded twice.
