@@ -49,7 +49,7 @@ var (
 	errJournalTooSlow = errors.New("store journal is full and bbolt could not take its entries")
 )
 
-// journal is the open journal file. Only the appender goroutine uses it (Open, before that).
+// journal is the open journal file. Only the stream log's writer uses it (Open, before that).
 type journal struct {
 	f     *os.File
 	epoch uint64

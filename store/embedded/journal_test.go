@@ -24,6 +24,7 @@ func withAbsorbDelay(d time.Duration) Option { return func(s *Store) { s.absorbD
 // crash stops the store like a killed process: nothing pending is absorbed, nothing flushed.
 func (s *Store) crash() {
 	s.closeOnce.Do(func() {
+		s.streams.stopAppends()
 		close(s.streams.quit)
 		s.streams.wg.Wait()
 		_ = s.streams.j.close()

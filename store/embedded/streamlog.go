@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -15,9 +16,10 @@ import (
 
 // The stream log: stream appends through the journal (journal.go), and their way into bbolt.
 //
-// One appender goroutine assigns ids, writes each group of queued appends as one journal write
-// and fdatasync, and keeps the written entries in memory (pending) until the absorber has copied
-// them into bbolt. Range merges pending entries with bbolt's, so an acknowledged entry is always
+// Appends are written in groups, each one journal write and fdatasync: the append that finds no
+// write in progress writes, itself, the group queued so far, and hands the writing on to the first
+// append queued meanwhile. The writer assigns ids and keeps the written entries in memory
+// (pending) until the absorber has copied them into bbolt. Range merges pending entries with bbolt's, so an acknowledged entry is always
 // visible; TrimBefore and Close absorb first. The absorber runs defaultAbsorbDelay after the first new
 // entry, so at a steady rate bbolt commits a few times a second rather than once per append, and
 // its fsyncs stay off the appenders' path.
@@ -40,15 +42,27 @@ type appendReq struct {
 	done    chan error
 }
 
-// streamLog is the appender's state; mu guards pending, which Range and the absorber read too.
+// errYourTurn, sent to a queued append, makes it the writer of the next group.
+var errYourTurn = errors.New("store: write the next group")
+
+// streamLog is the stream appends' state; mu guards pending, which Range and the absorber read too.
 type streamLog struct {
-	j       *journal
-	in      chan *appendReq
-	quit    chan struct{}
-	kick    chan struct{}
-	wg      sync.WaitGroup
-	lastIDs map[string]store.ID // appender only
-	buf     []byte              // appender only
+	j    *journal
+	quit chan struct{} // stops the absorber
+	kick chan struct{}
+	wg   sync.WaitGroup
+
+	// qmu guards the queue of appends and who writes it; idle is signalled when no one does.
+	qmu     sync.Mutex
+	idle    sync.Cond
+	queue   []*appendReq
+	writing bool
+	closed  bool
+
+	// The writer's alone (the append whose turn it is).
+	lastIDs map[string]store.ID
+	buf     []byte
+	group   []*appendReq
 
 	// hurry: the journal is long; absorb at once rather than after the delay.
 	hurry atomic.Bool
@@ -75,15 +89,14 @@ func (s *Store) openStreamLog(path string, max int64) error {
 	if err != nil {
 		return err
 	}
-	l := &streamLog{j: j, in: make(chan *appendReq), quit: make(chan struct{}), kick: make(chan struct{}, 1),
-		lastIDs: map[string]store.ID{}}
+	l := &streamLog{j: j, quit: make(chan struct{}), kick: make(chan struct{}, 1), lastIDs: map[string]store.ID{}}
+	l.idle.L = &l.qmu
 	s.streams = l
 	if err := s.recoverJournal(markEpoch, int64(markOff)); err != nil {
 		_ = j.close()
 		return err
 	}
-	l.wg.Add(2)
-	go s.appender()
+	l.wg.Add(1)
 	go s.absorber()
 	return nil
 }
@@ -136,50 +149,75 @@ func absorbInto(tx *bbolt.Tx, recs []journalRecord) error {
 	return tx.Bucket(bucketMeta).Put(keyJournalMark, mark)
 }
 
-// appendLog queues entries for the appender and waits until they are durable.
+// appendLog queues entries and waits until they are durable. If no write is in progress, the
+// caller writes the queue itself: a lone append costs its own write and fdatasync and no hand-off
+// to another goroutine, and appends that arrive meanwhile share the next one.
 func (s *Store) appendLog(ctx context.Context, stream string, entries []map[string]string) ([]string, error) {
-	req := &appendReq{stream: stream, entries: entries, ids: make([]string, len(entries)), done: make(chan error, 1)}
-	select {
-	case s.streams.in <- req:
-	case <-s.streams.quit:
-		return nil, errClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if err := <-req.done; err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return req.ids, nil
+	l := s.streams
+	req := &appendReq{stream: stream, entries: entries, ids: make([]string, len(entries)), done: make(chan error, 1)}
+	l.qmu.Lock()
+	if l.closed {
+		l.qmu.Unlock()
+		return nil, errClosed
+	}
+	l.queue = append(l.queue, req)
+	lead := !l.writing
+	l.writing = true
+	l.qmu.Unlock()
+	if lead {
+		s.writeGroup()
+	}
+	// Once queued, the append is waited for even if ctx ends, since it may already be durable.
+	for {
+		err := <-req.done
+		if err == errYourTurn {
+			s.writeGroup()
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return req.ids, nil
+	}
 }
 
-// appender is the goroutine that writes the journal: each group of queued appends is one write
-// and one fdatasync.
-func (s *Store) appender() {
+// writeGroup writes up to maxGroup queued appends as one group and answers them, then passes the
+// writing on to the first append queued meanwhile, so that no caller keeps writing for others.
+func (s *Store) writeGroup() {
 	l := s.streams
-	defer l.wg.Done()
-	group := make([]*appendReq, 0, maxGroup)
-	for {
-		select {
-		case <-l.quit:
-			// Appends queued before Close are refused by appendLog's select, never left waiting.
-			return
-		case req := <-l.in:
-			group = append(group[:0], req)
-		}
-	drain:
-		for len(group) < maxGroup {
-			select {
-			case req := <-l.in:
-				group = append(group, req)
-			default:
-				break drain
-			}
-		}
-		err := s.appendGroup(group)
-		for _, r := range group {
-			r.done <- err
-		}
+	l.qmu.Lock()
+	n := min(len(l.queue), maxGroup)
+	l.group = append(l.group[:0], l.queue[:n]...)
+	l.queue = append(l.queue[:0], l.queue[n:]...)
+	l.qmu.Unlock()
+	err := s.appendGroup(l.group)
+	for _, r := range l.group {
+		r.done <- err
 	}
+	clear(l.group)
+	l.qmu.Lock()
+	if len(l.queue) == 0 {
+		l.writing = false
+		l.idle.Broadcast()
+		l.qmu.Unlock()
+		return
+	}
+	next := l.queue[0]
+	l.qmu.Unlock()
+	next.done <- errYourTurn
+}
+
+// stopAppends refuses new appends and waits until the queued ones are written.
+func (l *streamLog) stopAppends() {
+	l.qmu.Lock()
+	l.closed = true
+	for l.writing {
+		l.idle.Wait()
+	}
+	l.qmu.Unlock()
 }
 
 // appendGroup assigns ids to a group of appends, journals them, and hands them to the absorber.
@@ -413,10 +451,11 @@ func (l *streamLog) pendingRange(stream string, lo, hi store.ID, limit int) []pe
 	return out
 }
 
-// closeLog stops the appender and the absorber, moves what is pending into bbolt and closes the
+// closeLog stops the appends and the absorber, moves what is pending into bbolt and closes the
 // journal. The committer must still be running.
 func (s *Store) closeLog() error {
 	l := s.streams
+	l.stopAppends()
 	close(l.quit)
 	l.wg.Wait()
 	err := s.absorb(context.Background())
