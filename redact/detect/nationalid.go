@@ -64,8 +64,8 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		if i < next {
 			continue
 		}
-		var best redact.Finding
-		bestJ := -1
+		var bestSub string
+		bestConf, bestJ := 0.0, -1
 		digits := false
 		var cls nidClasses // of the bytes of the run i..j, built as it grows
 		for j := i; j < len(toks); j++ {
@@ -90,12 +90,13 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 				// through function values, so a stack array would escape on every candidate.
 				buf = make([]byte, 0, nidMaxPat)
 			}
-			if f, ok := nidJudge(t, buf, &ctx, i, j, cls); ok && f.Confidence > best.Confidence {
-				best, bestJ = f, j
+			if sub, conf := nidJudge(t, buf, &ctx, i, j, cls); conf > bestConf {
+				bestSub, bestConf, bestJ = sub, conf, j
 			}
 		}
 		if bestJ >= 0 {
-			dst = append(dst, best)
+			dst = append(dst, redact.Finding{Type: redact.NationalID, Subtype: bestSub,
+				Start: k.Start, End: toks[bestJ].End, Confidence: bestConf})
 			next = bestJ + 1
 		}
 	}
@@ -191,14 +192,14 @@ func nidCompact(dst []byte, raw string) []byte {
 }
 
 // nidJudge validates the candidate made of tokens i..j (ASCII, joined by single separators), whose
-// bytes have the classes cls, against every scheme spelled with its length and returns the most
-// confident finding. ctx is scratch space for the candidate's context, read once a scheme needs it.
-func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClasses) (redact.Finding, bool) {
+// bytes have the classes cls, against every scheme spelled with its length and returns the subtype
+// and confidence of the most confident verdict, or confidence 0. ctx is scratch space for the
+// candidate's context, read once a scheme needs it.
+func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClasses) (sub string, conf float64) {
 	start, end := t.Tokens[i].Start, t.Tokens[j].End
 	raw := t.Norm[start:end]
 	var c []byte // the compact candidate, made once a spelling matches
 	haveCtx := false
-	best := redact.Finding{Type: redact.NationalID, Start: start, End: end}
 	for _, p := range nidByLen[len(raw)] {
 		if !p.shape.match(cls, raw) {
 			continue
@@ -214,12 +215,11 @@ func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClas
 			ctx.readTokens(t, i, j)
 			haveCtx = true
 		}
-		conf := nidScore(p, v, ctx, start)
-		if conf > best.Confidence {
-			best.Confidence, best.Subtype = conf, p.s.sub
+		if pc := nidScore(p, v, ctx, start); pc > conf {
+			sub, conf = p.s.sub, pc
 		}
 	}
-	return best, best.Confidence > 0
+	return sub, conf
 }
 
 // nidScore turns a verdict into a confidence, 0 meaning "do not report".
