@@ -140,33 +140,32 @@ func healthMay(k redact.Token, w string) bool {
 	return k.Flags&redact.HasLetter != 0 && len(w) >= 3 && healthHead(w)
 }
 
-// healthHeads3 and healthHeads4 filter the tokens that may be keywords: healthHeads3 holds the
-// keywords of three bytes ("hiv", "rak"), healthHeads4 the first four bytes of the others. Every stem
-// has four bytes or more, so a token's first four bytes rule out nearly every word of prose, where a
-// filter on three let through a tenth of them ("can" of cancer, "tra" of transplant).
-var healthHeads3, healthHeads4 = func() (f3, f4 [256]uint64) {
+// healthHeads filters the tokens that may be keywords: it holds the keywords of three bytes ("hiv",
+// "rak") and the first four bytes of the others. Every stem has four bytes or more, so a token's
+// first four bytes rule out nearly every word of prose, where a filter on three let through a
+// tenth of them ("can" of cancer, "tra" of transplant).
+var healthHeads = func() (f [256]uint64) {
 	for _, s := range []*wordSet{healthStems, healthWords, medications} {
 		for w := range s.m {
 			switch {
 			case len(w) < 3:
 				panic("detect: health keyword shorter than three bytes: " + w)
-			case len(w) == 3:
-				if s == healthStems {
-					panic("detect: health stem shorter than four bytes: " + w)
-				}
-				i := healthHeadIndex(w)
-				f3[i>>6] |= 1 << (i & 63)
-			default:
-				i := head4Index(w)
-				f4[i>>6] |= 1 << (i & 63)
+			case len(w) == 3 && s == healthStems:
+				panic("detect: health stem shorter than four bytes: " + w)
 			}
+			i := healthHeadIndex(w)
+			f[i>>6] |= 1 << (i & 63)
 		}
 	}
-	return f3, f4
+	return f
 }()
 
+// healthHeadIndex hashes the first four bytes of w, at least three bytes long, into healthHeads'
+// 16,384 bits; a word of three bytes counts its last byte twice (a longer word that does the same
+// passes the filter with it, to be turned down by Health). One index for both lengths keeps
+// healthHead small enough to be inlined into the marks pass.
 func healthHeadIndex(w string) uint64 {
-	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16
+	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[min(3, len(w)-1)])<<24
 	return (k * 0x9E3779B97F4A7C15) >> 50
 }
 
@@ -178,12 +177,8 @@ func head4Index(w string) uint64 {
 
 // healthHead reports whether w, at least three bytes long, may be a keyword or start with a stem.
 func healthHead(w string) bool {
-	if len(w) == 3 {
-		i := healthHeadIndex(w)
-		return healthHeads3[i>>6]&(1<<(i&63)) != 0
-	}
-	i := head4Index(w)
-	return healthHeads4[i>>6]&(1<<(i&63)) != 0
+	i := healthHeadIndex(w)
+	return healthHeads[i>>6]&(1<<(i&63)) != 0
 }
 
 // hasHealthStem reports whether the lower-case word w starts with one of healthStems: one map

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -31,9 +32,14 @@ func personLastBits(bits uint32) uint8 { return uint8(bits >> markPersonLastShif
 var detectMarker = redact.NewMarker(markTokens)
 
 // markTokens is the one pass: it appends to dst a mark for every token that some detector here
-// must look at.
+// must look at. About every other token is marked, as unpredictable as a branch gets: a mark is
+// written for every token and the count advances only for a marked one.
 func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 	toks, lower := t.Tokens, t.Lower
+	base := len(dst)
+	dst = slices.Grow(dst, len(toks))[:base+len(toks)]
+	out := dst[base:]
+	n := 0
 	for i, k := range toks {
 		w := lower[k.Start:k.End]
 		var bits uint32
@@ -49,11 +55,10 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 		if macStart(t.Norm, k) {
 			bits |= markMAC
 		}
-		if bits != 0 {
-			dst = append(dst, redact.Mark{Tok: int32(i), Bits: bits})
-		}
+		out[n] = redact.Mark{Tok: int32(i), Bits: bits}
+		n += b2i(bits != 0)
 	}
-	return dst
+	return dst[:base+n]
 }
 
 // markEndsLetters is true when every phrase-end word behind markEnds has a letter: then a number
