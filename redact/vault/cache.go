@@ -7,7 +7,8 @@ import (
 )
 
 // keyCache keeps recently used unwrapped data keys: a bounded LRU whose entries also expire, so
-// a key erased through another replica stops being used here within the TTL.
+// a key erased through another replica stops being used here within the TTL. An entry may also
+// keep the subject's Restorer (see Vault.Restorer), which goes with the key.
 type keyCache struct {
 	mu  sync.Mutex
 	max int
@@ -15,12 +16,18 @@ type keyCache struct {
 	now func() time.Time
 	ll  *list.List // of *cacheEntry, most recent first
 	m   map[string]*list.Element
+	// gen numbers the states of entries' tokens: a new entry, and every change to a subject's
+	// tokens, gets the next number, so a Restorer made from an earlier state is never kept.
+	gen uint64
 }
 
 type cacheEntry struct {
 	subject string
 	dk      *dataKey
 	expires time.Time
+	gen     uint64
+	rs      *Restorer
+	rsUntil time.Time // when the first of rs's tokens expires
 }
 
 func newKeyCache(max int, ttl time.Duration, now func() time.Time) *keyCache {
@@ -54,13 +61,14 @@ func (c *keyCache) put(subject string, dk *dataKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	exp := c.now().Add(c.ttl)
+	c.gen++
 	if el, ok := c.m[subject]; ok {
 		e := el.Value.(*cacheEntry)
-		e.dk, e.expires = dk, exp
+		e.dk, e.expires, e.gen, e.rs = dk, exp, c.gen, nil
 		c.ll.MoveToFront(el)
 		return
 	}
-	c.m[subject] = c.ll.PushFront(&cacheEntry{subject: subject, dk: dk, expires: exp})
+	c.m[subject] = c.ll.PushFront(&cacheEntry{subject: subject, dk: dk, expires: exp, gen: c.gen})
 	for c.ll.Len() > c.max {
 		last := c.ll.Back()
 		c.ll.Remove(last)
@@ -75,6 +83,50 @@ func (c *keyCache) evict(subject string, only *dataKey) {
 	if el, ok := c.m[subject]; ok && (only == nil || el.Value.(*cacheEntry).dk == only) {
 		c.ll.Remove(el)
 		delete(c.m, subject)
+	}
+}
+
+// restorer returns the subject's kept Restorer if it is still good, else nil and the generation
+// under which to keep a new one (0: the subject has no entry, keep nothing).
+func (c *keyCache) restorer(subject string) (*Restorer, uint64) {
+	if c.max <= 0 {
+		return nil, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.m[subject]
+	if !ok {
+		return nil, 0
+	}
+	e := el.Value.(*cacheEntry)
+	now := c.now()
+	if !now.Before(e.expires) {
+		return nil, 0
+	}
+	if e.rs != nil && now.Before(e.rsUntil) {
+		return e.rs, e.gen
+	}
+	return nil, e.gen
+}
+
+// keepRestorer keeps rs for the subject until until, unless its tokens changed since gen.
+func (c *keyCache) keepRestorer(subject string, gen uint64, rs *Restorer, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[subject]; ok && gen != 0 && el.Value.(*cacheEntry).gen == gen {
+		e := el.Value.(*cacheEntry)
+		e.rs, e.rsUntil = rs, until
+	}
+}
+
+// tokensChanged drops the subject's kept Restorer: call it after a write to its tokens is stored.
+func (c *keyCache) tokensChanged(subject string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[subject]; ok {
+		e := el.Value.(*cacheEntry)
+		c.gen++
+		e.gen, e.rs = c.gen, nil
 	}
 }
 

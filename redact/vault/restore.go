@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Restorer puts one subject's values back in place of its tokens in text going to that subject.
@@ -29,34 +30,55 @@ type pair struct {
 
 // Restorer loads the subject's live tokens for Restore. A subject without tokens gets a Restorer
 // that changes nothing.
+//
+// When the store is in-process, every write to a subject's tokens goes through this vault, so the
+// Restorer is kept with the subject's cached data key and given again until one of its tokens
+// expires or the subject's tokens change (a token created, extended or rectified; an erasure
+// drops the key and the Restorer with it). A reply then costs no store read and no decryption,
+// however many tokens the subject has. Over a shared store another replica may add tokens, so
+// each call loads them.
 func (v *Vault) Restorer(ctx context.Context, subject string) (*Restorer, error) {
 	if err := checkSubject(subject); err != nil {
 		return nil, err
 	}
-	pairs, err := v.pairs(ctx, subject)
+	var gen uint64
+	keep := v.InProcess()
+	if keep {
+		var rs *Restorer
+		if rs, gen = v.cache.restorer(subject); rs != nil {
+			return rs, nil
+		}
+	}
+	pairs, until, err := v.pairs(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
-	return newRestorer(pairs), nil
+	rs := newRestorer(pairs)
+	if keep {
+		v.cache.keepRestorer(subject, gen, rs, until)
+	}
+	return rs, nil
 }
 
-// pairs decrypts the subject's live entries. Records of another generation of the key mean the
-// cached key is out of date (the subject was erased and recreated through another replica):
-// the key is read again once.
-func (v *Vault) pairs(ctx context.Context, subject string) ([]pair, error) {
+// pairs decrypts the subject's live entries and says when the first of them expires. Records of
+// another generation of the key mean the cached key is out of date (the subject was erased and
+// recreated through another replica): the key is read again once.
+func (v *Vault) pairs(ctx context.Context, subject string) ([]pair, time.Time, error) {
+	var until time.Time
 	dk, err := v.dataKey(ctx, subject, false)
 	if errors.Is(err, errNoKey) {
-		return nil, nil
+		return nil, until, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, until, err
 	}
 	for attempt := 0; ; attempt++ {
 		recs, err := v.st.List(ctx, subject, KindToken)
 		if err != nil {
-			return nil, fmt.Errorf("listing tokens: %w", err)
+			return nil, until, fmt.Errorf("listing tokens: %w", err)
 		}
 		now := v.now()
+		until = now.Add(24 * time.Hour)
 		pairs := make([]pair, 0, len(recs))
 		stale := false
 		for _, rec := range recs {
@@ -66,27 +88,35 @@ func (v *Vault) pairs(ctx context.Context, subject string) ([]pair, error) {
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return nil, until, err
 			}
 			if now.Before(e.expires) {
 				pairs = append(pairs, pair{token: e.token, value: e.value})
+				until = minTime(until, e.expires)
 			}
 		}
 		if !stale || attempt > 0 {
-			return pairs, nil
+			return pairs, until, nil
 		}
 		fresh, err := v.loadDataKey(ctx, subject, false)
 		if errors.Is(err, errNoKey) {
-			return nil, nil
+			return nil, until, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, until, err
 		}
 		if fresh.id == dk.id {
-			return pairs, nil
+			return pairs, until, nil
 		}
 		dk = fresh
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 func newRestorer(pairs []pair) *Restorer {

@@ -195,7 +195,9 @@ func (v *Vault) extend(ctx context.Context, subject string, dk *dataKey, idx, to
 		return err
 	}
 	e.expires = exp
-	if err := v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: exp}); err != nil {
+	err = v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: exp})
+	v.cache.tokensChanged(subject)
+	if err != nil {
 		return fmt.Errorf("extending token retention: %w", err)
 	}
 	if err := v.st.Put(ctx, store.Record{Subject: subject, Kind: KindIndex, Key: idx, Value: dk.sealIndex(subject, idx, tok, exp), ExpiresAt: exp}); err != nil {
@@ -219,6 +221,9 @@ func (v *Vault) create(ctx context.Context, subject string, dk *dataKey, t redac
 		key := dk.tokenKey(tok)
 		e.token = tok
 		wrote, err := v.st.PutIfAbsent(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: e.expires})
+		if wrote || err != nil {
+			v.cache.tokensChanged(subject)
+		}
 		if err != nil {
 			return "", fmt.Errorf("storing token: %w", err)
 		}
