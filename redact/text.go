@@ -39,6 +39,7 @@ type Text struct {
 	anchors  anchorLists
 	marker   *Marker // whose marks are in marks; nil until asked in this view
 	marks    []Mark
+	markBits uint32  // the union of the marks' Bits
 	lister   *Lister // whose lists are in lists; nil until asked in this view
 	lists    [][]int32
 	iter     norm.Iter

@@ -50,8 +50,8 @@ var dobFiller = newWordSet("on the am der den le l il el op pe la is ist es est 
 // Detect implements redact.Detector. It visits the tokens marked as possible ends of a birth-date
 // phrase or as "geboren" (see marks.go) and reads a date in the few tokens around each.
 func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	if t.Flags&redact.HasDigit == 0 {
-		return dst // a date holds a digit
+	if t.Flags&redact.HasDigit == 0 || t.MarkBits(detectMarker)&markDOB == 0 {
+		return dst // a date holds a digit, and a phrase introduces it
 	}
 	next := 0
 	digits, p := t.DigitTokens(), 0 // digits[p] is the first digit token after the mark

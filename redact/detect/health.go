@@ -100,6 +100,9 @@ var doseUnits = newWordSet("mg mcg µg μg g ml ie iu ui units unit einheiten un
 // Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): words of
 // three bytes or more that pass healthHead.
 func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.MarkBits(detectMarker)&markHealth == 0 {
+		return dst
+	}
 	toks := t.Tokens
 	next := 0
 	for _, mk := range t.Marks(detectMarker) {

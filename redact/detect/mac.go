@@ -21,6 +21,9 @@ func (*MAC) MaxLen() int { return macMaxLen }
 // Detect implements redact.Detector. It visits the tokens marked for it (see marks.go), those that
 // macStart accepts.
 func (*MAC) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.MarkBits(detectMarker)&markMAC == 0 {
+		return dst
+	}
 	s, toks := t.Norm, t.Tokens
 	next := 0
 	for _, mk := range t.Marks(detectMarker) {

@@ -32,14 +32,16 @@ func personLastBits(bits uint32) uint8 { return uint8(bits >> markPersonLastShif
 var detectMarker = redact.NewMarker(markTokens)
 
 // markTokens is the one pass: it appends to dst a mark for every token that some detector here
-// must look at. About every other token is marked, as unpredictable as a branch gets: a mark is
-// written for every token and the count advances only for a marked one.
-func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
+// must look at, and returns the union of the marks' bits. About every other token is marked, as
+// unpredictable as a branch gets: a mark is written for every token and the count advances only
+// for a marked one.
+func markTokens(t *redact.Text, dst []redact.Mark) ([]redact.Mark, uint32) {
 	toks, lower := t.Tokens, t.Lower
 	base := len(dst)
 	dst = slices.Grow(dst, len(toks))[:base+len(toks)]
 	out := dst[base:]
 	n := 0
+	var union uint32
 	for i, k := range toks {
 		w := lower[k.Start:k.End]
 		var bits uint32
@@ -57,8 +59,9 @@ func markTokens(t *redact.Text, dst []redact.Mark) []redact.Mark {
 		}
 		out[n] = redact.Mark{Tok: int32(i), Bits: bits}
 		n += b2i(bits != 0)
+		union |= bits
 	}
-	return dst[:base+n]
+	return dst[:base+n], union
 }
 
 // markEndsLetters is true when every phrase-end word behind markEnds has a letter: then a number

@@ -74,8 +74,8 @@ var docFiller = newWordSet("no nr n o nº num number nummer numéro numero núme
 // Detect implements redact.Detector. It visits the tokens marked as possible ends of its context
 // phrases (see marks.go) and reads a value in the few tokens after each.
 func (d *docNumber) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
-	if t.Flags&(redact.HasDigit|redact.HasUpper) == 0 {
-		return dst // a value holds a digit or is written in capitals
+	if t.Flags&(redact.HasDigit|redact.HasUpper) == 0 || t.MarkBits(detectMarker)&d.mark == 0 {
+		return dst // a value holds a digit or is written in capitals, and a phrase introduces it
 	}
 	next := 0
 	for _, mk := range t.Marks(detectMarker) {

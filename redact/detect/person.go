@@ -62,6 +62,9 @@ type personMatch struct {
 // Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): those that
 // may end a context phrase and the capitalised words; every other token fails both tests below.
 func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
+	if t.MarkBits(detectMarker)&markPerson == 0 {
+		return dst
+	}
 	next := 0 // the first token a name may start at
 	for _, mk := range t.Marks(detectMarker) {
 		if i := int(mk.Tok); mk.Bits&markPerson != 0 && i >= next {
