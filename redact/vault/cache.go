@@ -2,13 +2,15 @@ package vault
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"sync"
 	"time"
 )
 
 // keyCache keeps recently used unwrapped data keys: a bounded LRU whose entries also expire, so
-// a key erased through another replica stops being used here within the TTL. An entry may also
-// keep the subject's Restorer (see Vault.Restorer), which goes with the key.
+// a key erased through another replica stops being used here within the TTL. On the in-process
+// store an entry also keeps the subject's Restorer and the tokens TokenizeAll found (see
+// Vault.Restorer), which go with the key.
 type keyCache struct {
 	mu  sync.Mutex
 	max int
@@ -27,8 +29,18 @@ type cacheEntry struct {
 	expires time.Time
 	gen     uint64
 	rs      *Restorer
-	rsUntil time.Time // when the first of rs's tokens expires
+	rsUntil time.Time                        // when the first of rs's tokens expires
+	tokens  map[[sha256.Size]byte]knownToken // by index hash (macIndex of type, format, value)
 }
+
+// knownToken is a token TokenizeAll found through the index, and when it expires.
+type knownToken struct {
+	token   string
+	expires time.Time
+}
+
+// maxKnownTokens bounds the tokens kept per subject.
+const maxKnownTokens = 256
 
 func newKeyCache(max int, ttl time.Duration, now func() time.Time) *keyCache {
 	return &keyCache{max: max, ttl: ttl, now: now, ll: list.New(), m: make(map[string]*list.Element)}
@@ -64,7 +76,7 @@ func (c *keyCache) put(subject string, dk *dataKey) {
 	c.gen++
 	if el, ok := c.m[subject]; ok {
 		e := el.Value.(*cacheEntry)
-		e.dk, e.expires, e.gen, e.rs = dk, exp, c.gen, nil
+		e.dk, e.expires, e.gen, e.rs, e.tokens = dk, exp, c.gen, nil, nil
 		c.ll.MoveToFront(el)
 		return
 	}
@@ -126,7 +138,49 @@ func (c *keyCache) tokensChanged(subject string) {
 	if el, ok := c.m[subject]; ok {
 		e := el.Value.(*cacheEntry)
 		c.gen++
-		e.gen, e.rs = c.gen, nil
+		e.gen, e.rs, e.tokens = c.gen, nil, nil
+	}
+}
+
+// knownTokens sets out[i] to the kept token of sums[i] where there is one that expires later than
+// fresh after now, and returns the generation under which to keep more (0: keep nothing).
+func (c *keyCache) knownTokens(subject string, sums [][sha256.Size]byte, out []string, now time.Time, fresh time.Duration) uint64 {
+	if c.max <= 0 {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.m[subject]
+	if !ok {
+		return 0
+	}
+	e := el.Value.(*cacheEntry)
+	if !now.Before(e.expires) {
+		return 0
+	}
+	until := now.Add(fresh)
+	for i, sum := range sums {
+		if k, ok := e.tokens[sum]; ok && until.Before(k.expires) {
+			out[i] = k.token
+		}
+	}
+	return e.gen
+}
+
+// keepToken keeps a token found through the index, unless the subject's tokens changed since gen.
+func (c *keyCache) keepToken(subject string, gen uint64, sum [sha256.Size]byte, k knownToken) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.m[subject]
+	if !ok || gen == 0 || el.Value.(*cacheEntry).gen != gen {
+		return
+	}
+	e := el.Value.(*cacheEntry)
+	if e.tokens == nil {
+		e.tokens = make(map[[sha256.Size]byte]knownToken)
+	}
+	if len(e.tokens) < maxKnownTokens {
+		e.tokens[sum] = k
 	}
 }
 

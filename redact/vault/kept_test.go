@@ -2,10 +2,12 @@ package vault
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/veil-privacy/veil/redact"
+	"github.com/veil-privacy/veil/store"
 )
 
 // TestRestorerFollowsTokens: on every backend, a Restorer made after a change to the subject's
@@ -112,4 +114,91 @@ func TestRestorerExtendedToken(t *testing.T) {
 			t.Errorf("extended token: %q", got)
 		}
 	})
+}
+
+// readCounter counts the index reads of an in-process store.
+type readCounter struct {
+	Store
+	indexReads int
+}
+
+func (r *readCounter) InProcess() bool { return true }
+
+func (r *readCounter) GetMany(ctx context.Context, subject, kind string, keys []string) ([]store.Record, error) {
+	if kind == KindIndex {
+		r.indexReads++
+	}
+	return r.Store.GetMany(ctx, subject, kind, keys)
+}
+
+func (r *readCounter) Get(ctx context.Context, subject, kind, key string) (store.Record, error) {
+	if kind == KindIndex {
+		r.indexReads++
+	}
+	return r.Store.Get(ctx, subject, kind, key)
+}
+
+// TestTokenizeAllKeepsTokens: on an in-process store, the tokens TokenizeAll found are given
+// again without reading the index, until the subject's tokens change, a token's retention is due
+// to be extended, or the subject is erased; what it gives is always what the store says.
+func TestTokenizeAllKeepsTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newStores(t)[0] // the in-memory double, here counted and said to be in-process
+	st := &readCounter{Store: b.st}
+	b.st = st
+	v := newVault(t, b)
+	const ttl = 16 * time.Second // within the data key cache's TTL, so nothing expires with it
+	items := []Item{{Type: redact.Email, Value: "eva@example.de"}, {Type: redact.Phone, Value: "+49 30 1234567"}}
+	tokenize := func() []string {
+		t.Helper()
+		toks, err := v.TokenizeAll(ctx, "s", items, ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return toks
+	}
+	first := tokenize() // creates both
+	if got := tokenize(); !slices.Equal(got, first) {
+		t.Fatalf("second TokenizeAll = %q, want %q", got, first)
+	}
+	reads := st.indexReads
+	if got := tokenize(); !slices.Equal(got, first) || st.indexReads != reads {
+		t.Errorf("third TokenizeAll = %q with %d index reads, want %q from memory", got, st.indexReads-reads, first)
+	}
+
+	// Past an eighth of the retention, the tokens are read again and their retention extended.
+	b.clock.Advance(ttl/8 + time.Second)
+	reads = st.indexReads
+	if got := tokenize(); !slices.Equal(got, first) || st.indexReads == reads {
+		t.Errorf("TokenizeAll due for extension = %q without reading the index", got)
+	}
+	b.clock.Advance(ttl - ttl/8) // past the first expiry: only the extension keeps them
+	if got := tokenize(); !slices.Equal(got, first) {
+		t.Errorf("after the first expiry: %q, want the extended %q", got, first)
+	}
+
+	// Rectification moves the token to the new value; the old value is new to the subject.
+	tokenize() // kept again (the extension above dropped what was kept)
+	if reads = st.indexReads; !slices.Equal(tokenize(), first) || st.indexReads != reads {
+		t.Fatalf("tokens not kept before rectification")
+	}
+	if err := v.Rectify(ctx, "s", redact.Email, "eva@example.de", "eva@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokenize(); got[0] == first[0] || got[1] != first[1] {
+		t.Errorf("after rectification: %q (before %q): the old value must get a new token", got, first)
+	}
+	moved, err := v.TokenizeAll(ctx, "s", []Item{{Type: redact.Email, Value: "eva@example.org"}}, ttl)
+	if err != nil || moved[0] != first[0] {
+		t.Errorf("rectified value: %q, %v; want %q", moved, err, first[0])
+	}
+
+	// Erasure: new key, new tokens.
+	if _, err := v.EraseSubject(ctx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokenize(); got[1] == first[1] {
+		t.Errorf("after erasure the phone kept its token %q", got[1])
+	}
 }

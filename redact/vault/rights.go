@@ -247,9 +247,8 @@ func (v *Vault) rectify(ctx context.Context, subject string, dk *dataKey, t reda
 		return false, nil
 	}
 	e.value = newValue
-	err = v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: e.expires})
-	v.cache.tokensChanged(subject)
-	if err != nil {
+	defer v.cache.tokensChanged(subject) // after every write, so nothing kept meanwhile stays
+	if err := v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: e.expires}); err != nil {
 		return false, fmt.Errorf("rectifying token: %w", err)
 	}
 	newSum := dk.sum(macIndex, t.String(), f.String(), newNorm)

@@ -106,24 +106,45 @@ func (v *Vault) TokenizeAll(ctx context.Context, subject string, items []Item, t
 	if err != nil {
 		return nil, err
 	}
-	idxs := make([]string, len(items))
+	sums := make([][sha256.Size]byte, len(items))
 	for i, it := range items {
-		sum := dk.sum(macIndex, it.Type.String(), formats[i].String(), norms[i])
-		idxs[i] = hex.EncodeToString(sum[:])
+		sums[i] = dk.sum(macIndex, it.Type.String(), formats[i].String(), norms[i])
+	}
+	out := make([]string, len(items))
+	// On the in-process store, tokens found before are kept with the data key (see Restorer);
+	// one due for a longer retention (fromIndex) is read again, and extended, below.
+	var gen uint64
+	keep := v.InProcess()
+	if keep {
+		gen = v.cache.knownTokens(subject, sums, out, v.now(), ttl-ttl/extendAfterFactor)
+	}
+	var idxs []string
+	var at []int
+	for i := range items {
+		if out[i] == "" {
+			idxs = append(idxs, hex.EncodeToString(sums[i][:]))
+			at = append(at, i)
+		}
+	}
+	if len(idxs) == 0 {
+		return out, nil
 	}
 	recs, err := v.st.GetMany(ctx, subject, KindIndex, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("reading token index: %w", err)
 	}
-	out := make([]string, len(items))
-	for i, rec := range recs {
+	for j, rec := range recs {
+		i := at[j]
 		if rec.Key != "" {
-			tok, ok, err := v.fromIndex(ctx, subject, dk, idxs[i], rec.Value, ttl)
+			tok, exp, ok, err := v.fromIndex(ctx, subject, dk, idxs[j], rec.Value, ttl)
 			if err != nil {
 				return nil, err
 			}
 			if ok {
 				out[i] = tok
+				if keep {
+					v.cache.keepToken(subject, gen, sums[i], knownToken{token: tok, expires: exp})
+				}
 				continue
 			}
 		}
@@ -152,29 +173,31 @@ func (v *Vault) lookup(ctx context.Context, subject string, dk *dataKey, idx str
 	if err != nil {
 		return "", false, fmt.Errorf("reading token index: %w", err)
 	}
-	return v.fromIndex(ctx, subject, dk, idx, rec.Value, ttl)
+	tok, _, ok, err := v.fromIndex(ctx, subject, dk, idx, rec.Value, ttl)
+	return tok, ok, err
 }
 
-// fromIndex returns the token an index record holds, if it is of the current key and live,
-// pushing its expiry back when ttl reaches further than it does.
-func (v *Vault) fromIndex(ctx context.Context, subject string, dk *dataKey, idx string, sealed []byte, ttl time.Duration) (string, bool, error) {
+// fromIndex returns the token an index record holds and its expiry, if it is of the current key
+// and live, pushing its expiry back when ttl reaches further than it does.
+func (v *Vault) fromIndex(ctx context.Context, subject string, dk *dataKey, idx string, sealed []byte, ttl time.Duration) (string, time.Time, bool, error) {
 	tok, exp, err := dk.openIndex(subject, idx, sealed)
 	if errors.Is(err, errStale) {
-		return "", false, nil
+		return "", exp, false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return "", exp, false, err
 	}
 	now := v.now()
 	if !now.Before(exp) {
-		return "", false, nil
+		return "", exp, false, nil
 	}
 	if want := now.Add(ttl); want.Sub(exp) > ttl/extendAfterFactor {
 		if err := v.extend(ctx, subject, dk, idx, tok, want); err != nil {
-			return "", false, err
+			return "", exp, false, err
 		}
+		exp = want
 	}
-	return tok, true, nil
+	return tok, exp, true, nil
 }
 
 // extend moves a token's expiry (token record first, then its index) to exp.
@@ -195,9 +218,8 @@ func (v *Vault) extend(ctx context.Context, subject string, dk *dataKey, idx, to
 		return err
 	}
 	e.expires = exp
-	err = v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: exp})
-	v.cache.tokensChanged(subject)
-	if err != nil {
+	defer v.cache.tokensChanged(subject) // after both writes, so nothing kept meanwhile stays
+	if err := v.st.Put(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: exp}); err != nil {
 		return fmt.Errorf("extending token retention: %w", err)
 	}
 	if err := v.st.Put(ctx, store.Record{Subject: subject, Kind: KindIndex, Key: idx, Value: dk.sealIndex(subject, idx, tok, exp), ExpiresAt: exp}); err != nil {
@@ -211,6 +233,7 @@ func (v *Vault) extend(ctx context.Context, subject string, dk *dataKey, idx, to
 // win, and the others find their own value under it and agree. A candidate held by another value
 // (a collision) moves everyone to the next one.
 func (v *Vault) create(ctx context.Context, subject string, dk *dataKey, t redact.Type, format Format, value, norm string, sum [sha256.Size]byte, idx string, ttl time.Duration) (string, error) {
+	defer v.cache.tokensChanged(subject) // after the writes, so nothing kept meanwhile stays
 	now := v.now()
 	e := entry{typ: t, format: format, created: now, expires: now.Add(ttl), value: value}
 	for i := 0; i < maxCandidates; i++ {
@@ -221,9 +244,6 @@ func (v *Vault) create(ctx context.Context, subject string, dk *dataKey, t redac
 		key := dk.tokenKey(tok)
 		e.token = tok
 		wrote, err := v.st.PutIfAbsent(ctx, store.Record{Subject: subject, Kind: KindToken, Key: key, Value: dk.sealEntry(subject, key, &e), ExpiresAt: e.expires})
-		if wrote || err != nil {
-			v.cache.tokensChanged(subject)
-		}
 		if err != nil {
 			return "", fmt.Errorf("storing token: %w", err)
 		}
