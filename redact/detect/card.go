@@ -51,7 +51,6 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 		return dst
 	}
 	s, toks := t.Norm, t.Tokens
-	var buf [19]byte
 	next := 0 // the first token a match may start at
 	for _, a := range numberTokens(t, listCard) {
 		i := int(a)
@@ -65,11 +64,11 @@ func (*CreditCard) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			}
 			continue
 		}
-		last, ok := cardGrouped(s, toks, i, buf[:0], cardGroupings)
+		last, ok := cardGrouped(s, toks, i, cardGroupings)
 		if !ok {
 			// The rarer layouts need a card word before the number: look for one only when the
 			// groups have such a layout.
-			if l, lok := cardGrouped(s, toks, i, buf[:0], cardGroupingsCtx); lok && cardWords.in(t.Before(k.Start, 40)) {
+			if l, lok := cardGrouped(s, toks, i, cardGroupingsCtx); lok && cardWords.in(t.Before(k.Start, 40)) {
 				last, ok = l, true
 			}
 		}
@@ -103,33 +102,25 @@ func cardStart(s string, toks []redact.Token, i int) bool {
 }
 
 // cardGrouped tries the layouts of cardGroupings on the tokens from i, joined by one repeated
-// separator, and returns the index of the last token of the first valid number.
-func cardGrouped(s string, toks []redact.Token, i int, digits []byte, layouts [][]uint8) (int, bool) {
+// separator, and returns the index of the last token of the first valid number. The groups are
+// read once, and each layout is compared with their widths.
+func cardGrouped(s string, toks []redact.Token, i int, layouts [][]uint8) (int, bool) {
 	sep := s[toks[i].End]
 	sepLen := 1
 	if sep == ' ' && toks[i].End+1 < len(s) && s[toks[i].End+1] == ' ' {
 		sepLen = 2 // "4111  1111  1111  1111"
 	}
+	var run cardRun
+	run.read(s, toks, i, sep, sepLen)
 	for _, layout := range layouts {
 		if sep == '.' && len(layout) != 4 {
 			continue // dots only in the common 4-4-4-4 layout: other dotted runs are versions, dates
 		}
-		if i+len(layout) > len(toks) {
+		if !run.has(layout) {
 			continue
 		}
-		digits = digits[:0]
-		ok := true
-		for j, w := range layout {
-			g := toks[i+j]
-			if g.End-g.Start != int(w) || !g.AllDigits() || g.Is(redact.NonASCII) ||
-				j > 0 && (g.Start != toks[i+j-1].End+sepLen || s[g.Start-1] != sep || s[g.Start-sepLen] != sep) {
-				ok = false
-				break
-			}
-			digits = append(digits, s[g.Start:g.End]...)
-		}
 		last := i + len(layout) - 1
-		if !ok || !cardIsolated(s, toks[i].Start, toks[last].End) {
+		if !cardIsolated(s, toks[i].Start, toks[last].End) {
 			continue
 		}
 		// The layout must not stop inside a longer run of groups of four or more digits; a short
@@ -140,11 +131,57 @@ func cardGrouped(s string, toks []redact.Token, i int, digits []byte, layouts []
 				continue
 			}
 		}
-		if cardValid(string(digits)) {
+		if cardValid(string(run.digits[:run.upto[len(layout)-1]])) {
 			return last, true
 		}
 	}
 	return 0, false
+}
+
+// cardMaxGroups and cardMaxGroup are the most groups of a layout and the widest group.
+const (
+	cardMaxGroups = 5
+	cardMaxGroup  = 6
+)
+
+// cardRun is the run of digit groups that a grouped card number may take its groups from: ASCII
+// numbers of at most cardMaxGroup digits, each joined to the one before by one repeated separator.
+type cardRun struct {
+	n      int                                // groups
+	widths [cardMaxGroups]int                 // digits of each group
+	upto   [cardMaxGroups]int                 // digits[:upto[j]] are the digits up to group j
+	digits [cardMaxGroups * cardMaxGroup]byte // the digits of the groups
+}
+
+// read reads the run of groups from token i, joined by sepLen bytes ending in sep (as cardGrouped's
+// layouts need them).
+func (r *cardRun) read(s string, toks []redact.Token, i int, sep byte, sepLen int) {
+	nd := 0
+	for j := 0; j < cardMaxGroups && i+j < len(toks); j++ {
+		g := toks[i+j]
+		w := g.End - g.Start
+		if w > cardMaxGroup || !g.AllDigits() || g.Is(redact.NonASCII) ||
+			j > 0 && (g.Start != toks[i+j-1].End+sepLen || s[g.Start-1] != sep || s[g.Start-sepLen] != sep) {
+			return
+		}
+		copy(r.digits[nd:], s[g.Start:g.End])
+		nd += w
+		r.widths[j], r.upto[j] = w, nd
+		r.n++
+	}
+}
+
+// has reports whether the run starts with groups of the widths of layout.
+func (r *cardRun) has(layout []uint8) bool {
+	if len(layout) > r.n {
+		return false
+	}
+	for j, w := range layout {
+		if r.widths[j] != int(w) {
+			return false
+		}
+	}
+	return true
 }
 
 // cardSep reports whether c may separate the groups of a printed card number.
