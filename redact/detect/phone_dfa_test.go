@@ -84,3 +84,62 @@ func TestDigitDFA(t *testing.T) {
 		t.Errorf("only %d of %d descriptions have an automaton", built, total)
 	}
 }
+
+// TestPhoneDescsTogether checks, for the descriptions of every region, the automaton that runs
+// them all at once against each description matched on its own, on the metadata's example
+// numbers, variants of them and random digit strings.
+func TestPhoneDescsTogether(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 5))
+	built, total, checked := 0, 0, 0
+	for _, c := range phoneCountries() {
+		c.regions()
+		for i, d := range c.list {
+			total++
+			d.once.Do(d.compile)
+			if d.all == nil {
+				continue
+			}
+			built++
+			var examples []string
+			for _, desc := range []*phonenumbers.PhoneNumberDesc{c.mds[i].GetGeneralDesc(), c.mds[i].GetFixedLine(),
+				c.mds[i].GetMobile(), c.mds[i].GetTollFree(), c.mds[i].GetVoip()} {
+				if desc != nil && desc.GetExampleNumber() != "" {
+					examples = append(examples, desc.GetExampleNumber())
+				}
+			}
+			check := func(s string) {
+				checked++
+				if got, want := d.valid([]byte(s)), d.validEach([]byte(s)); got != want {
+					t.Fatalf("%s: %q: together %v, each %v", c.mds[i].GetId(), s, got, want)
+				}
+			}
+			for _, ex := range examples {
+				check(ex)
+				for range 40 {
+					b := []byte(ex)
+					switch j := r.IntN(len(b)); r.IntN(3) {
+					case 0:
+						b[j] = byte('0' + r.IntN(10))
+					case 1:
+						b = append(b[:j], b[j+1:]...)
+					default:
+						b = append(b[:j], append([]byte{byte('0' + r.IntN(10))}, b[j:]...)...)
+					}
+					check(string(b))
+				}
+			}
+			for range 200 {
+				b := make([]byte, r.IntN(18))
+				for j := range b {
+					b[j] = byte('0' + r.IntN(10))
+				}
+				check(string(b))
+			}
+		}
+	}
+	t.Logf("%d of %d regions have one automaton for all their descriptions; %d strings checked", built, total, checked)
+	if built < total*9/10 {
+		t.Errorf("only %d of %d regions have one automaton", built, total)
+	}
+}
