@@ -36,18 +36,30 @@ func checkDETaxID(_ string, c []byte) nidVerdict {
 	return nidValid
 }
 
-// nidMod1110 returns the ISO 7064 MOD 11,10 check digit of the digits d.
+// nidMod1110 returns the ISO 7064 MOD 11,10 check digit of the digits d. Each digit is one lookup
+// in mod1110Next: the arithmetic, a chain of two remainders and a branch per digit, cost a
+// twentieth of NationalID on text full of eleven-digit numbers.
 func nidMod1110(d []byte) int {
-	p := 10
+	p := uint8(10)
 	for _, c := range d {
-		s := (int(c-'0') + p) % 10
-		if s == 0 {
-			s = 10
-		}
-		p = 2 * s % 11
+		p = mod1110Next[p][(c-'0')%10]
 	}
-	return (11 - p) % 10
+	return (11 - int(p)) % 10
 }
+
+// mod1110Next[p][d] is the MOD 11,10 product after digit d when the product before it is p (1–10).
+var mod1110Next = func() (t [11][10]uint8) {
+	for p := 1; p <= 10; p++ {
+		for d := range 10 {
+			s := (d + p) % 10
+			if s == 0 {
+				s = 10
+			}
+			t[p][d] = uint8(2 * s % 11)
+		}
+	}
+	return t
+}()
 
 // deIDCardChars are the characters of a Personalausweis serial (no vowels, no B, D, Q, S).
 const deIDCardChars = "0123456789CFGHJKLMNPRTVWXYZ"

@@ -1,6 +1,9 @@
 package detect
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestCheckDETaxID(t *testing.T) {
 	t.Parallel()
@@ -29,4 +32,30 @@ func TestCheckDEIDCard(t *testing.T) {
 		{desc: "all digits is weak", in: "1220001297", want: nidWeak},
 		{desc: "nine characters has no check", in: "T22000129", want: nidBadSum},
 	})
+}
+
+// TestMod1110 checks the table-driven ISO 7064 MOD 11,10 against its arithmetic on random digits.
+func TestMod1110(t *testing.T) {
+	t.Parallel()
+	want := func(d []byte) int {
+		p := 10
+		for _, c := range d {
+			s := (int(c-'0') + p) % 10
+			if s == 0 {
+				s = 10
+			}
+			p = 2 * s % 11
+		}
+		return (11 - p) % 10
+	}
+	r := rand.New(rand.NewPCG(11, 10))
+	for range 10000 {
+		d := make([]byte, r.IntN(14))
+		for i := range d {
+			d[i] = byte('0' + r.IntN(10))
+		}
+		if got := nidMod1110(d); got != want(d) {
+			t.Fatalf("nidMod1110(%s) = %d, want %d", d, got, want(d))
+		}
+	}
 }
