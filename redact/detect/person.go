@@ -334,10 +334,13 @@ func nameBeforeHere(t *redact.Text, i int, m personMatch) bool {
 }
 
 // personTriggerMay reports whether a context phrase that ends at token i may introduce a name: the
-// token after it is no number, and either holds a capital, or is a particle or a place preposition
-// ("Herr van Dijk", "Grüße aus Bremen"), or token i may end a phrase after which a name can be
-// written in lower case ("my name is anna", "Name: anna", "I'm sophie"). It rules out most tokens
-// of prose before any phrase lookup. f is token i's entry in personLastFilter, not 0.
+// token after it is no number, and either holds a capital, or is a lower-case word that afterTrigger
+// may take after a phrase that ends with token i: any word after "my name is" ("my name is anna"),
+// a known given name after a label or a self-introduction ("Name: anna", "I'm sophie"), a particle
+// after a title, role, label or "my name is" ("Herr van Dijk"), a place preposition after a
+// greeting ("Grüße aus Bremen"). It rules out most tokens of prose before any phrase lookup, and
+// most phrase ends before an article ("la", "de", "das" are particles too). f is token i's entry in
+// personLastFilter, not 0.
 func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 	toks := t.Tokens
 	j := i + 1
@@ -359,7 +362,13 @@ func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 	} else if strings.IndexByte(g, ':') >= 0 {
 		lower = personLowerLabelLast
 	}
-	return f&lower != 0 || isLowerWord(toks[j]) && personBridge.has(tokLower(t, j))
+	if !isLowerWord(toks[j]) {
+		return f&lower != 0
+	}
+	w := tokLower(t, j)
+	return f&lower != 0 && (f&personNameLast != 0 || nameKinds(w)&(kindGiven|kindAmbiguous) == kindGiven) ||
+		f&personParticleLast != 0 && personParticles.has(w) ||
+		f&personPlaceLast != 0 && personPlacePreps.has(w)
 }
 
 // The bits of personLastFilter.
@@ -367,6 +376,9 @@ const (
 	personAnyLast        uint8 = 1 << iota // the last word of a context phrase
 	personLowerLast                        // of a phrase after which a name may be written in lower case
 	personLowerLabelLast                   // of such a label (before a colon or a tab)
+	personNameLast                         // of a phrase after which any lower-case word may be a name
+	personParticleLast                     // of a phrase after which a name may start with a particle
+	personPlaceLast                        // of a greeting after which a place may come before the name
 )
 
 // personLastFilter holds, for each bit of a wordFilter, which of the filters on the last words of
@@ -381,30 +393,23 @@ var personLastFilter = func() (f [1 << 12]uint8) {
 		add(last, personAnyLast)
 		for _, p := range ps {
 			switch p.tag {
-			case trigNamePhrase, trigSelf:
+			case trigNamePhrase:
+				add(last, personLowerLast|personLowerLabelLast|personNameLast|personParticleLast)
+			case trigSelf:
 				add(last, personLowerLast|personLowerLabelLast)
 			case trigLabel:
-				add(last, personLowerLabelLast)
+				add(last, personLowerLabelLast|personParticleLast)
+			case trigTitle, trigRole:
+				add(last, personParticleLast)
+			case trigSignoff, trigSignoffSep:
+				add(last, personPlaceLast)
 			}
 		}
 	}
 	for last := range personColonLabels.byLast {
-		add(last, personAnyLast|personLowerLabelLast)
+		add(last, personAnyLast|personLowerLabelLast|personParticleLast)
 	}
 	return f
-}()
-
-// personBridge are the lower-case words that may stand between a context phrase and a capitalised
-// name: particles ("Herr van Dijk") and the prepositions before a place ("Grüße aus Bremen").
-var personBridge = func() *wordSet {
-	s := newWordSet()
-	for w := range personParticles.m {
-		s.add(w)
-	}
-	for w := range personPlacePreps.m {
-		s.add(w)
-	}
-	return s
 }()
 
 // nameMayContinue reports whether a second name word can follow the word that starts at token i:
