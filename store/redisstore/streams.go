@@ -11,7 +11,7 @@ import (
 	"github.com/veil-privacy/veil/store"
 )
 
-// Append adds entries with XADD in one MULTI (one round trip; the batch's ids are contiguous) and
+// Append adds entries with XADD, several in one MULTI (one round trip; the batch's ids are contiguous), and
 // returns their ids in order. Redis keeps ids increasing even if its clock goes backwards.
 func (s *Store) Append(ctx context.Context, stream string, entries ...map[string]string) ([]string, error) {
 	if err := store.CheckAppend(stream, entries); err != nil {
@@ -21,6 +21,14 @@ func (s *Store) Append(ctx context.Context, stream string, entries ...map[string
 		return nil, nil
 	}
 	key := s.k.stream(stream)
+	if len(entries) == 1 {
+		// One XADD is atomic on its own: no MULTI/EXEC around it (one command instead of three).
+		id, err := s.c.XAdd(ctx, &redis.XAddArgs{Stream: key, Values: entries[0]}).Result()
+		if err != nil {
+			return nil, fmt.Errorf("appending to stream: %w", err)
+		}
+		return []string{id}, nil
+	}
 	cmds := make([]*redis.StringCmd, len(entries))
 	if _, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, e := range entries {
