@@ -49,10 +49,10 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("Lower = %q, reference %q", x.Lower, want)
 		}
 		checkIndex(t, x)
-		// The fold that checks stability on the way agrees with isStable.
-		var z Text
-		if got, want := z.foldStable(s), isStable(s); got != want {
-			t.Fatalf("foldStable = %v, isStable %v", got, want)
+		// The tokenizer that checks stability on the way agrees with isStable.
+		z := Text{Norm: s}
+		if got, want := z.tokenize(true), isStable(s); got != want {
+			t.Fatalf("tokenize(true) = %v, isStable %v", got, want)
 		}
 		// A reused Text gives the same view.
 		var y Text

@@ -29,24 +29,32 @@ func isStable(s string) bool {
 			i += 2
 			continue
 		}
-		// A run of other characters: check each, then the run as a whole.
-		j := i
-		for j < len(s) && s[j] >= utf8.RuneSelf {
-			if r, ok := decode2(s, j); ok && stableTwoByte[r] {
-				break
-			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if r == utf8.RuneError && size == 1 || mapRune(r) != r {
-				return false
-			}
-			j += size
-		}
-		if norm.NFKC.QuickSpanString(s[prev:j]) != j-prev {
+		j, ok := stableRun(s, prev, i)
+		if !ok {
 			return false
 		}
 		prev, i = j, j
 	}
 	return true
+}
+
+// stableRun checks the run of characters from s[i] on that are neither ASCII nor stableTwoByte, as
+// isStable does: each must be valid and unchanged by mapRune, and the run with the character at
+// prev before it (the start of the last ASCII or stableTwoByte one, or 0) must pass the NFKC
+// quick check. It returns the end of the run, and ok false where isStable reports false.
+func stableRun(s string, prev, i int) (end int, ok bool) {
+	j := i
+	for j < len(s) && s[j] >= utf8.RuneSelf {
+		if r, ok := decode2(s, j); ok && stableTwoByte[r] {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if r == utf8.RuneError && size == 1 || mapRune(r) != r {
+			return 0, false
+		}
+		j += size
+	}
+	return j, norm.NFKC.QuickSpanString(s[prev:j]) == j-prev
 }
 
 // stableTwoByte marks the runes below U+0800 that normalization leaves alone wherever they stand:

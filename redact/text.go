@@ -62,17 +62,11 @@ func (t *Text) Reset(s string) {
 	t.marker, t.marks = nil, t.marks[:0]
 	t.lister = nil
 	t.offs = nil
-	switch {
-	case isASCII(s):
-		t.Norm = s
-		t.foldASCII()
-	case t.foldStable(s):
-		t.Norm = s // already normal: folded while checking
-	default:
+	t.Norm = s
+	if !t.tokenize(true) { // most text is already normal: checked while tokenized
 		t.normalize(s)
-		t.fold()
+		t.tokenize(false)
 	}
-	t.tokenize()
 }
 
 // release drops every reference to the message and zeroes the copies of it in the buffers it keeps,
@@ -185,22 +179,8 @@ func (t *Text) TokenText(i int) string {
 	return t.Norm[k.Start:k.End]
 }
 
-// isASCII reports whether s is plain ASCII. ASCII text is already NFKC and has no zero-width,
-// non-breaking or typographic characters, so it needs no normalizing.
-func isASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if load64(s, i)&hiBits != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+// hiBits has the high bit of each byte of a word: the bits that only non-ASCII bytes set.
+const hiBits = 0x8080808080808080
 
 // load64 returns the 8 bytes of s at i as a little-endian word (the compiler makes it one load).
 func load64(s string, i int) uint64 {

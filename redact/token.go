@@ -1,12 +1,8 @@
 package redact
 
 import (
-	"encoding/binary"
-	"math/bits"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // TokenFlag describes the characters of a Token.
@@ -115,141 +111,6 @@ func classAt(s string, i int, inToken bool) (TokenFlag, int) {
 	return runeClass(r, inToken), size
 }
 
-// fold builds Lower: ASCII letters lower-cased, other letters lower-cased when their lower-case
-// form has the same UTF-8 length. Lower shares Norm's memory when nothing changes. ASCII is folded
-// eight bytes at a time.
-func (t *Text) fold() {
-	t.foldChecked(t.Norm, false)
-}
-
-// foldASCII builds Lower for an ASCII Norm, eight bytes at a time.
-func (t *Text) foldASCII() {
-	s := t.Norm
-	buf := t.lowerBuf[:0]
-	if cap(buf) < len(s) {
-		buf = make([]byte, 0, len(s)+len(s)/8)
-	}
-	buf = append(buf, s...)
-	t.lowerBuf = buf
-	var diff uint64
-	i := 0
-	for ; i+8 <= len(buf); i += 8 {
-		w := binary.LittleEndian.Uint64(buf[i:])
-		upper := (w + 0x3f3f3f3f3f3f3f3f) &^ (w + 0x2525252525252525) & hiBits // bytes in 'A'..'Z'
-		binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
-		diff |= upper
-	}
-	for ; i < len(buf); i++ {
-		c := buf[i]
-		buf[i] = lowerASCII[c]
-		diff |= uint64(buf[i] ^ c)
-	}
-	if diff == 0 {
-		t.Lower = s
-	} else {
-		t.Lower = bytesString(buf)
-	}
-}
-
-// foldStable folds s as if it were Norm while checking, as isStable does, that s needs no
-// normalizing: one pass instead of two for the usual accented text. It reports false, with Lower
-// unset, as soon as s turns out to need normalizing.
-func (t *Text) foldStable(s string) bool {
-	return t.foldChecked(s, true)
-}
-
-// foldChecked folds s into Lower; with check it stops and reports false where isStable(s) would
-// report false. prev tracks what isStable's prev does: the start of the last ASCII or stableTwoByte
-// character, where a run of other characters begins its NFKC segment.
-func (t *Text) foldChecked(s string, check bool) bool {
-	buf := t.lowerBuf[:0]
-	if cap(buf) < len(s) {
-		buf = make([]byte, 0, len(s)+len(s)/8)
-	}
-	buf = append(buf, s...)
-	t.lowerBuf = buf
-	var diff uint64 // non-zero once some byte changed
-	prev := 0
-	for i := 0; i < len(buf); {
-		if i+8 <= len(buf) {
-			w := binary.LittleEndian.Uint64(buf[i:])
-			// Bytes in 'A'..'Z' get their 0x20 bit set. A byte's result depends only on it and the
-			// bytes before it (the additions carry towards later bytes), so it is exact up to the
-			// first non-ASCII byte.
-			ge := w + 0x3f3f3f3f3f3f3f3f // high bit set where byte >= 'A' (0x41)
-			gt := w + 0x2525252525252525 // high bit set where byte > 'Z' (0x5a)
-			upper := ge &^ gt & hiBits
-			if w&hiBits == 0 {
-				if upper != 0 {
-					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
-					diff |= upper
-				}
-				prev = i + 7
-				i += 8
-				continue
-			}
-			// The ASCII bytes before the first non-ASCII one, at once.
-			if p := bits.TrailingZeros64(w&hiBits) >> 3; p > 0 {
-				upper &= 1<<(8*p) - 1
-				if upper != 0 {
-					binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
-					diff |= upper
-				}
-				prev = i + p - 1
-				i += p
-			}
-		}
-		c := buf[i]
-		if c < utf8.RuneSelf {
-			l := lowerASCII[c]
-			buf[i] = l
-			diff |= uint64(l ^ c)
-			prev = i
-			i++
-			continue
-		}
-		if r, ok := decode2(s, i); ok && (!check || stableTwoByte[r]) {
-			if l := twoByteLower[r]; l != 0 {
-				buf[i], buf[i+1] = byte(0xC0|l>>6), byte(0x80|l&0x3F)
-				diff = 1
-			}
-			prev = i
-			i += 2
-			continue
-		}
-		if !check {
-			i += foldRune(buf, s, i, &diff)
-			continue
-		}
-		// A run of other characters: check each, then the run with the character before it as a
-		// whole; fold them.
-		j := i
-		for j < len(s) && s[j] >= utf8.RuneSelf {
-			if r, ok := decode2(s, j); ok && stableTwoByte[r] {
-				break
-			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if r == utf8.RuneError && size == 1 || mapRune(r) != r {
-				return false
-			}
-			j += size
-		}
-		if norm.NFKC.QuickSpanString(s[prev:j]) != j-prev {
-			return false
-		}
-		for i < j {
-			i += foldRune(buf, s, i, &diff)
-		}
-		prev = j
-	}
-	if diff == 0 {
-		t.Lower = s
-	} else {
-		t.Lower = bytesString(buf)
-	}
-	return true
-}
-
 // foldRune lower-cases the non-ASCII character at s[i] into buf when its lower case has the same
 // length, and returns its size.
 func foldRune(buf []byte, s string, i int, diff *uint64) int {
@@ -270,33 +131,40 @@ func foldRune(buf []byte, s string, i int, diff *uint64) int {
 	return size
 }
 
-const hiBits = 0x8080808080808080
-
-// lowerASCII maps each ASCII byte to its lower case.
-var lowerASCII = func() (l [utf8.RuneSelf]byte) {
-	for i := range l {
-		l[i] = byte(i)
-		if 'A' <= i && i <= 'Z' {
-			l[i] = byte(i) + 'a' - 'A'
-		}
-	}
-	return l
-}()
-
-// tokenize splits Norm into tokens in one pass, with a tight loop over ASCII letters and digits.
-func (t *Text) tokenize() {
+// tokenize splits Norm into tokens and folds it into Lower, in one pass over the bytes: ASCII
+// letters lower-cased, other letters when their lower-case form has the same UTF-8 length. Lower
+// starts as a copy of Norm (one memmove); the tokenizer folds the non-ASCII characters it
+// classifies anyway and the ASCII bytes of the tokens that hold a capital. (Folding as it reads
+// each byte cost a store per byte, to a buffer that often lies a multiple of 4 KiB from Norm,
+// which made the loads of Norm wait on the stores; a pass of its own, eight bytes at a time, cost
+// a fifth of the view of accented text.) Lower shares Norm's memory when nothing changes.
+//
+// With check, Norm is the original text, and tokenize also checks, as isStable does, that it needs
+// no normalizing, at its non-ASCII characters only; it reports false, with Lower and Tokens unset,
+// as soon as it turns out to need it.
+func (t *Text) tokenize(check bool) bool {
 	s := t.Norm
+	buf := t.lowerBuf[:0]
+	if cap(buf) < len(s) {
+		buf = make([]byte, 0, len(s)+len(s)/8)
+	}
+	buf = append(buf, s...)
+	t.lowerBuf = buf
 	toks := t.Tokens[:0]
 	if cap(toks) == 0 {
 		toks = make([]Token, 0, len(s)/6+4)
 	}
+	fc := foldCheck{check: check}
 	var all TokenFlag
 	i := 0
 	for i < len(s) {
 		f := byteClass[s[i]]
 		size := 1
 		if f == slowPath {
-			f, size = classAt(s, i, false)
+			var ok bool
+			if f, size, ok = fc.char(buf, s, i, false); !ok {
+				return false
+			}
 		}
 		if f == 0 {
 			i += size
@@ -308,27 +176,97 @@ func (t *Text) tokenize() {
 		}
 		i += size
 		for i < len(s) {
-			f = byteClass[s[i]]
-			if f == 0 {
+			g := byteClass[s[i]]
+			if g == 0 {
 				break
 			}
-			if f != slowPath {
-				flags |= f
+			if g != slowPath {
+				flags |= g
 				i++
 				continue
 			}
-			f, size := classAt(s, i, true)
-			if f == 0 {
-				break
+			h, n, ok := fc.char(buf, s, i, true)
+			if !ok {
+				return false
 			}
-			flags |= f
-			i += size
+			if h == 0 {
+				break // the outer loop reads the character again, to the same effect
+			}
+			flags |= h
+			i += n
+		}
+		if flags&HasUpper != 0 {
+			foldUpperASCII(buf[start:i])
 		}
 		toks = append(toks, Token{Start: start, End: i, Flags: flags})
 		all |= flags
 	}
-	t.Tokens = toks
-	t.Flags = all
+	t.Tokens, t.Flags = toks, all
+	if all&HasUpper == 0 && !fc.diff {
+		t.Lower = s // nothing to fold
+	} else {
+		t.Lower = bytesString(buf)
+	}
+	return true
+}
+
+// foldUpperASCII lower-cases the ASCII capitals of b, a token's bytes in Lower, in place; its other
+// bytes (non-ASCII characters already folded) stay.
+func foldUpperASCII(b []byte) {
+	for k, c := range b {
+		if c-'A' < 26 {
+			b[k] = c + 'a' - 'A'
+		}
+	}
+}
+
+// foldCheck is what tokenize tracks of the non-ASCII characters.
+type foldCheck struct {
+	check   bool // check that the text needs no normalizing (see isStable)
+	checked int  // the end of the last run of other characters checked by stableRun
+	diff    bool // some non-ASCII character was folded
+}
+
+// char classifies the non-ASCII character at s[i] as classAt does and folds it in buf, a copy of
+// s; with check, it checks as isStable does that it needs no normalizing: a stableTwoByte
+// character does not, a run of other characters is checked as a whole when its first character is
+// read. It returns the character's class and size, and ok false where isStable reports false.
+func (fc *foldCheck) char(buf []byte, s string, i int, inToken bool) (TokenFlag, int, bool) {
+	if r, ok := decode2(s, i); ok && (!fc.check || stableTwoByte[r]) {
+		if l := twoByteLower[r]; l != 0 {
+			buf[i], buf[i+1] = byte(0xC0|l>>6), byte(0x80|l&0x3F)
+			fc.diff = true
+		}
+		f := twoByteClass[r]
+		if f == markFlag {
+			f = 0
+			if inToken {
+				f = NonASCII
+			}
+		}
+		return f, 2, true
+	}
+	if fc.check && i >= fc.checked {
+		// The first of a run: the character before it is ASCII or stableTwoByte (a character of
+		// the run would have started it), which is where isStable's prev points.
+		prev := 0
+		if i > 0 {
+			prev = i - 1
+			if s[prev] >= utf8.RuneSelf {
+				prev = max(i-2, 0)
+			}
+		}
+		end, ok := stableRun(s, prev, i)
+		if !ok {
+			return 0, 0, false
+		}
+		fc.checked = end
+	}
+	f, size := classAt(s, i, inToken)
+	var diff uint64
+	foldRune(buf, s, i, &diff)
+	fc.diff = fc.diff || diff != 0
+	return f, size, true
 }
 
 // runeClass returns the token flags of a non-ASCII rune; inToken tells whether a combining mark
