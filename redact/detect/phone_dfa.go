@@ -12,11 +12,10 @@ import (
 // candidate, and Go's regexp spent hundreds of nanoseconds on each. The automaton is built from the
 // compiled program of the expression by the subset construction, over the ten digits only: it must
 // only be asked about digits (national significant numbers hold nothing else), and it rejects
-// anything else. One automaton may also run several expressions at once (newDigitDFAs) and tell
-// which of them match.
+// anything else.
 type digitDFA struct {
 	next   [][10]int32 // next[s][d]: the state after digit d in state s; dfaDead for no match
-	accept []uint16    // accept[s]: bit i set if expression i matches an input ending in state s
+	accept []bool      // accept[s]: the input may end in state s
 }
 
 const (
@@ -28,30 +27,16 @@ const (
 
 // newDigitDFA builds the automaton of the anchored expression expr, or returns nil when expr uses
 // something the construction does not handle or its automaton grows too large.
-func newDigitDFA(expr string) *digitDFA { return newDigitDFAs(expr) }
-
-// dfaMaxExprs is the most expressions one automaton runs.
-const dfaMaxExprs = 16
-
-// newDigitDFAs builds one automaton of the anchored expressions exprs (at most dfaMaxExprs),
-// whose accept masks tell which of them match, or returns nil when one uses something the
-// construction does not handle or the automaton grows too large.
-func newDigitDFAs(exprs ...string) *digitDFA {
-	if len(exprs) == 0 || len(exprs) > dfaMaxExprs {
+func newDigitDFA(expr string) *digitDFA {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
 		return nil
 	}
-	progs := make([]*syntax.Prog, len(exprs))
-	for i, expr := range exprs {
-		re, err := syntax.Parse(expr, syntax.Perl)
-		if err != nil {
-			return nil
-		}
-		if progs[i], err = syntax.Compile(re.Simplify()); err != nil {
-			return nil
-		}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil
 	}
-	prog, owner := mergeProgs(progs)
-	b := dfaBuilder{prog: prog, owner: owner, ids: map[string]int32{}, d: &digitDFA{}}
+	b := dfaBuilder{prog: prog, ids: map[string]int32{}, d: &digitDFA{}}
 	// The empty-width assertions hold or fail by position: at the first digit (after the start of
 	// the text), between two digits, and after the last digit (the end of the text).
 	b.ctxFirst = syntax.EmptyOpContext(-1, '0')
@@ -72,46 +57,9 @@ func newDigitDFAs(exprs ...string) *digitDFA {
 	return b.d
 }
 
-// mergeProgs returns one program that runs progs side by side (a chain of alternations starting
-// each of them) and, for each instruction, the index of the program it comes from.
-func mergeProgs(progs []*syntax.Prog) (*syntax.Prog, []uint8) {
-	if len(progs) == 1 {
-		return progs[0], make([]uint8, len(progs[0].Inst))
-	}
-	m := &syntax.Prog{}
-	var owner []uint8
-	starts := make([]uint32, len(progs))
-	for i, p := range progs {
-		off := uint32(len(m.Inst))
-		for _, in := range p.Inst {
-			switch in.Op {
-			case syntax.InstAlt, syntax.InstAltMatch:
-				in.Out += off
-				in.Arg += off
-			case syntax.InstMatch, syntax.InstFail:
-			default:
-				in.Out += off
-			}
-			m.Inst = append(m.Inst, in)
-			owner = append(owner, uint8(i))
-		}
-		starts[i] = uint32(p.Start) + off
-	}
-	// Alternations from the last program's start back to the first: the first is the start.
-	next := starts[len(starts)-1]
-	for i := len(starts) - 2; i >= 0; i-- {
-		m.Inst = append(m.Inst, syntax.Inst{Op: syntax.InstAlt, Out: starts[i], Arg: next})
-		owner = append(owner, 0)
-		next = uint32(len(m.Inst) - 1)
-	}
-	m.Start = int(next)
-	return m, owner
-}
-
 // dfaBuilder holds the subset construction in progress.
 type dfaBuilder struct {
 	prog             *syntax.Prog
-	owner            []uint8 // owner[pc]: the expression instruction pc belongs to
 	ctxFirst, ctxMid syntax.EmptyOp
 	ctxEnd           syntax.EmptyOp
 	sets             [][]uint32 // program counters of each state (nil for the start)
@@ -135,7 +83,7 @@ func (b *dfaBuilder) add(pcs []uint32, start bool) int32 {
 		b.ok = true
 		b.sets = append(b.sets, nil)
 		b.d.next = append(b.d.next, [10]int32{})
-		b.d.accept = append(b.d.accept, 0) // an empty number is never checked
+		b.d.accept = append(b.d.accept, false) // an empty number is never checked
 		return dfaStart
 	}
 	b.key = b.key[:0]
@@ -203,16 +151,14 @@ func (b *dfaBuilder) digits(pc uint32) uint16 {
 // dfaMaskKnown marks a computed entry of dfaBuilder.masks.
 const dfaMaskKnown = 1 << 15
 
-// matches returns the expressions whose match instruction the program reaches from pcs in context
-// ctx (bit i for expression i).
-func (b *dfaBuilder) matches(pcs []uint32, ctx syntax.EmptyOp) uint16 {
-	var m uint16
+// matches reports whether the program reaches its match instruction from pcs in context ctx.
+func (b *dfaBuilder) matches(pcs []uint32, ctx syntax.EmptyOp) bool {
 	for _, pc := range b.closure(pcs, ctx) {
 		if b.prog.Inst[pc].Op == syntax.InstMatch {
-			m |= 1 << b.owner[pc]
+			return true
 		}
 	}
-	return m
+	return false
 }
 
 // closure returns the instructions that consume a rune or match, reachable from pcs without
@@ -253,18 +199,15 @@ func (b *dfaBuilder) closure(pcs []uint32, ctx syntax.EmptyOp) []uint32 {
 	return out
 }
 
-// match reports whether nsn, a string of digits, matches the expression (any of them).
-func (d *digitDFA) match(nsn []byte) bool { return d.matches(nsn) != 0 }
-
-// matches returns the expressions that nsn, a string of digits, matches (bit i for expression i).
-func (d *digitDFA) matches(nsn []byte) uint16 {
+// match reports whether nsn, a string of digits, matches the expression.
+func (d *digitDFA) match(nsn []byte) bool {
 	s := int32(dfaStart)
 	for _, c := range nsn {
 		if c < '0' || c > '9' {
-			return 0
+			return false
 		}
 		if s = d.next[s][c-'0']; s == dfaDead {
-			return 0
+			return false
 		}
 	}
 	return d.accept[s]

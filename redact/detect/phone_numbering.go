@@ -73,48 +73,12 @@ type phoneDesc struct {
 type phoneDescs struct {
 	general *phoneDesc
 	types   []*phoneDesc
-
-	// all runs the general description (expression 0) and the types (1 and on) in one automaton,
-	// built on first use; lengths[n] has the bits of those whose lengths take n digits. nil when
-	// it cannot be built: each description is then matched on its own.
-	once    sync.Once
-	all     *digitDFA
-	lengths [32]uint16
 }
 
 // valid reports what libphonenumber's IsValidNumberForRegion reports for the national significant
 // number nsn: it matches the general description and at least one number type. It compiles each
-// pattern once instead of concatenating and looking it up on every call, so it does not allocate,
-// and runs them all in one automaton, one table lookup per digit for all of them.
+// pattern once instead of concatenating and looking it up on every call, so it does not allocate.
 func (d *phoneDescs) valid(nsn []byte) bool {
-	d.once.Do(d.compile)
-	if d.all == nil {
-		return d.validEach(nsn)
-	}
-	if len(nsn) >= len(d.lengths) {
-		return false
-	}
-	m := d.all.matches(nsn) & d.lengths[len(nsn)]
-	return m&1 != 0 && m&^1 != 0
-}
-
-// compile builds the automaton of the general description and the types together.
-func (d *phoneDescs) compile() {
-	descs := append([]*phoneDesc{d.general}, d.types...)
-	exprs := make([]string, len(descs))
-	for i, pd := range descs {
-		exprs[i] = pd.expr
-		for n := range d.lengths {
-			if pd.lengths&(1<<n) != 0 {
-				d.lengths[n] |= 1 << i
-			}
-		}
-	}
-	d.all = newDigitDFAs(exprs...)
-}
-
-// validEach is valid with each description matched on its own.
-func (d *phoneDescs) validEach(nsn []byte) bool {
 	if !d.general.match(nsn) {
 		return false
 	}
