@@ -70,6 +70,10 @@ type PipelineDeps struct {
 	Interceptor Interceptor
 	// Transcripts keeps conversations when the policy decision says transcript: true; nil: never.
 	Transcripts TranscriptWriter
+	// ReadAhead, the store over a network that Consent, Interceptor and Vault share (Redis),
+	// reads the records a chat message's steps need in one round trip before they run; nil: each
+	// step reads its own.
+	ReadAhead store.ReadAheader
 	// HashKey keys the "hash" action's HMAC. Required, secret, the same on every replica.
 	HashKey []byte
 	// MinConfidence drops findings below it before policy sees them.

@@ -118,8 +118,9 @@ func newBenchPipeline(b *testing.B, st store.Store, up string) (*Pipeline, Confi
 	if err := cfg.Validate(); err != nil {
 		b.Fatal(err)
 	}
+	readAhead, _ := st.(store.ReadAheader)
 	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: eng, Vault: v, Auditor: &timedAuditor{Auditor: aud},
-		Consent: grantAll{}, HashKey: []byte("0123456789abcdef")})
+		Consent: grantAll{}, ReadAhead: readAhead, HashKey: []byte("0123456789abcdef")})
 	if err != nil {
 		b.Fatal(err)
 	}

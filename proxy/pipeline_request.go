@@ -17,6 +17,8 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.extract(m, req); err != nil {
 		return nil, err
 	}
+	p.scan(m)
+	ctx = p.readAhead(ctx, m)
 	turn := p.prepareTurn(ctx, m) // the consent read overlaps the rights check
 	if err := p.intercept(ctx, m); err != nil {
 		var vr *VeilReply
@@ -30,7 +32,6 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		return nil, err
 	}
 	m.ex.Notice = notice
-	p.scan(m)
 	in, err := p.input(ctx, m, policy.Request{Method: req.Request.Method, Path: req.Request.URL.Path, ContentType: req.MediaType})
 	if err != nil {
 		return nil, err

@@ -122,7 +122,9 @@ func subjectSecret(cfg *configs.Config) ([]byte, error) {
 
 // pipeline builds the hooks for one proxy configuration.
 func (pv *privacy) pipeline(cfg proxy.Config, a *app) (*proxy.Pipeline, error) {
+	readAhead, _ := pv.store.(store.ReadAheader) // Redis: a message's reads in one round trip
 	return proxy.NewPipeline(cfg, proxy.PipelineDeps{
+		ReadAhead:     readAhead,
 		Detector:      pv.scanner,
 		Decider:       pv.policy,
 		Vault:         pv.vault,

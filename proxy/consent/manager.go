@@ -252,3 +252,9 @@ func (m *Manager) audit(ctx context.Context, typ audit.Type, subject, purpose st
 	}
 	return nil
 }
+
+// ReadsAhead names the records a chat turn of subject reads (its consent state), so that a store
+// over a network can read them with a request's other reads in one round trip.
+func (m *Manager) ReadsAhead(subject string) []store.KindKey {
+	return []store.KindKey{{Kind: KindState, Key: "state"}}
+}

@@ -220,3 +220,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// ReadsAhead names the records Intercept reads for a message of subject (a pending erasure
+// confirmation), so that a store over a network can read them with a request's other reads in one
+// round trip.
+func (s *Service) ReadsAhead(subject string) []store.KindKey {
+	return []store.KindKey{{Kind: KindConfirm, Key: confirmKey}}
+}

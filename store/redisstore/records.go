@@ -41,6 +41,7 @@ func (s *Store) put(ctx context.Context, r store.Record, ifAbsent bool) (bool, e
 	if err := store.CheckRecordID(r.Subject, r.Kind); err != nil {
 		return false, err
 	}
+	s.dropAhead(ctx, r.Subject, r.Kind, r.Key)
 	exp := expiryMS(r.ExpiresAt)
 	val := make([]byte, headerLen+len(r.Value))
 	val[0] = valueVersion
@@ -81,12 +82,17 @@ func (s *Store) Get(ctx context.Context, subject, kind, key string) (store.Recor
 	if err := store.CheckRecordID(subject, kind); err != nil {
 		return store.Record{}, err
 	}
-	v, err := s.c.Get(ctx, s.k.recPrefix(subject)+member(kind, key)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return store.Record{}, store.ErrNotFound
+	v, found, ahead := s.takeAhead(ctx, subject, kind, key)
+	if !ahead {
+		var err error
+		v, err = s.c.Get(ctx, s.k.recPrefix(subject)+member(kind, key)).Bytes()
+		found = !errors.Is(err, redis.Nil)
+		if found && err != nil {
+			return store.Record{}, fmt.Errorf("reading record: %w", err)
+		}
 	}
-	if err != nil {
-		return store.Record{}, fmt.Errorf("reading record: %w", err)
+	if !found {
+		return store.Record{}, store.ErrNotFound
 	}
 	r := store.Record{Subject: subject, Kind: kind, Key: key}
 	ok, err := decodeInto(&r, v, nowMS())
@@ -109,23 +115,30 @@ func (s *Store) GetMany(ctx context.Context, subject, kind string, keys []string
 	if len(keys) == 0 {
 		return out, nil
 	}
-	prefix := s.k.recPrefix(subject)
-	names := make([]string, len(keys))
-	for i, key := range keys {
-		names[i] = prefix + member(kind, key)
-	}
-	vals, err := s.c.MGet(ctx, names...).Result()
-	if err != nil {
-		return nil, fmt.Errorf("reading records: %w", err)
+	vals := s.takeAheadAll(ctx, subject, kind, keys)
+	if vals == nil {
+		prefix := s.k.recPrefix(subject)
+		names := make([]string, len(keys))
+		for i, key := range keys {
+			names[i] = prefix + member(kind, key)
+		}
+		got, err := s.c.MGet(ctx, names...).Result()
+		if err != nil {
+			return nil, fmt.Errorf("reading records: %w", err)
+		}
+		vals = make([]aheadVal, len(got))
+		for i, v := range got {
+			str, ok := v.(string) // nil: no such record
+			vals[i] = aheadVal{raw: []byte(str), found: ok}
+		}
 	}
 	now := nowMS()
 	for i, v := range vals {
-		str, ok := v.(string)
-		if !ok {
-			continue // nil: no such record
+		if !v.found {
+			continue
 		}
 		rec := store.Record{Subject: subject, Kind: kind, Key: keys[i]}
-		live, err := decodeInto(&rec, []byte(str), now)
+		live, err := decodeInto(&rec, v.raw, now)
 		if err != nil {
 			return nil, err
 		}
@@ -262,6 +275,7 @@ func (s *Store) Delete(ctx context.Context, subject, kind, key string) error {
 	if err := store.CheckRecordID(subject, kind); err != nil {
 		return err
 	}
+	s.dropAhead(ctx, subject, kind, key)
 	m := member(kind, key)
 	n, err := deleteScript.Run(ctx, s.c, []string{s.k.recPrefix(subject) + m, s.k.idx(subject)}, m).Int()
 	if err != nil {
@@ -284,6 +298,7 @@ func (s *Store) DeleteSubject(ctx context.Context, subject string) (int, error) 
 	if err := store.CheckSubject(subject); err != nil {
 		return 0, err
 	}
+	s.dropAhead(ctx, subject, "", "")
 	kindsKey := s.k.kinds()
 	if s.cluster {
 		kindsKey = ""

@@ -1,0 +1,134 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/veil-privacy/veil/store"
+	"github.com/veil-privacy/veil/store/redistest"
+)
+
+// commandCounter counts the commands a client sends (a pipeline's commands one by one).
+type commandCounter struct{ n atomic.Int64 }
+
+func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
+}
+
+func TestReadAhead(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { _ = c.Close() })
+	cnt := &commandCounter{}
+	c.AddHook(cnt)
+	s := newStore(t, c)
+	ctx := context.Background()
+	for _, r := range []store.Record{
+		{Subject: "s", Kind: "consent", Key: "state", Value: []byte("yes")},
+		{Subject: "s", Kind: "vault.index", Key: "a", Value: []byte("A")},
+		{Subject: "s", Kind: "vault.index", Key: "b", Value: []byte("B")},
+		{Subject: "other", Kind: "consent", Key: "state", Value: []byte("no")},
+	} {
+		if err := s.Put(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := []store.KindKey{{Kind: "consent", Key: "state"}, {Kind: "rights.confirm", Key: "erase"},
+		{Kind: "vault.index", Key: "a"}, {Kind: "vault.index", Key: "b"}}
+	before := cnt.n.Load()
+	actx, err := s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cnt.n.Load() - before; got != 1 {
+		t.Fatalf("ReadAhead sent %d commands, want 1 (MGET)", got)
+	}
+
+	before = cnt.n.Load()
+	if r, err := s.Get(actx, "s", "consent", "state"); err != nil || string(r.Value) != "yes" {
+		t.Errorf("Get read ahead = %q, %v", r.Value, err)
+	}
+	if _, err := s.Get(actx, "s", "rights.confirm", "erase"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get of a record read ahead as absent = %v, want ErrNotFound", err)
+	}
+	recs, err := s.GetMany(actx, "s", "vault.index", []string{"a", "b"})
+	if err != nil || string(recs[0].Value) != "A" || string(recs[1].Value) != "B" {
+		t.Errorf("GetMany read ahead = %v, %v", recs, err)
+	}
+	if got := cnt.n.Load() - before; got != 0 {
+		t.Errorf("reads of records read ahead sent %d commands, want 0", got)
+	}
+
+	// Each record is handed out once: a second read goes to Redis and sees a write made meanwhile
+	// by another client.
+	if err := newStoreOnPrefix(t, s).Put(ctx, store.Record{Subject: "s", Kind: "consent", Key: "state", Value: []byte("changed")}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Get(actx, "s", "consent", "state"); err != nil || string(r.Value) != "changed" {
+		t.Errorf("second Get = %q, %v; want the stored value", r.Value, err)
+	}
+
+	// A write under the context drops what was read ahead of that record.
+	actx, err = s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(actx, store.Record{Subject: "s", Kind: "rights.confirm", Key: "erase", Value: []byte("pending")}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Get(actx, "s", "rights.confirm", "erase"); err != nil || string(r.Value) != "pending" {
+		t.Errorf("Get after a write under the context = %q, %v; want the write", r.Value, err)
+	}
+	if err := s.Delete(actx, "s", "vault.index", "a"); err != nil {
+		t.Fatal(err)
+	}
+	before = cnt.n.Load()
+	recs, err = s.GetMany(actx, "s", "vault.index", []string{"a", "b"})
+	if err != nil || recs[0].Key != "" || string(recs[1].Value) != "B" {
+		t.Errorf("GetMany after a delete under the context = %v, %v", recs, err)
+	}
+	if got := cnt.n.Load() - before; got != 1 {
+		t.Errorf("GetMany with a record no longer read ahead sent %d commands, want 1", got)
+	}
+	if _, err := s.DeleteSubject(actx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(actx, "s", "consent", "state"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get after DeleteSubject under the context = %v, want ErrNotFound", err)
+	}
+
+	// Records read ahead for one subject are not another's.
+	actx, err = s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Get(actx, "other", "consent", "state"); err != nil || string(r.Value) != "no" {
+		t.Errorf("another subject's Get = %q, %v", r.Value, err)
+	}
+}
+
+// newStoreOnPrefix returns a second store (its own client) on s's key prefix: another replica.
+func newStoreOnPrefix(t *testing.T, s *Store) *Store {
+	t.Helper()
+	o, err := New(redis.NewClient(s.c.(*redis.Client).Options()), s.k.prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = o.Close() })
+	return o
+}

@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veil-privacy/veil/store/redistest"
+)
+
+// TestPipelineRedisReadsOnce: on Redis, the request side of a chat message from a subject with
+// consent and tokens reads the store once: one MGET brings the pending data-subject request, the
+// consent state, the data key and the token index entries its steps need (they would otherwise be
+// four round trips). Counted with MONITOR on a real redis-server; commands Lua scripts run are
+// left out, since they cost no round trip.
+func TestPipelineRedisReadsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	srv := redistest.Start(t)
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL)+redisConfig(t, srv, ""))
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
+	send := func() {
+		t.Helper()
+		res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d: %s", res.StatusCode, reply)
+		}
+	}
+	send() // creates the tokens
+	send()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// redis-cli comes with redis-server (Debian's redis-tools).
+	host, port, _ := net.SplitHostPort(srv.Addr())
+	mon := exec.CommandContext(ctx, "redis-cli", "-h", host, "-p", port, "monitor")
+	out, err := mon.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = mon.Process.Kill(); _ = mon.Wait() }()
+	lines := bufio.NewScanner(out)
+	// MONITOR answers OK once it is on; commands before that are not seen.
+	if !lines.Scan() || lines.Text() != "OK" {
+		t.Fatalf("redis-cli monitor: %q, %v", lines.Text(), lines.Err())
+	}
+	send()
+	// Everything Veil sent for the message precedes the reply; a marker sent afterwards closes
+	// the window.
+	const marker = "e2e-window-closed"
+	rc := srv.Client()
+	defer rc.Close()
+	if err := rc.Echo(ctx, marker).Err(); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	var seen []string
+	for lines.Scan() {
+		l := lines.Text()
+		if strings.Contains(l, marker) {
+			break
+		}
+		if strings.Contains(l, " lua]") { // run inside a script: no round trip of its own
+			continue
+		}
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			continue
+		}
+		cmd := strings.ToUpper(strings.Trim(f[3], `"`))
+		counts[cmd]++
+		seen = append(seen, cmd)
+	}
+	if counts["MGET"] != 1 || counts["GET"] != 0 {
+		t.Errorf("request reads: %d MGET and %d GET, want one MGET; commands: %v", counts["MGET"], counts["GET"], seen)
+	}
+	if counts["XADD"] < 1 {
+		t.Errorf("no audit XADD among %v", seen)
+	}
+	t.Logf("commands for one message: %v", seen)
+}
