@@ -10,6 +10,8 @@
 #   test/load/ab.sh ./veil-old ./veil-new          # two binaries
 #   MODES="1000" ROUNDS=5 test/load/ab.sh HEAD     # one build, fixed rate only
 #   VEIL_ENV=GOGC=100 test/load/ab.sh HEAD         # Veil's environment
+#   STORE=redis test/load/ab.sh HEAD~1 HEAD        # Redis as store and audit sink (redis-server
+#                                                  # on a free port, flushed before each Veil)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${D:-8s}
@@ -57,10 +59,22 @@ wait_port() {
 }
 wait_port 28080
 
+store_yaml=""
+if [ "${STORE:-embedded}" = redis ]; then
+  redis-server --port 28379 --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  wait_port 28379
+  store_yaml='store: {driver: redis, redis: {addrs: ["127.0.0.1:28379"]}}'
+  # Replicas sharing Redis must be given their master key (any 32 bytes, base64, for this run).
+  VEIL_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+  export VEIL_MASTER_KEY
+fi
+
 printf '| round | build | mode | req/s | p50 ms | p99 ms | CPU µs/req | GC cycles | RSS MB |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n'
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!builds[@]}"; do
     rm -rf "$work/data"
+    [ -n "$store_yaml" ] && redis-cli -p 28379 flushall >/dev/null
     cat >"$work/veil.yaml" <<YAML
 listen: 127.0.0.1:28094
 admin: {listen: 127.0.0.1:29094}
@@ -70,6 +84,7 @@ upstream: {url: "http://127.0.0.1:28080"}
 routes:
   - {name: rest, path: /webhooks/rest/webhook, kind: chat, fields: [message]}
 log: {format: json, level: info}
+$store_yaml
 YAML
     # shellcheck disable=SC2086
     taskset -c 1 env ${VEIL_ENV:-} "${builds[$i]}" serve --config "$work/veil.yaml" >"$work/veil.log" 2>&1 &
