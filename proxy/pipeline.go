@@ -168,10 +168,10 @@ type TurnPreparer interface {
 
 // prepareTurn starts the consent read of m's chat turn when there is other work to overlap it with
 // (an interceptor) and the consent source can, over a network; nil otherwise, and chatTurn reads
-// then.
+// then. With ReadAhead the record is already here (readAhead), so nothing needs overlapping.
 func (p *Pipeline) prepareTurn(ctx context.Context, m *message) turnFunc {
 	tp, ok := p.Consent.(TurnPreparer)
-	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 || store.InProcess(p.Consent) {
+	if !ok || p.Interceptor == nil || m.ex.Subject == "" || len(m.fields) == 0 || store.InProcess(p.Consent) || p.ReadAhead != nil {
 		return nil
 	}
 	return tp.PrepareTurn(ctx, m.ex.Subject)

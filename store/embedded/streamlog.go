@@ -19,10 +19,10 @@ import (
 // Appends are written in groups, each one journal write and fdatasync: the append that finds no
 // write in progress writes, itself, the group queued so far, and hands the writing on to the first
 // append queued meanwhile. The writer assigns ids and keeps the written entries in memory
-// (pending) until the absorber has copied them into bbolt. Range merges pending entries with bbolt's, so an acknowledged entry is always
-// visible; TrimBefore and Close absorb first. The absorber runs defaultAbsorbDelay after the first new
-// entry, so at a steady rate bbolt commits a few times a second rather than once per append, and
-// its fsyncs stay off the appenders' path.
+// (pending) until the absorber has copied them into bbolt. Range merges pending entries with
+// bbolt's, so an acknowledged entry is always visible; TrimBefore and Close absorb first. The
+// absorber runs defaultAbsorbDelay after the first new entry, so at a steady rate bbolt commits a
+// few times a second rather than once per append, and its fsyncs stay off the appenders' path.
 
 const (
 	defaultAbsorbDelay = 50 * time.Millisecond
@@ -59,7 +59,7 @@ type streamLog struct {
 	writing bool
 	closed  bool
 
-	// The writer's alone (the append whose turn it is).
+	// The writer's alone (the append whose turn it is to write a group).
 	lastIDs map[string]store.ID
 	buf     []byte
 	group   []*appendReq
