@@ -90,6 +90,7 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 		return nil, err
 	}
 	pv.scanner = detect.NewScanner(detect.Options{})
+	go detect.WarmPhones() // so that no message pays for compiling a region's number patterns
 	pv.consent = consent.New(cfg.Consent, pv.store, pv.audit)
 	if pv.rights, err = pv.openRights(cfg, a.log.With().Str("component", "rights").Logger()); err != nil {
 		return nil, fmt.Errorf("data-subject rights: %w", err)

@@ -135,6 +135,21 @@ func (c *phoneCountry) regions() map[string]*phoneDescs {
 	return c.descs
 }
 
+// WarmPhones compiles, ahead of use, every region's phone number descriptions, which are otherwise
+// compiled the first time a number of that region is validated (about 28 ms for all 2,794 on the
+// project's machine; a region's first number paid up to a few milliseconds). A server calls it
+// once at start, in the background, so that no message pays for it.
+func WarmPhones() {
+	for _, c := range phoneCountries() {
+		for _, d := range c.regions() {
+			d.general.once.Do(d.general.compile)
+			for _, t := range d.types {
+				t.once.Do(t.compile)
+			}
+		}
+	}
+}
+
 // phoneCompile prepares a number description to be matched the way the library matches it: the
 // whole number against the pattern, and the length against the listed possible lengths (or
 // inherit, if none).

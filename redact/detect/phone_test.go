@@ -179,3 +179,25 @@ func TestPhoneWordKind(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmPhones: after WarmPhones every number description is compiled, to an automaton or (where
+// none can be built) a regexp, so no later validation compiles one.
+func TestWarmPhones(t *testing.T) {
+	WarmPhones()
+	n := 0
+	for _, c := range phoneCountries() {
+		for id, d := range c.regions() {
+			for _, pd := range append([]*phoneDesc{d.general}, d.types...) {
+				n++
+				compiled := false
+				pd.once.Do(func() { compiled = true })
+				if compiled {
+					t.Fatalf("region %s: a description was left to compile on first use", id)
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Errorf("only %d descriptions", n)
+	}
+}
