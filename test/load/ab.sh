@@ -50,13 +50,23 @@ text = ("Hello, I would like to know the opening hours of your store in the city
 pii = "Hello, I am Maria Rossi. " + text[:830] + " Mail me at maria.rossi@example.org or call +49 30 12345678."
 json.dump({"sender": "load-test", "message": pii}, open(sys.argv[1] + "/pii.json", "w"))
 PY
-taskset -c 1 "$work/demobot" --listen 127.0.0.1:28080 --stream-delay 0 >"$work/demobot.log" 2>&1 &
-pids+=($!)
-
 wait_port() {
   for _ in $(seq 1 400); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
   echo "port $1 never opened" >&2; return 1
 }
+# free_port fails if something already listens on the port: a stale process there would answer in
+# place of the build under test.
+free_port() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 is already in use (a stale Veil or demobot?); stop it first" >&2; return 1
+  fi
+}
+free_port 28080
+free_port 28094
+
+taskset -c 1 "$work/demobot" --listen 127.0.0.1:28080 --stream-delay 0 >"$work/demobot.log" 2>&1 &
+pids+=($!)
+
 wait_port 28080
 
 store_yaml=""
@@ -86,10 +96,12 @@ routes:
 log: {format: json, level: info}
 $store_yaml
 YAML
+    free_port 28094
     # shellcheck disable=SC2086
     taskset -c 1 env ${VEIL_ENV:-} "${builds[$i]}" serve --config "$work/veil.yaml" >"$work/veil.log" 2>&1 &
     vp=$!
     wait_port 28094
+    kill -0 "$vp" 2>/dev/null || { echo "Veil exited: $(tail -1 "$work/veil.log")" >&2; exit 1; }
     for mode in $MODES; do
       rate=$mode
       [ "$mode" = saturation ] && rate=0
