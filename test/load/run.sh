@@ -57,6 +57,12 @@ wait_port() {
   echo "port $1 never opened" >&2; return 1
 }
 
+# A stale process on one of the ports would answer in place of the server under test.
+for p in 18080 18091 18092 18093 18094 18095 18443 16379 19092 19094 19095 19443; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "port $p is already in use (a stale run?); stop it first" >&2; exit 1
+  fi
+done
 start demobot "$work/demobot" --listen 127.0.0.1:18080 --stream-delay 0
 start baseline "$work/baseline" --listen 127.0.0.1:18091 --upstream http://127.0.0.1:18080
 
