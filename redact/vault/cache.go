@@ -19,7 +19,7 @@ type keyCache struct {
 	ll  *list.List // of *cacheEntry, most recent first
 	m   map[string]*list.Element
 	// gen numbers the states of entries' tokens: a new entry, and every change to a subject's
-	// tokens, gets the next number, so a Restorer made from an earlier state is never kept.
+	// tokens, gets the next number, so nothing read from an earlier state is kept.
 	gen uint64
 }
 
@@ -131,7 +131,8 @@ func (c *keyCache) keepRestorer(subject string, gen uint64, rs *Restorer, until 
 	}
 }
 
-// tokensChanged drops the subject's kept Restorer: call it after a write to its tokens is stored.
+// tokensChanged drops what is kept of the subject's tokens (its Restorer, the tokens TokenizeAll
+// found): call it after a write to its tokens is stored.
 func (c *keyCache) tokensChanged(subject string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
