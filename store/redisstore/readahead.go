@@ -14,10 +14,11 @@ type ahead struct {
 	st      *Store
 	subject string
 	mu      sync.Mutex
-	vals    map[store.KindKey]aheadVal
+	vals    map[store.KindKey]rawRecord
 }
 
-type aheadVal struct {
+// rawRecord is a record as Redis holds it (see decodeInto), or its absence.
+type rawRecord struct {
 	raw   []byte
 	found bool
 }
@@ -33,24 +34,40 @@ func (s *Store) ReadAhead(ctx context.Context, subject string, ids []store.KindK
 	if len(ids) == 0 {
 		return ctx, nil
 	}
-	prefix := s.k.recPrefix(subject)
-	names := make([]string, len(ids))
-	for i, id := range ids {
+	for _, id := range ids {
 		if err := store.CheckKind(id.Kind, false); err != nil {
 			return ctx, err
 		}
-		names[i] = prefix + member(id.Kind, id.Key)
 	}
-	vals, err := s.c.MGet(ctx, names...).Result()
+	vals, err := s.mget(ctx, subject, ids)
 	if err != nil {
 		return ctx, fmt.Errorf("reading records ahead: %w", err)
 	}
-	a := &ahead{st: s, subject: subject, vals: make(map[store.KindKey]aheadVal, len(ids))}
+	a := &ahead{st: s, subject: subject, vals: make(map[store.KindKey]rawRecord, len(ids))}
 	for i, v := range vals {
-		str, ok := v.(string)
-		a.vals[ids[i]] = aheadVal{raw: []byte(str), found: ok}
+		a.vals[ids[i]] = v
 	}
 	return context.WithValue(ctx, aheadCtxKey{}, a), nil
+}
+
+// mget reads records of one subject with one MGET (their keys share the subject's hash tag, so
+// they live in one Cluster slot): each one's stored bytes, and whether it exists.
+func (s *Store) mget(ctx context.Context, subject string, ids []store.KindKey) ([]rawRecord, error) {
+	prefix := s.k.recPrefix(subject)
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = prefix + member(id.Kind, id.Key)
+	}
+	got, err := s.c.MGet(ctx, names...).Result()
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]rawRecord, len(got))
+	for i, v := range got {
+		str, ok := v.(string) // nil: no such record
+		vals[i] = rawRecord{raw: []byte(str), found: ok}
+	}
+	return vals, nil
 }
 
 // aheadOf returns what ctx holds read ahead from s for subject, or nil.
@@ -81,7 +98,7 @@ func (s *Store) takeAhead(ctx context.Context, subject, kind, key string) (raw [
 
 // takeAheadAll hands out the records of kind with keys if ctx holds every one of them read
 // ahead; otherwise it hands out nothing and returns nil.
-func (s *Store) takeAheadAll(ctx context.Context, subject, kind string, keys []string) []aheadVal {
+func (s *Store) takeAheadAll(ctx context.Context, subject, kind string, keys []string) []rawRecord {
 	a := s.aheadOf(ctx, subject)
 	if a == nil {
 		return nil
@@ -93,7 +110,7 @@ func (s *Store) takeAheadAll(ctx context.Context, subject, kind string, keys []s
 			return nil
 		}
 	}
-	out := make([]aheadVal, len(keys))
+	out := make([]rawRecord, len(keys))
 	for i, key := range keys {
 		k := store.KindKey{Kind: kind, Key: key}
 		out[i] = a.vals[k]

@@ -117,19 +117,13 @@ func (s *Store) GetMany(ctx context.Context, subject, kind string, keys []string
 	}
 	vals := s.takeAheadAll(ctx, subject, kind, keys)
 	if vals == nil {
-		prefix := s.k.recPrefix(subject)
-		names := make([]string, len(keys))
+		ids := make([]store.KindKey, len(keys))
 		for i, key := range keys {
-			names[i] = prefix + member(kind, key)
+			ids[i] = store.KindKey{Kind: kind, Key: key}
 		}
-		got, err := s.c.MGet(ctx, names...).Result()
-		if err != nil {
+		var err error
+		if vals, err = s.mget(ctx, subject, ids); err != nil {
 			return nil, fmt.Errorf("reading records: %w", err)
-		}
-		vals = make([]aheadVal, len(got))
-		for i, v := range got {
-			str, ok := v.(string) // nil: no such record
-			vals[i] = aheadVal{raw: []byte(str), found: ok}
 		}
 	}
 	now := nowMS()
