@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/veil-privacy/veil/internal/gcpolicy"
 )
 
 // benchWorkers is how many requests are in flight at once, each waiting for its own event.
@@ -156,17 +157,14 @@ func benchLatency(b *testing.B, a *Auditor, parallelism int) {
 	b.ReportMetric(value(a.m.dropped)+value(a.m.unavailable), "dropped")
 }
 
-// asServed sets the garbage collector as veil serve does (cmd/veil/gc.go: GOGC=400 unless the
-// environment sets GOGC or GOMEMLIMIT), for the latency benchmarks at a fixed rate: at Go's default
-// a collection every few thousand events holds up the single writer and the events queued behind
-// it (p99 at 5,000 events/s: 0.9–1.1 ms at GOGC=100, 0.33–0.35 ms at 400, 0.36–0.39 ms with the
-// collector off, the same binary alternated).
+// asServed sets the garbage collector as veil serve does (gcpolicy.Serve), for the latency
+// benchmarks at a fixed rate: at Go's default a collection every few thousand events holds up the
+// single writer and the events queued behind it (p99 at 5,000 events/s: 0.9–1.1 ms at GOGC=100,
+// 0.33–0.35 ms at 400, 0.36–0.39 ms with the collector off, the same binary alternated).
 func asServed(b *testing.B) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
+	if prev, changed := gcpolicy.Serve(); changed {
+		b.Cleanup(func() { debug.SetGCPercent(prev) })
 	}
-	old := debug.SetGCPercent(400)
-	b.Cleanup(func() { debug.SetGCPercent(old) })
 }
 
 // BenchmarkRecordLatencyRedisRate measures what Record adds to a request at a fixed arrival rate

@@ -14,6 +14,7 @@ import (
 
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/demobot"
+	"github.com/veil-privacy/veil/internal/gcpolicy"
 )
 
 func init() {
@@ -82,7 +83,7 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	defer botSrv.Close()
 	log.Info().Str("listener", "demobot").Str("addr", botLn.Addr().String()).Msg("listening")
 
-	tuneGC()
+	gcpolicy.Serve()
 	a, err := newApp(ctx, cfg, "", log)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/veil-privacy/veil/configs"
+	"github.com/veil-privacy/veil/internal/gcpolicy"
 )
 
 func init() {
@@ -28,7 +29,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		return err
 	}
 	log := newLogger(stderr, cfg.Log)
-	tuneGC()
+	gcpolicy.Serve()
 	a, err := newApp(ctx, cfg, *path, log)
 	if err != nil {
 		return err
