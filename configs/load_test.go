@@ -108,6 +108,10 @@ func TestParseProblems(t *testing.T) {
 		{desc: "tls mode", yaml: "tls:\n  mode: plaintext\n", want: []string{"tls.mode"}},
 		{desc: "bad log level", yaml: "log:\n  level: loud\n", want: []string{"log.level"}},
 		{desc: "malformed yaml", yaml: "routes: [\n", want: []string{"yaml:"}},
+		{desc: "malformed field paths", yaml: "routes:\n  - {name: a, path: /a, kind: chat, fields: [a..b], stream_fields: [.token]}\n",
+			want: []string{`routes[0].fields[0]: malformed field path "a..b"`, `routes[0].stream_fields[0]: malformed field path ".token"`}},
+		{desc: "stream fields on a page route", yaml: "routes:\n  - {name: a, path: /a, kind: page, stream_fields: [token]}\n",
+			want: []string{"routes[0].stream_fields: only chat routes"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -37,6 +37,12 @@ type Route struct {
 	// Fields are JSON field paths (dot-separated, e.g. "messages.content") whose string values hold
 	// chat text. Empty means every JSON string value.
 	Fields []string `yaml:"fields"`
+	// StreamFields are JSON field paths, in the events of a streamed (text/event-stream) reply,
+	// whose string values are consecutive pieces of one text, for a bot with its own event format
+	// (e.g. "token" for data: {"token":"Hel"}). Each such text is inspected across events, like
+	// OpenAI's choices.delta.content and Anthropic's delta.text, which need no entry; every other
+	// string value of an event is inspected on its own.
+	StreamFields []string `yaml:"stream_fields"`
 	// Shape is the wire format of a chat route (rasa, openai, json, text), used to answer in it
 	// when Veil itself replies (a refused message, a notice). Default: inferred from the path.
 	Shape Shape `yaml:"shape"`
@@ -182,9 +188,17 @@ func (c *Config) Validate() error {
 			add(p+".subject.json_field", "only chat routes have JSON bodies to read it from")
 		}
 		for j, f := range r.Fields {
-			if f == "" || strings.HasPrefix(f, ".") || strings.HasSuffix(f, ".") || strings.Contains(f, "..") {
+			if !validFieldPath(f) {
 				add(fmt.Sprintf("%s.fields[%d]", p, j), "malformed field path %q", f)
 			}
+		}
+		for j, f := range r.StreamFields {
+			if !validFieldPath(f) {
+				add(fmt.Sprintf("%s.stream_fields[%d]", p, j), "malformed field path %q", f)
+			}
+		}
+		if len(r.StreamFields) > 0 && r.Kind != KindChat {
+			add(p+".stream_fields", "only chat routes have streamed replies")
 		}
 	}
 
@@ -242,4 +256,9 @@ func (b *ByteSize) UnmarshalText(text []byte) error {
 	}
 	*b = ByteSize(n * m)
 	return nil
+}
+
+// validFieldPath reports whether f is a dot-separated path of non-empty keys.
+func validFieldPath(f string) bool {
+	return f != "" && !strings.HasPrefix(f, ".") && !strings.HasSuffix(f, ".") && !strings.Contains(f, "..")
 }

@@ -91,7 +91,8 @@ type Pipeline struct {
 	PipelineDeps
 	upstream policy.Upstream
 	maxBody  int64
-	paths    sync.Map // field list key → *stream.Paths
+	// paths and streamPaths hold each route's compiled Fields and StreamFields, by *Route.
+	paths, streamPaths sync.Map
 }
 
 // NewPipeline returns a Pipeline for the proxy configuration cfg (validated).
@@ -111,15 +112,24 @@ func NewPipeline(cfg Config, deps PipelineDeps) (*Pipeline, error) {
 }
 
 // pathsFor returns the compiled field selector of a route (nil: every string).
-func (p *Pipeline) pathsFor(r *Route) *stream.Paths {
-	if len(r.Fields) == 0 {
+func (p *Pipeline) pathsFor(r *Route) *stream.Paths { return compiledPaths(&p.paths, r, r.Fields) }
+
+// streamPathsFor returns the compiled stream fields of a route (nil: none).
+func (p *Pipeline) streamPathsFor(r *Route) *stream.Paths {
+	return compiledPaths(&p.streamPaths, r, r.StreamFields)
+}
+
+// compiledPaths returns fields, a field list of route r, compiled once per route in cache; nil for
+// an empty list.
+func compiledPaths(cache *sync.Map, r *Route, fields []string) *stream.Paths {
+	if len(fields) == 0 {
 		return nil
 	}
-	if v, ok := p.paths.Load(r); ok {
+	if v, ok := cache.Load(r); ok {
 		return v.(*stream.Paths)
 	}
-	ps := stream.NewPaths(r.Fields)
-	p.paths.Store(r, ps)
+	ps := stream.NewPaths(fields)
+	cache.Store(r, ps)
 	return ps
 }
 

@@ -18,11 +18,21 @@ import (
 	"github.com/veil-privacy/veil/store/embedded"
 )
 
-// TestReplyRestoredThroughEncodings sends back, gzip-compressed, a JSON reply, an HTML reply and an
-// event stream holding the subject's token: the client gets the value (escaped for HTML), identity
-// encoded, and the bot's own personal data in the reply is redacted.
-func TestReplyRestoredThroughEncodings(t *testing.T) {
-	t.Parallel()
+// replyVeil is a Veil in front of a bot that answers each path with a canned reply, and a
+// subject whose token for a name ("Maria <b>Rossi</b>") the replies can carry.
+type replyVeil struct {
+	url, subject, tok string
+}
+
+type cannedReply struct {
+	ct, body string
+	gzip     bool
+}
+
+// newReplyVeil starts the bot and Veil with the real vault on the embedded store; the route's
+// policy redacts every finding in replies. route may set fields of the one chat route.
+func newReplyVeil(t *testing.T, replies func(tok string) map[string]cannedReply, route func(*Route)) replyVeil {
+	t.Helper()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "veil.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -38,24 +48,27 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	replies := map[string]struct{ ct, body string }{
-		"/json": {"application/json", `[{"recipient_id":"x","text":"Hello ` + tok + `, your agent is bob.agent@example.org"}]`},
-		"/html": {"text/html; charset=utf-8", `<p>Hello ` + tok + `</p>`},
-		"/sse":  {"text/event-stream", "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi " + tok[:5] + "\"}}]}\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + tok[5:] + "!\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"},
-	}
+	rs := replies(tok)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rep := replies[r.URL.Path]
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		_, _ = zw.Write([]byte(rep.body))
-		_ = zw.Close()
+		rep := rs[r.URL.Path]
+		body := []byte(rep.body)
+		if rep.gzip {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			_, _ = zw.Write(body)
+			_ = zw.Close()
+			body = buf.Bytes()
+			w.Header().Set("Content-Encoding", "gzip")
+		}
 		w.Header().Set("Content-Type", rep.ct)
-		w.Header().Set("Content-Encoding", "gzip")
-		_, _ = w.Write(buf.Bytes())
+		_, _ = w.Write(body)
 	}))
 	t.Cleanup(up.Close)
 	cfg := testConfig(up.URL)
 	cfg.Routes = []Route{{Name: "chat", Path: "/", Kind: KindChat, Shape: ShapeJSON}}
+	if route != nil {
+		route(&cfg.Routes[0])
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +83,57 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 	}
 	veil := httptest.NewServer(p)
 	t.Cleanup(veil.Close)
+	return replyVeil{url: veil.URL, subject: subject, tok: tok}
+}
 
+// get sends a chat message as the subject to path and returns the reply, checking that it comes
+// identity-encoded.
+func (rv replyVeil) get(t *testing.T, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", rv.url+path, strings.NewReader(`{"message":"hi"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Encoding", "identity") // the transport must not undo gzip for us
+	req.AddCookie(&http.Cookie{Name: SubjectCookie, Value: rv.subject[1:]})
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if ce := res.Header.Get("Content-Encoding"); ce != "" {
+		t.Errorf("Content-Encoding %q, want identity", ce)
+	}
+	return string(b)
+}
+
+// checkReply fails unless reply has every string of want and none of not.
+func checkReply(t *testing.T, reply string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(reply, w) {
+			t.Errorf("reply lacks %q:\n%s", w, reply)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(reply, n) {
+			t.Errorf("reply still has %q:\n%s", n, reply)
+		}
+	}
+}
+
+// TestReplyRestoredThroughEncodings sends back, gzip-compressed, a JSON reply, an HTML reply and an
+// event stream holding the subject's token: the client gets the value (escaped for HTML), identity
+// encoded, and the bot's own personal data in the reply is redacted.
+func TestReplyRestoredThroughEncodings(t *testing.T) {
+	t.Parallel()
+	rv := newReplyVeil(t, func(tok string) map[string]cannedReply {
+		return map[string]cannedReply{
+			"/json": {"application/json", `[{"recipient_id":"x","text":"Hello ` + tok + `, your agent is bob.agent@example.org"}]`, true},
+			"/html": {"text/html; charset=utf-8", `<p>Hello ` + tok + `</p>`, true},
+			"/sse":  {"text/event-stream", "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi " + tok[:5] + "\"}}]}\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + tok[5:] + "!\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true},
+		}
+	}, nil)
+	tok := rv.tok
 	tests := []struct {
 		desc, path string
 		want       []string
@@ -82,29 +145,51 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			req, _ := http.NewRequest("POST", veil.URL+tc.path, strings.NewReader(`{"message":"hi"}`))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Accept-Encoding", "identity") // the transport must not undo gzip for us
-			req.AddCookie(&http.Cookie{Name: SubjectCookie, Value: subject[1:]})
-			res, err := http.DefaultTransport.RoundTrip(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if ce := res.Header.Get("Content-Encoding"); ce != "" {
-				t.Errorf("Content-Encoding %q, want identity", ce)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(string(b), w) {
-					t.Errorf("reply lacks %q:\n%s", w, b)
+			checkReply(t, rv.get(t, tc.path), tc.want, tc.not)
+		})
+	}
+}
+
+// TestStreamedReplyFormats: event streams that are not OpenAI chunks (Anthropic's Messages events,
+// a bot's own JSON with a configured stream field, plain text) get the subject's token back even
+// when it is split across events, and the bot's own personal data in them, split too, is redacted:
+// no text of a streamed reply reaches the client uninspected.
+func TestStreamedReplyFormats(t *testing.T) {
+	t.Parallel()
+	ev := func(typ, data string) string {
+		if typ != "" {
+			typ = "event: " + typ + "\n"
+		}
+		return typ + "data: " + data + "\n\n"
+	}
+	anthropicDelta := func(text string) string {
+		return ev("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"`+text+`"}}`)
+	}
+	own := func(token string) string { return ev("", `{"id":"r1","token":"`+token+`"}`) }
+	rv := newReplyVeil(t, func(tok string) map[string]cannedReply {
+		return map[string]cannedReply{
+			"/anthropic": {"text/event-stream", ev("message_start", `{"type":"message_start","message":{"id":"msg_1","content":[]}}`) +
+				anthropicDelta("Hi "+tok[:6]) + ev("ping", `{"type":"ping"}`) + anthropicDelta(tok[6:]+", write to bob.agent@exa") +
+				anthropicDelta("mple.org") + ev("content_block_stop", `{"type":"content_block_stop","index":0}`) +
+				ev("error", `{"type":"error","error":{"message":"ask carla.bianchi@example.com"}}`) +
+				ev("message_stop", `{"type":"message_stop"}`), false},
+			"/own": {"text/event-stream", own("Hi "+tok[:4]) + own(tok[4:]+", write to bob.agent@exa") + own("mple.org"), true},
+			"/text": {"text/event-stream", ev("", "Hi "+tok[:7]) + ev("", tok[7:]+", write to bob.agent@exa") +
+				ev("", "mple.org") + ev("", "[DONE]"), false},
+		}
+	}, func(r *Route) { r.StreamFields = []string{"token"} })
+	tok := rv.tok
+	for _, path := range []string{"/anthropic", "/own", "/text"} {
+		t.Run(path, func(t *testing.T) {
+			reply := rv.get(t, path)
+			checkReply(t, reply, []string{"Maria"}, []string{tok[:4], tok[7:], "bob.agent", "mple.org", "carla.bianchi"})
+			var text strings.Builder
+			for line := range strings.Lines(reply) {
+				if data, ok := strings.CutPrefix(line, "data: "); ok {
+					text.WriteString(strings.TrimSuffix(data, "\n"))
 				}
 			}
-			for _, n := range tc.not {
-				if strings.Contains(string(b), n) {
-					t.Errorf("reply still has %q:\n%s", n, b)
-				}
-			}
+			checkReply(t, text.String(), []string{"[EMAIL]"}, nil)
 		})
 	}
 }

@@ -19,10 +19,12 @@ import (
 // detectors, so that "born on " in one event still qualifies the date in the next.
 const replyContext = 64
 
-// streamResponse rewrites an event stream as it arrives: each OpenAI chunk's delta.content goes
-// through a per-choice text stream that restores the subject's tokens and filters other personal
-// data, holding back only a trailing unfinished candidate. Events are emitted as soon as they are
-// complete, so the first token is not delayed.
+// streamResponse rewrites an event stream as it arrives (see stream.ReplyEvents): each streamed
+// text (an OpenAI choice's delta.content, an Anthropic content block, a route's stream field, a
+// plain-text stream) goes through a text stream that restores the subject's tokens and filters
+// other personal data, holding back only a trailing unfinished candidate; every other string of
+// an event is filtered on its own. Events are emitted as soon as they are complete, so the first
+// token is not delayed.
 func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.Response) error {
 	body := res.Body
 	if encs := res.Header.Values("Content-Encoding"); len(encs) > 0 {
@@ -48,10 +50,16 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	if ex.transcript.Load() != nil {
 		shown = &strings.Builder{}
 	}
-	chunks := stream.NewOpenAIChunksFunc(func() stream.TextStreamer {
-		return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
+	events := stream.NewReplyEvents(stream.ReplyConfig{
+		NewStream: func() stream.TextStreamer {
+			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
+		},
+		Whole: func(s string) string {
+			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}).Transform(s)
+		},
+		Fields: p.streamPathsFor(ex.Route),
 	})
-	rw := stream.NewSSERewriter(body, chunks, int(p.maxBody))
+	rw := stream.NewSSERewriter(body, events, int(p.maxBody))
 	res.Body = rw
 	if shown != nil {
 		res.Body = &closeHook{ReadCloser: rw, onClose: func() { p.keepTranscript(ctx, ex, []string{shown.String()}) }}

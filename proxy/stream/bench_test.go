@@ -123,26 +123,54 @@ func BenchmarkReplacer(b *testing.B) {
 	})
 }
 
-// BenchmarkOpenAIEvent measures the adapter per SSE event: parse, restore tokens, rewrite JSON.
-func BenchmarkOpenAIEvent(b *testing.B) {
-	stream := genStream([]string{reply1K}, rand.New(rand.NewPCG(5, 6)), true)
-	events := strings.Count(stream, "\n\n")
+// BenchmarkSSEEvent measures a reply's handler per SSE event (parse, restore tokens, rewrite the
+// event) on a 1 KB reply streamed in pieces of 3 to 8 bytes: OpenAIChunks on OpenAI chunks, and
+// ReplyEvents, which Veil runs, on each format it follows across events.
+func BenchmarkSSEEvent(b *testing.B) {
 	r := NewReplacer(benchTokens)
-	src := strings.NewReader(stream)
-	buf := make([]byte, 32<<10)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(stream)))
-	for b.Loop() {
-		src.Reset(stream)
-		rw := NewSSERewriter(src, NewOpenAIChunks(r, 0), 0)
-		for {
-			if _, err := rw.Read(buf); err == io.EOF {
-				break
-			} else if err != nil {
-				b.Fatal(err)
-			}
-		}
+	newReply := func() EventHandler {
+		return NewReplyEvents(ReplyConfig{
+			NewStream: func() TextStreamer { return NewTextStream(r, 0) },
+			Whole:     r.Transform,
+			Fields:    NewPaths([]string{"token"}),
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*events), "ns/event")
-	b.ReportMetric(float64(events), "events/op")
+	openai := genStream([]string{reply1K}, rand.New(rand.NewPCG(5, 6)), true)
+	streams := []struct {
+		name, stream string
+		handler      func() EventHandler
+	}{
+		{"openai-chunks/openai", openai, func() EventHandler { return NewOpenAIChunks(r, 0) }},
+		{"reply-events/openai", openai, newReply},
+	}
+	for _, f := range replyFormats {
+		pieces := cutPieces(reply1K, rand.New(rand.NewPCG(5, 6)))
+		name := strings.ReplaceAll(f.name, " ", "-")
+		streams = append(streams, struct {
+			name, stream string
+			handler      func() EventHandler
+		}{"reply-events/" + name, f.gen(reply1K, pieces), newReply})
+	}
+	for _, st := range streams {
+		b.Run(st.name, func(b *testing.B) {
+			events := strings.Count(st.stream, "\n\n")
+			src := strings.NewReader(st.stream)
+			buf := make([]byte, 32<<10)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(st.stream)))
+			for b.Loop() {
+				src.Reset(st.stream)
+				rw := NewSSERewriter(src, st.handler(), 0)
+				for {
+					if _, err := rw.Read(buf); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*events), "ns/event")
+			b.ReportMetric(float64(events), "events/op")
+		})
+	}
 }

@@ -62,21 +62,27 @@ func (a *OpenAIChunks) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 	if strings.TrimSpace(ev.Data) == "[DONE]" {
 		return append(a.flushAll(out), ev), nil
 	}
-	doc := []byte(ev.Data)
+	out, ok, err := a.chunk(ev, []byte(ev.Data), out)
+	if err != nil || ok {
+		return out, err
+	}
+	return append(out, ev), nil
+}
+
+// chunk rewrites ev, whose data is doc, and appends it to out if it is a chat.completion.chunk;
+// ok is false for any other event, which is left alone.
+func (a *OpenAIChunks) chunk(ev *Event, doc []byte, out []*Event) (_ []*Event, ok bool, err error) {
 	choices, meta, ok, err := parseChunk(doc, a.choices[:0])
 	a.choices = choices[:0]
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return append(out, ev), nil
+	if err != nil || !ok {
+		return out, false, err
 	}
 	a.meta, a.evType = meta, ev.Type
 	edits, flushes := a.edits[:0], a.flushes[:0]
 	for _, c := range choices {
 		s, err := a.stream(c.index)
 		if err != nil {
-			return nil, err
+			return out, false, err
 		}
 		switch {
 		case c.content.Start >= 0:
@@ -100,7 +106,7 @@ func (a *OpenAIChunks) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 		ev.Data = string(RewriteJSON(doc, edits))
 	}
 	a.edits, a.flushes = edits[:0], flushes[:0]
-	return append(out, ev), nil
+	return append(out, ev), true, nil
 }
 
 // EndStream sends what the streamers still hold when the stream ends without [DONE].

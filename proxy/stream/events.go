@@ -1,0 +1,270 @@
+package stream
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ReplyConfig says how a ReplyEvents rewrites text.
+type ReplyConfig struct {
+	// NewStream returns a streamer for one streamed text: a choice, a content block, a stream field
+	// or a plain-text stream.
+	NewStream func() TextStreamer
+	// Whole rewrites a complete value on its own: a JSON string that is not a piece of a streamed
+	// text.
+	Whole func(string) string
+	// Fields are the JSON paths whose string values, in the events of a bot's own format, are
+	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
+	// empty: none.
+	Fields *Paths
+}
+
+// ReplyEvents rewrites every event of a chatbot's streamed reply, whatever the bot's format, so
+// that no text in it reaches the client uninspected:
+//
+//   - OpenAI chat-completion chunks as OpenAIChunks does: each choice's delta.content is one
+//     streamed text;
+//   - Anthropic Messages events: each content block's delta.text is one streamed text, and what its
+//     streamer still holds goes out in an extra content_block_delta just before the block's
+//     content_block_stop (or message_stop);
+//   - any other JSON event: the string values at a stream field (ReplyConfig.Fields) are pieces of
+//     one streamed text per field, every other string value is rewritten whole, on its own;
+//   - data that is not JSON: the data of the stream's events are the pieces of one text, as in a
+//     plain-text token stream.
+//
+// Whether a stream carries JSON is decided by its first event with data: JSON starts with '{' or
+// '['. In a plain-text stream every data is text, so a piece "42" or "[1]" is not taken for JSON;
+// in a JSON stream an event that is not JSON is a piece of the plain text. What a streamer still
+// holds at "data: [DONE]" or at the end of the stream goes out in an extra event just before,
+// modelled on that text's last event. Comments and events without data pass untouched.
+//
+// A ReplyEvents serves one response; it is not safe for concurrent use.
+type ReplyEvents struct {
+	cfg    ReplyConfig
+	openai *OpenAIChunks
+	mode   replyMode
+	blocks []choiceStream         // Anthropic content blocks, by index
+	fields map[string]fieldStream // by configured field
+	order  []string               // fields in the order they first appeared
+	text   TextStreamer           // the plain text; nil until its first piece
+	textEv Event                  // the plain text's last event, for the fields of an extra one
+	strs   []jsonString
+	edits  []Edit
+}
+
+type replyMode uint8
+
+const (
+	modeUnknown replyMode = iota
+	modeJSON
+	modeText
+)
+
+// fieldStream is the streamed text of one stream field and the last event that carried it, from
+// which an extra event with the text's rest is made: the last event's data with every string
+// value edited as tmpl says (the other strings rewritten as they were, the stream fields' pieces
+// emptied) and this field's piece, tmpl[at], replaced by the rest.
+type fieldStream struct {
+	s      TextStreamer
+	evType string
+	doc    string // the last event's data as received
+	tmpl   []Edit
+	at     int
+}
+
+// jsonString is a string value of an event's JSON.
+type jsonString struct {
+	path, value string
+	span        Span
+	field       bool // at a stream field
+}
+
+// NewReplyEvents returns a handler for one streamed reply.
+func NewReplyEvents(cfg ReplyConfig) *ReplyEvents {
+	return &ReplyEvents{cfg: cfg, openai: NewOpenAIChunksFunc(cfg.NewStream)}
+}
+
+// HandleEvent rewrites one event of the stream.
+func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
+	data := strings.TrimSpace(ev.Data)
+	switch {
+	case data == "[DONE]":
+		return append(r.flushAll(out), ev), nil
+	case data == "" && ev.Data == "":
+		return append(out, ev), nil // a comment, an event type alone, an empty data line
+	}
+	if r.mode == modeUnknown && data != "" {
+		r.mode = modeText
+		if data[0] == '{' || data[0] == '[' {
+			r.mode = modeJSON
+		}
+	}
+	if r.mode == modeJSON && data != "" && (data[0] == '{' || data[0] == '[') {
+		doc := []byte(ev.Data)
+		out, ok, err := r.openai.chunk(ev, doc, out)
+		if err != nil || ok {
+			return out, err
+		}
+		if ValidJSON(doc) {
+			return r.jsonEvent(ev, doc, out), nil
+		}
+	}
+	return r.textEvent(ev, out), nil
+}
+
+// EndStream sends what the streamers still hold when the stream ends without [DONE].
+func (r *ReplyEvents) EndStream(out []*Event) ([]*Event, error) {
+	return r.flushAll(out), nil
+}
+
+// jsonEvent rewrites an event whose data, doc, is a JSON document other than an OpenAI chunk.
+func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
+	switch a := parseAnthropic(doc); a.kind {
+	case anthropicTextDelta:
+		if s := r.block(a.index); s != nil {
+			if text := s.Write(a.value); text != a.value {
+				ev.Data = string(RewriteJSON(doc, []Edit{{a.text, text}}))
+			}
+			return append(out, ev)
+		}
+	case anthropicBlockStop:
+		for _, b := range r.blocks {
+			if b.index == a.index {
+				out = appendBlockRest(out, b)
+			}
+		}
+	case anthropicStop:
+		for _, b := range r.blocks {
+			out = appendBlockRest(out, b)
+		}
+	}
+	return append(out, r.jsonStrings(ev, doc))
+}
+
+// jsonStrings rewrites the string values of any other JSON event: pieces of the stream fields'
+// texts through their streamers, the others whole.
+func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
+	strs := r.strs[:0]
+	fields, streamed := r.cfg.Fields, false
+	// The document is valid JSON (checked by the caller), so this cannot fail.
+	_ = JSONStrings(doc, nil, func(path, value string, span Span) error {
+		_, field := fields.Match(path)
+		field = field && !fields.All()
+		streamed = streamed || field
+		strs = append(strs, jsonString{path, value, span, field})
+		return nil
+	})
+	edits := r.edits[:0]
+	var tmpl []Edit // the template of extra events, when the event has a stream field
+	if streamed {
+		tmpl = make([]Edit, len(strs))
+	}
+	for i, s := range strs {
+		var text string
+		if !s.field {
+			text = r.cfg.Whole(s.value)
+		}
+		if tmpl != nil {
+			tmpl[i] = Edit{s.span, text}
+		}
+		if s.field {
+			fs := r.field(s.path)
+			text = fs.s.Write(s.value)
+			fs.evType, fs.doc, fs.tmpl, fs.at = ev.Type, ev.Data, tmpl, i
+			r.fields[s.path] = fs
+		}
+		if text != s.value {
+			edits = append(edits, Edit{s.span, text})
+		}
+	}
+	if len(edits) > 0 {
+		ev.Data = string(RewriteJSON(doc, edits))
+	}
+	r.strs, r.edits = strs[:0], edits[:0]
+	return ev
+}
+
+// textEvent rewrites an event whose data is a piece of the plain text.
+func (r *ReplyEvents) textEvent(ev *Event, out []*Event) []*Event {
+	if r.text == nil {
+		r.text = r.cfg.NewStream()
+	}
+	ev.Data = r.text.Write(ev.Data)
+	r.textEv = Event{Type: ev.Type, hasData: true}
+	return append(out, ev)
+}
+
+// block returns the streamer of Anthropic content block index, or nil when the reply already has
+// MaxChoices blocks (the event's strings are then rewritten whole, each on its own).
+func (r *ReplyEvents) block(index int) TextStreamer {
+	for _, b := range r.blocks {
+		if b.index == index {
+			return b.s
+		}
+	}
+	if len(r.blocks) >= MaxChoices {
+		return nil
+	}
+	s := r.cfg.NewStream()
+	r.blocks = append(r.blocks, choiceStream{index, s})
+	return s
+}
+
+// field returns the stream of a stream field, new on its first piece.
+func (r *ReplyEvents) field(path string) fieldStream {
+	if fs, ok := r.fields[path]; ok {
+		return fs
+	}
+	if r.fields == nil {
+		r.fields = make(map[string]fieldStream)
+	}
+	r.order = append(r.order, path)
+	return fieldStream{s: r.cfg.NewStream()}
+}
+
+// flushAll appends extra events with what every streamer still holds.
+func (r *ReplyEvents) flushAll(out []*Event) []*Event {
+	out = r.openai.flushAll(out)
+	for _, b := range r.blocks {
+		out = appendBlockRest(out, b)
+	}
+	for _, path := range r.order {
+		fs := r.fields[path]
+		rest := fs.s.Close()
+		if rest == "" {
+			continue
+		}
+		// The field's last event again, with this field's piece replaced by the rest and the
+		// other stream fields' pieces emptied, so that no piece is sent twice.
+		edits := slices.Clone(fs.tmpl)
+		edits[fs.at].Value = rest
+		out = append(out, &Event{Type: fs.evType, Data: string(RewriteJSON([]byte(fs.doc), edits)), hasData: true})
+	}
+	if r.text != nil {
+		if rest := r.text.Close(); rest != "" {
+			ev := r.textEv
+			ev.Data = rest
+			out = append(out, &ev)
+		}
+	}
+	return out
+}
+
+// appendBlockRest appends a content_block_delta with what block b's streamer still holds, if
+// anything.
+func appendBlockRest(out []*Event, b choiceStream) []*Event {
+	rest := b.s.Close()
+	if rest == "" {
+		return out
+	}
+	d := append([]byte(`{"type":"content_block_delta","index":`), strconv.Itoa(b.index)...)
+	d = append(d, `,"delta":{"type":"text_delta","text":`...)
+	d = append(AppendJSONString(d, rest), "}}"...)
+	return append(out, &Event{Type: "content_block_delta", Data: string(d), hasData: true})
+}
+
+var (
+	_ EventHandler = (*ReplyEvents)(nil)
+	_ StreamEnder  = (*ReplyEvents)(nil)
+)

@@ -1,0 +1,321 @@
+package stream
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// replyFormat generates a stream of one reply in some bot's format and reads a rewritten stream
+// back the way that bot's client does.
+type replyFormat struct {
+	name       string
+	fields     []string                                   // ReplyConfig.Fields
+	gen        func(reply string, pieces []string) string // the stream, the reply cut in pieces
+	reassemble func(t testing.TB, stream string) string
+}
+
+var replyFormats = []replyFormat{
+	{
+		name: "anthropic",
+		gen: func(_ string, pieces []string) string {
+			var b strings.Builder
+			b.WriteString("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"m\"}}\n\n")
+			b.WriteString("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n")
+			for i, p := range pieces {
+				if i == 1 {
+					b.WriteString("event: ping\ndata: {\"type\": \"ping\"}\n\n")
+				}
+				text, _ := json.Marshal(p)
+				fmt.Fprintf(&b, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":%s}}\n\n", text)
+			}
+			b.WriteString("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n")
+			b.WriteString("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n")
+			b.WriteString("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+			return b.String()
+		},
+		reassemble: func(t testing.TB, stream string) string {
+			var reply strings.Builder
+			stopped := false
+			for _, ev := range refParseSSE(stream) {
+				var e struct {
+					Type  string `json:"type"`
+					Index int    `json:"index"`
+					Delta struct {
+						Type string `json:"type"`
+						Text string `json:"text"`
+					} `json:"delta"`
+				}
+				if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
+					t.Fatalf("event data is not JSON: %v: %q", err, ev.Data)
+				}
+				if e.Type != ev.Type {
+					t.Fatalf("event %q carries type %q", ev.Type, e.Type)
+				}
+				switch e.Type {
+				case "content_block_delta":
+					if stopped {
+						t.Fatal("a delta after content_block_stop")
+					}
+					reply.WriteString(e.Delta.Text)
+				case "content_block_stop":
+					stopped = true
+				}
+			}
+			return reply.String()
+		},
+	},
+	{
+		name:   "own JSON with a stream field",
+		fields: []string{"token"},
+		gen: func(_ string, pieces []string) string {
+			var b strings.Builder
+			for _, p := range pieces {
+				text, _ := json.Marshal(p)
+				fmt.Fprintf(&b, "data: {\"id\":\"r1\",\"token\":%s,\"note\":\"[EMAIL_7f3a2c]\"}\n\n", text)
+			}
+			b.WriteString("data: {\"done\":true}\n\n")
+			return b.String()
+		},
+		reassemble: func(t testing.TB, stream string) string {
+			var reply strings.Builder
+			for _, ev := range refParseSSE(stream) {
+				var e struct {
+					ID, Token, Note string
+				}
+				if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
+					t.Fatalf("event data is not JSON: %v: %q", err, ev.Data)
+				}
+				reply.WriteString(e.Token)
+				if strings.Contains(e.Note, "[EMAIL_7f3a2c]") {
+					t.Fatalf("a value outside the stream field was not rewritten: %q", ev.Data)
+				}
+			}
+			return reply.String()
+		},
+	},
+	{
+		name: "plain text",
+		gen: func(_ string, pieces []string) string {
+			var b strings.Builder
+			for _, p := range pieces {
+				b.WriteString("data: " + p + "\n\n")
+			}
+			b.WriteString("data: [DONE]\n\n")
+			return b.String()
+		},
+		reassemble: func(_ testing.TB, stream string) string {
+			var reply strings.Builder
+			for _, ev := range refParseSSE(stream) {
+				if ev.Data != "[DONE]" {
+					reply.WriteString(ev.Data)
+				}
+			}
+			return reply.String()
+		},
+	},
+}
+
+// cutPieces cuts s into pieces of 1 to 8 bytes that keep characters whole (JSON strings hold
+// whole characters) and contain no line break (a data line would end there).
+func cutPieces(s string, rng *rand.Rand) []string {
+	var pieces []string
+	for s != "" {
+		n := min(len(s), 1+rng.IntN(8))
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n++
+		}
+		pieces = append(pieces, s[:n])
+		s = s[n:]
+	}
+	return pieces
+}
+
+func rewriteReply(t testing.TB, src io.Reader, r *Replacer, fields []string) string {
+	t.Helper()
+	h := NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:     r.Transform,
+		Fields:    NewPaths(fields),
+	})
+	out, err := io.ReadAll(NewSSERewriter(src, h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func TestReplyEvents(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	replies := []string{
+		"Dear [NAME_aa], we wrote to [EMAIL_7f3a2c] and will call [PHONE_01ab99].",
+		"Your address is [EMAIL_7f3a2c]",
+		"Nothing here [EMAIL_7f3",
+		"Grüße, [NAME_aa] 😀😀 — tschüß [EMAIL_7f3a2c] 42 [1] {x}",
+	}
+	for _, f := range replyFormats {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			for _, reply := range replies {
+				for seed := range uint64(20) {
+					rng := rand.New(rand.NewPCG(seed, 3))
+					pieces := cutPieces(reply, rng)
+					in := f.gen(reply, pieces)
+					for _, src := range []io.Reader{strings.NewReader(in), &splitReader{[]byte(in), []byte(strings.Repeat("\x05\x0b\x02", 200))}} {
+						got := f.reassemble(t, rewriteReply(t, src, r, f.fields))
+						if want := r.Transform(reply); got != want {
+							t.Fatalf("seed %d: %q, want %q", seed, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReplyEventsGolden(t *testing.T) {
+	t.Parallel()
+	in := strings.Join([]string{
+		": hello",
+		"event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"content\":[],\"model\":\"m\"}}",
+		"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi [NA\"}}",
+		"event: ping\ndata: {\"type\": \"ping\"}",
+		"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ME_aa], mail [EMAIL_7f\"}}",
+		"event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}",
+		"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"and [EMAIL_7f3a2c\"}}",
+		"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"for [NAME_aa]\"}}",
+		"event: message_stop\ndata: {\"type\":\"message_stop\"}",
+		"data: not JSON in a JSON stream: [NAME_aa]",
+	}, "\n\n") + "\n\n"
+	out := rewriteReply(t, strings.NewReader(in), NewReplacer(tokens), nil)
+	golden(t, filepath.Join("testdata", "reply_events.golden"), []byte(out))
+}
+
+func TestReplyEventsStreamMode(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	tests := []struct{ desc, in, want string }{
+		{"plain text pieces that look like JSON stay text",
+			"data: [NAM\n\ndata: E_aa] 42\n\ndata: [1]\n\ndata: {}\n\n",
+			"data: \n\ndata: Zoë 42\n\ndata: [1]\n\ndata: {}\n\n"},
+		{"comments and events without data pass untouched",
+			": keep-alive\n\nevent: x\n\nid: 7\n\n",
+			": keep-alive\n\nevent: x\n\nid: 7\n\n"},
+		{"the rest of a plain text goes out before [DONE]",
+			"event: t\ndata: mail [EMAIL_7f3a2c\n\ndata: [DONE]\n\n",
+			"event: t\ndata: mail \n\nevent: t\ndata: [EMAIL_7f3a2c\n\ndata: [DONE]\n\n"},
+		{"the rest goes out at the end of the stream",
+			"data: {\"token\":\"[NAME_a\"}\n\ndata: {\"token\":\"a]\"}\n\ndata: {\"token\":\"[NAME_\"}\n\n",
+			"data: {\"token\":\"\"}\n\ndata: {\"token\":\"Zoë\"}\n\ndata: {\"token\":\"\"}\n\ndata: {\"token\":\"[NAME_\"}\n\n"},
+		{"a JSON value outside the stream fields is rewritten whole",
+			"data: {\"error\":{\"message\":\"[NAME_aa]\"},\"n\":[\"[EMAIL_7f3a2c]\"]}\n\n",
+			"data: {\"error\":{\"message\":\"Zoë\"},\"n\":[\"jane@example.com\"]}\n\n"},
+		{"a multi-line piece of plain text",
+			"data: line [NAME_aa]\ndata: two\n\n",
+			"data: line Zoë\ndata: two\n\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			if got := rewriteReply(t, strings.NewReader(tc.in), r, []string{"token"}); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestReplyEventsOpenAI(t *testing.T) {
+	t.Parallel()
+	// OpenAI chunks are rewritten as OpenAIChunks does; other events of the stream are inspected too.
+	r := NewReplacer(tokens)
+	in := genStream([]string{"Dear [NAME_aa], mail [EMAIL_7f3a2c]"}, rand.New(rand.NewPCG(1, 1)), true)
+	in = "data: {\"error\":{\"message\":\"[NAME_aa]\"}}\n\n" + in
+	out := rewriteReply(t, strings.NewReader(in), r, nil)
+	if got, want := reassemble(t, out)[0], "Dear Zoë, mail jane@example.com"; got != want {
+		t.Errorf("reassembled %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(out, "data: {\"error\":{\"message\":\"Zoë\"}}\n\n") {
+		t.Errorf("the error event was not rewritten: %q", out[:min(len(out), 60)])
+	}
+}
+
+func TestParseAnthropic(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		doc   string
+		kind  anthropicKind
+		index int
+		value string
+	}{
+		{`{"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"a\u00e9\n"}}`, anthropicTextDelta, 2, "aé\n"},
+		{`{"delta":{"text":"x","type":"text_delta"},"index":0,"type":"content_block_delta"}`, anthropicTextDelta, 0, "x"},
+		{`{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\""}}`, anthropicOther, 0, ""},
+		{`{"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}}`, anthropicOther, -1, ""},
+		{`{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}`, anthropicOther, -1, ""},
+		{`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":7}}`, anthropicOther, 0, ""},
+		{`{"type":"content_block_stop","index":3}`, anthropicBlockStop, 3, ""},
+		{`{"type":"message_stop"}`, anthropicStop, -1, ""},
+		{`{"type":"ping"}`, anthropicOther, -1, ""},
+		{`{"type":"message_stop"} x`, anthropicOther, 0, ""},
+		{`["message_stop"]`, anthropicOther, 0, ""},
+	}
+	for _, tc := range tests {
+		ev := parseAnthropic([]byte(tc.doc))
+		if ev.kind != tc.kind || ev.kind != anthropicOther && (ev.index != tc.index || ev.value != tc.value) {
+			t.Errorf("%s: kind %d index %d value %q, want %d %d %q", tc.doc, ev.kind, ev.index, ev.value, tc.kind, tc.index, tc.value)
+		}
+		if ev.kind == anthropicTextDelta && `"`+strings.Trim(tc.doc[ev.text.Start:ev.text.End], `"`)+`"` != tc.doc[ev.text.Start:ev.text.End] {
+			t.Errorf("%s: text span %v is not the string", tc.doc, ev.text)
+		}
+	}
+}
+
+// FuzzReplyEvents: for any reply, cut anywhere and streamed in any of the formats, what the client
+// reassembles is the whole-text rewrite, and every JSON event stays valid.
+func FuzzReplyEvents(f *testing.F) {
+	f.Add("Dear [NAME_aa], mail [EMAIL_7f3a2c] [EMA", uint64(1), uint8(0), []byte{3, 7, 1})
+	f.Add("ab abcd 4111 41 😀😀 é [1] 42", uint64(2), uint8(1), []byte{})
+	f.Add("[EMAIL_7f3a2d]bc", uint64(3), uint8(2), []byte{9})
+	f.Fuzz(func(t *testing.T, reply string, seed uint64, format uint8, cuts []byte) {
+		if !utf8.ValidString(reply) || strings.ContainsAny(reply, "\r\n") {
+			return // JSON carries valid UTF-8 only; a line break ends a plain-text data line
+		}
+		fm := replyFormats[int(format)%len(replyFormats)]
+		if fm.name == "plain text" && (reply == "" || strings.TrimSpace(reply) != reply) {
+			return // SSE drops one leading space of a data line; the generator writes pieces raw
+		}
+		r := NewReplacer(fuzzKeys)
+		pieces := cutPieces(reply, rand.New(rand.NewPCG(seed, 4)))
+		if fm.name == "plain text" {
+			for _, p := range pieces {
+				if p != strings.TrimSpace(p) || p == "[DONE]" {
+					return
+				}
+			}
+		}
+		in := fm.gen(reply, pieces)
+		got := fm.reassemble(t, rewriteReply(t, &splitReader{[]byte(in), cuts}, r, fm.fields))
+		if want := r.Transform(reply); got != want {
+			t.Fatalf("%s: %q, want %q", fm.name, got, want)
+		}
+	})
+}
+
+func TestReplyEventsManyBlocks(t *testing.T) {
+	t.Parallel()
+	// Past MaxChoices content blocks, a block's text is rewritten event by event.
+	var b strings.Builder
+	for i := range MaxChoices + 2 {
+		fmt.Fprintf(&b, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":%d,\"delta\":{\"type\":\"text_delta\",\"text\":\"[NAME_aa]\"}}\n\n", i)
+	}
+	out := rewriteReply(t, strings.NewReader(b.String()), NewReplacer(tokens), nil)
+	if n := strings.Count(out, `"text":"Zoë"`); n != MaxChoices+2 || strings.Contains(out, "[NAME_aa]") {
+		t.Errorf("%d of %d blocks rewritten", n, MaxChoices+2)
+	}
+}
