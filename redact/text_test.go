@@ -473,3 +473,41 @@ func TestTokenizeMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldCheckExtend(t *testing.T) {
+	t.Parallel()
+	const word = HasLetter | HasLower
+	for _, tc := range []struct {
+		desc      string
+		s         string // a token's first byte, then the character extend reads
+		check     bool
+		want      TokenFlag
+		end       int
+		more, ok  bool
+		wantLower string
+	}{
+		{"a lower-case letter continues the token", "aé", true, word | NonASCII, 3, true, true, "aé"},
+		{"a capital continues it and is folded", "aÉ", true, word | HasUpper | NonASCII, 3, true, true, "aé"},
+		{"a combining mark continues it", "e\u0301", false, word | NonASCII, 3, true, true, "e\u0301"},
+		{"a letter of three bytes continues it", "aア", true, word | NonASCII, 4, true, true, "aア"},
+		{"a sign ends it", "a€", true, word, 1, false, true, "a€"},
+		{"a no-break space ends it", "a\u00a0", false, word, 1, false, true, "a\u00a0"},
+		{"a character that needs normalizing fails the check", "aﬁ", true, 0, 0, false, false, ""},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			buf := []byte(tc.s)
+			fc := foldCheck{check: tc.check}
+			flags, end, more, ok := fc.extend(buf, tc.s, 1, word)
+			if ok != tc.ok {
+				t.Fatalf("extend(%q) ok = %v, want %v", tc.s, ok, tc.ok)
+			}
+			if !ok {
+				return
+			}
+			if flags != tc.want || end != tc.end || more != tc.more || string(buf) != tc.wantLower {
+				t.Errorf("extend(%q) = %b, %d, %v, lower %q; want %b, %d, %v, %q", tc.s, flags, end, more,
+					buf, tc.want, tc.end, tc.more, tc.wantLower)
+			}
+		})
+	}
+}

@@ -175,25 +175,27 @@ func (t *Text) tokenize(check bool) bool {
 			flags |= InitUpper
 		}
 		i += size
-		for i < len(s) {
-			g := byteClass[s[i]]
-			if g == 0 {
-				break
-			}
-			if g != slowPath {
+		for {
+			// The ASCII letters and digits of the token, in a loop without a call: its variables
+			// stay in registers (a call in it spilled them on every byte).
+			for i < len(s) {
+				g := byteClass[s[i]]
+				if g == 0 || g == slowPath {
+					break
+				}
 				flags |= g
 				i++
-				continue
 			}
-			h, n, ok := fc.char(buf, s, i, true)
-			if !ok {
+			if i == len(s) || byteClass[s[i]] == 0 {
+				break
+			}
+			more, ok := false, false
+			if flags, i, more, ok = fc.extend(buf, s, i, flags); !ok {
 				return false
 			}
-			if h == 0 {
+			if !more {
 				break // the outer loop reads the character again, to the same effect
 			}
-			flags |= h
-			i += n
 		}
 		if flags&HasUpper != 0 {
 			foldUpperASCII(buf[start:i])
@@ -267,6 +269,17 @@ func (fc *foldCheck) char(buf []byte, s string, i int, inToken bool) (TokenFlag,
 	foldRune(buf, s, i, &diff)
 	fc.diff = fc.diff || diff != 0
 	return f, size, true
+}
+
+// extend continues a token with flags at the non-ASCII character at s[i] (see char): it returns
+// the token's flags and end with the character when the character continues the token, and more
+// false with flags and i unchanged when it ends it.
+func (fc *foldCheck) extend(buf []byte, s string, i int, flags TokenFlag) (TokenFlag, int, bool, bool) {
+	h, n, ok := fc.char(buf, s, i, true)
+	if h == 0 {
+		return flags, i, false, ok
+	}
+	return flags | h, i + n, true, ok
 }
 
 // runeClass returns the token flags of a non-ASCII rune; inToken tells whether a combining mark
