@@ -31,6 +31,28 @@ func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chat
 		})
 	}
 
+	data := make([]sseEvent, 0, len(events)+1)
+	for _, ev := range events {
+		d, err := json.Marshal(ev)
+		if err != nil {
+			return
+		}
+		data = append(data, sseEvent{data: d})
+	}
+	b.sendEvents(w, r, append(data, sseEvent{data: []byte("[DONE]"), last: true}))
+}
+
+// sseEvent is one event of a stream: an optional event type and its data.
+type sseEvent struct {
+	name string
+	data []byte
+	last bool // a closing event, sent without the gate and the delay
+}
+
+// sendEvents writes events as a text/event-stream, each flushed on its own, with
+// Config.StreamGate and Config.StreamDelay between them (the gate counts every event but
+// the closing ones).
+func (b *Bot) sendEvents(w http.ResponseWriter, r *http.Request, events []sseEvent) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -40,12 +62,11 @@ func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chat
 	ctx := r.Context()
 
 	for i, ev := range events {
-		data, err := json.Marshal(ev)
-		if err != nil {
+		if !writeEvent(w, rc, ev.name, ev.data) {
 			return
 		}
-		if !writeEvent(w, rc, data) {
-			return
+		if ev.last {
+			continue
 		}
 		sent := i + 1
 		if b.cfg.StreamGate != nil {
@@ -63,11 +84,16 @@ func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chat
 			}
 		}
 	}
-	writeEvent(w, rc, []byte("[DONE]"))
 }
 
-// writeEvent writes one "data:" event and flushes it; false means the client is gone.
-func writeEvent(w io.Writer, rc *http.ResponseController, data []byte) bool {
+// writeEvent writes one event (with an "event:" line when name is set) and flushes it;
+// false means the client is gone.
+func writeEvent(w io.Writer, rc *http.ResponseController, name string, data []byte) bool {
+	if name != "" {
+		if _, err := io.WriteString(w, "event: "+name+"\n"); err != nil {
+			return false
+		}
+	}
 	if _, err := io.WriteString(w, "data: "); err != nil {
 		return false
 	}

@@ -131,6 +131,9 @@ routes:
   - name: openai
     path: /v1/chat/completions
     kind: chat
+  - name: anthropic
+    path: /v1/messages
+    kind: chat
   - name: ws
     path: /ws
     kind: websocket

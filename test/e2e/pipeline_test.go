@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/coder/websocket"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
@@ -31,6 +33,7 @@ func pipelineConfig(upstream string) string {
 	c := fmt.Sprintf(veilConfig, upstream)
 	c = strings.Replace(c, "    kind: chat\n    fields: [message]\n", "    kind: chat\n    fields: [message]\n    allowed_types: [IBAN]\n", 1)
 	c = strings.Replace(c, "    path: /v1/chat/completions\n    kind: chat\n", "    path: /v1/chat/completions\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
+	c = strings.Replace(c, "    path: /v1/messages\n    kind: chat\n", "    path: /v1/messages\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
 	c = strings.Replace(c, "    path: /ws\n    kind: websocket\n", "    path: /ws\n    kind: websocket\n    allowed_types: [IBAN]\n", 1)
 	return c
 }
@@ -199,6 +202,46 @@ func testPipelineOpenAI(t *testing.T, extra string) {
 		t.Fatal(err)
 	}
 	assertRestored(t, text.String())
+	assertNothingPlanted(t, b)
+}
+
+func TestPipelineAnthropic(t *testing.T) {
+	storeBackends(t, testPipelineAnthropic)
+}
+
+// testPipelineAnthropic: the official Anthropic client, whole and streamed (the bot cuts its reply
+// into 3-8 byte content_block_delta events, so every token is split across events).
+func testPipelineAnthropic(t *testing.T, extra string) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL)+extra)
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
+		aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
+		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(plantedMessage))}}
+	msg, err := client.Messages.New(ctx, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertRestored(t, msg.Content[0].Text)
+
+	s := client.Messages.NewStreaming(ctx, params)
+	var acc anthropic.Message
+	for s.Next() {
+		if err := acc.Accumulate(s.Current()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(acc.Content) != 1 {
+		t.Fatalf("streamed content %+v", acc.Content)
+	}
+	assertRestored(t, acc.Content[0].Text)
 	assertNothingPlanted(t, b)
 }
 
