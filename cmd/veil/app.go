@@ -138,6 +138,9 @@ func (a *app) reload() error {
 	if err := a.certs.Reload(); err != nil {
 		a.log.Error().Err(err).Msg("TLS certificate reload failed; keeping the current certificate")
 	}
+	if err := a.admin.ReloadTLS(); err != nil {
+		a.log.Error().Err(err).Msg("admin TLS certificate reload failed; keeping the current certificate")
+	}
 	if err := a.privacy.policy.Reload(); err != nil { // audited by the OnReload hook
 		a.log.Error().Err(err).Msg("policy reload rejected; keeping the running policy")
 	}

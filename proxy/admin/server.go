@@ -15,7 +15,8 @@ import (
 // once Configure has run, the admin API.
 type Server struct {
 	mux *http.ServeMux
-	api atomic.Pointer[api] // nil until Configure
+	api atomic.Pointer[api]          // nil until Configure
+	tls atomic.Pointer[reloadingTLS] // nil until Listener, and without admin.tls
 
 	mu     sync.RWMutex
 	checks map[string]func() error

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync/atomic"
 )
 
 // TLSConfig returns the admin listener's TLS configuration (TLS 1.3 only, client certificates
@@ -40,21 +41,63 @@ func (c Config) TLSConfig() (*tls.Config, error) {
 	return tc, nil
 }
 
-// TLSConfig is the configured listener's TLS configuration (see Config.TLSConfig); nil, nil
-// before Configure or without admin.tls.
-func (s *Server) TLSConfig() (*tls.Config, error) {
+// Listener wraps ln in TLS when the admin listener is configured for it, and returns ln otherwise.
+// The certificate, key and client CA are the ones ReloadTLS last loaded.
+func (s *Server) Listener(ln net.Listener) (net.Listener, error) {
 	a := s.api.Load()
 	if a == nil {
-		return nil, nil
+		return ln, nil
 	}
-	return a.cfg.TLSConfig()
-}
-
-// Listener wraps ln in TLS when the admin listener is configured for it, and returns ln otherwise.
-func (s *Server) Listener(ln net.Listener) (net.Listener, error) {
-	tc, err := s.TLSConfig()
-	if err != nil || tc == nil {
+	rt, err := newReloadingTLS(a.cfg)
+	if err != nil || rt == nil {
 		return ln, err
 	}
-	return tls.NewListener(ln, tc), nil
+	s.tls.Store(rt)
+	return rt.listener(ln), nil
+}
+
+// ReloadTLS re-reads the admin listener's certificate, key and client CA files (rotated by
+// certbot, cert-manager and the like) for the handshakes that follow. When a file cannot be read
+// or parsed, the listener keeps what it has and the error says why. Without admin.tls, or before
+// Listener, it does nothing.
+func (s *Server) ReloadTLS() error {
+	if rt := s.tls.Load(); rt != nil {
+		return rt.reload()
+	}
+	return nil
+}
+
+// reloadingTLS serves every handshake with the TLS configuration it last loaded.
+type reloadingTLS struct {
+	cfg Config
+	cur atomic.Pointer[tls.Config]
+}
+
+// newReloadingTLS loads cfg's TLS files; nil, nil without admin.tls.
+func newReloadingTLS(cfg Config) (*reloadingTLS, error) {
+	tc, err := cfg.TLSConfig()
+	if err != nil || tc == nil {
+		return nil, err
+	}
+	rt := &reloadingTLS{cfg: cfg}
+	rt.cur.Store(tc)
+	return rt, nil
+}
+
+func (rt *reloadingTLS) reload() error {
+	tc, err := rt.cfg.TLSConfig()
+	if err != nil {
+		return err
+	}
+	rt.cur.Store(tc)
+	return nil
+}
+
+func (rt *reloadingTLS) listener(ln net.Listener) net.Listener {
+	return tls.NewListener(ln, &tls.Config{
+		MinVersion: tls.VersionTLS13,
+		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			return rt.cur.Load(), nil
+		},
+	})
 }
