@@ -43,7 +43,7 @@ type Route struct {
 	// OpenAI's choices.delta.content and Anthropic's delta.text, which need no entry; every other
 	// string value of an event is inspected on its own.
 	StreamFields []string `yaml:"stream_fields"`
-	// Shape is the wire format of a chat route (rasa, openai, json, text), used to answer in it
+	// Shape is the wire format of a chat route (rasa, openai, anthropic, json, text), used to answer in it
 	// when Veil itself replies (a refused message, a notice). Default: inferred from the path.
 	Shape Shape `yaml:"shape"`
 	// Headers are request headers of a chat route that carry user text (e.g. "X-User-Note"); their
@@ -177,9 +177,9 @@ func (c *Config) Validate() error {
 			r.Purpose = "support"
 		}
 		switch r.Shape {
-		case ShapeAuto, ShapeRasa, ShapeOpenAI, ShapeJSON, ShapeText:
+		case ShapeAuto, ShapeRasa, ShapeOpenAI, ShapeAnthropic, ShapeJSON, ShapeText:
 		default:
-			add(p+".shape", "unknown shape %q (want rasa, openai, json or text)", r.Shape)
+			add(p+".shape", "unknown shape %q (want rasa, openai, anthropic, json or text)", r.Shape)
 		}
 		if r.Subject.Header != "" && r.Subject.JSONField != "" {
 			add(p+".subject", "set header or json_field, not both")

@@ -11,8 +11,9 @@ import (
 )
 
 // withNotice adds the exchange's consent notice to a complete reply in the route's shape: an extra
-// first message in a Rasa REST list, text before the content of an OpenAI completion, text before a
-// plain-text reply. It reports whether the notice went in (other JSON shapes have no place for it).
+// first message in a Rasa REST list, text before the content of an OpenAI completion or before the
+// first text block of an Anthropic message, text before a plain-text reply. It reports whether the
+// notice went in (other JSON shapes have no place for it).
 func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 	switch shapeOf(ex.Route) {
 	case ShapeRasa:
@@ -34,9 +35,13 @@ func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 			out = append(out, ',')
 		}
 		return append(out, rest...), true
-	case ShapeOpenAI:
+	case ShapeOpenAI, ShapeAnthropic:
+		paths := completionContent
+		if shapeOf(ex.Route) == ShapeAnthropic {
+			paths = messageText
+		}
 		var edit *stream.Edit
-		_ = stream.JSONStrings(body, completionContent, func(_, v string, sp stream.Span) error {
+		_ = stream.JSONStrings(body, paths, func(_, v string, sp stream.Span) error {
 			if edit == nil {
 				edit = &stream.Edit{Span: sp, Value: ex.Notice + "\n\n" + v}
 			}
@@ -58,6 +63,7 @@ func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 var (
 	recipientPath     = stream.NewPaths([]string{"recipient_id"})
 	completionContent = stream.NewPaths([]string{"choices.message.content"})
+	messageText       = stream.NewPaths([]string{"content.text"})
 )
 
 // noticeEvent is the consent notice as the first event of an OpenAI-style stream.

@@ -50,7 +50,7 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	if ex.transcript.Load() != nil {
 		shown = &strings.Builder{}
 	}
-	events := stream.NewReplyEvents(stream.ReplyConfig{
+	cfg := stream.ReplyConfig{
 		NewStream: func() stream.TextStreamer {
 			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
 		},
@@ -58,8 +58,12 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}).Transform(s)
 		},
 		Fields: p.streamPathsFor(ex.Route),
-	})
-	rw := stream.NewSSERewriter(body, events, int(p.maxBody))
+	}
+	if ex.Notice != "" && shapeOf(ex.Route) == ShapeAnthropic {
+		cfg.Notice = ex.Notice
+		cfg.OnNotice = func() { p.afterNotice(ctx, ex, true) }
+	}
+	rw := stream.NewSSERewriter(body, stream.NewReplyEvents(cfg), int(p.maxBody))
 	res.Body = rw
 	if shown != nil {
 		res.Body = &closeHook{ReadCloser: rw, onClose: func() { p.keepTranscript(ctx, ex, []string{shown.String()}) }}

@@ -12,11 +12,12 @@ type Shape string
 
 // Shapes.
 const (
-	ShapeAuto   Shape = ""       // inferred from the path
-	ShapeRasa   Shape = "rasa"   // Rasa REST channel: [{"recipient_id","text"}]
-	ShapeOpenAI Shape = "openai" // OpenAI chat completions
-	ShapeJSON   Shape = "json"   // any other JSON API: {"error": message}
-	ShapeText   Shape = "text"   // plain text
+	ShapeAuto      Shape = ""          // inferred from the path
+	ShapeRasa      Shape = "rasa"      // Rasa REST channel: [{"recipient_id","text"}]
+	ShapeOpenAI    Shape = "openai"    // OpenAI chat completions
+	ShapeAnthropic Shape = "anthropic" // Anthropic Messages API
+	ShapeJSON      Shape = "json"      // any other JSON API: {"error": message}
+	ShapeText      Shape = "text"      // plain text
 )
 
 // shapeOf returns the route's shape, inferring it from the path when not configured.
@@ -29,6 +30,8 @@ func shapeOf(r *Route) Shape {
 		return ShapeOpenAI
 	case strings.Contains(r.Path, "/webhooks/rest"):
 		return ShapeRasa
+	case strings.HasSuffix(strings.TrimSuffix(r.Path, "/"), "/v1/messages"):
+		return ShapeAnthropic
 	}
 	return ShapeJSON
 }
@@ -54,7 +57,8 @@ func writeBlocked(w http.ResponseWriter, shape Shape, e *BlockedError, requestID
 }
 
 // writeShaped answers a chat request with Veil's own text in the shape of its route: a Rasa
-// reply list, an OpenAI completion (or, for a refusal, an OpenAI error), plain text, or JSON.
+// reply list, an OpenAI completion or an Anthropic message (or, for a refusal, their error
+// objects), plain text, or JSON.
 func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient, requestID string, refusal bool) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -76,6 +80,17 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 				"id": "veil-" + requestID, "object": "chat.completion", "created": 0, "model": "veil",
 				"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
 					"message": map[string]string{"role": "assistant", "content": text}}},
+			}
+		}
+	case ShapeAnthropic:
+		if refusal {
+			body = map[string]any{"type": "error", "error": map[string]any{"type": "veil_policy", "message": text}}
+		} else {
+			body = map[string]any{
+				"id": "veil-" + requestID, "type": "message", "role": "assistant", "model": "veil",
+				"content":     []map[string]string{{"type": "text", "text": text}},
+				"stop_reason": "end_turn", "stop_sequence": nil,
+				"usage": map[string]int{"input_tokens": 0, "output_tokens": 0},
 			}
 		}
 	case ShapeText:

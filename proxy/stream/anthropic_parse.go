@@ -9,6 +9,7 @@ type anthropicKind uint8
 
 const (
 	anthropicOther     anthropicKind = iota // any other event, or not an Anthropic event
+	anthropicTextStart                      // content_block_start of a text block
 	anthropicTextDelta                      // content_block_delta with a text_delta
 	anthropicBlockStop                      // content_block_stop
 	anthropicStop                           // message_stop
@@ -31,7 +32,7 @@ func parseAnthropic(doc []byte) anthropicEvent {
 	if s.pos >= len(doc) || doc[s.pos] != '{' {
 		return anthropicEvent{}
 	}
-	var typ, deltaType string
+	var typ, deltaType, blockType string
 	ev := anthropicEvent{index: -1, text: Span{-1, -1}}
 	err := s.members(1, func(key []byte, depth int) error {
 		start := s.pos
@@ -50,6 +51,20 @@ func parseAnthropic(doc []byte) anthropicEvent {
 			}
 			ev.index = smallInt(doc[start:s.pos])
 			return nil
+		case "content_block":
+			if doc[s.pos] != '{' {
+				break
+			}
+			return s.members(depth+1, func(key []byte, depth int) error {
+				start := s.pos
+				if err := s.skip(depth); err != nil {
+					return err
+				}
+				if string(key) == "type" {
+					blockType = string(doc[start:s.pos])
+				}
+				return nil
+			})
 		case "delta":
 			if doc[s.pos] != '{' {
 				break
@@ -85,6 +100,8 @@ func parseAnthropic(doc []byte) anthropicEvent {
 		return anthropicEvent{}
 	case typ == `"content_block_delta"` && deltaType == `"text_delta"` && ev.index >= 0 && ev.text.Start >= 0:
 		ev.kind = anthropicTextDelta
+	case typ == `"content_block_start"` && blockType == `"text"` && ev.index >= 0:
+		ev.kind = anthropicTextStart
 	case typ == `"content_block_stop"` && ev.index >= 0:
 		ev.kind = anthropicBlockStop
 	case typ == `"message_stop"`:

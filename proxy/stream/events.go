@@ -18,6 +18,11 @@ type ReplyConfig struct {
 	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
 	// empty: none.
 	Fields *Paths
+	// Notice, when set, is shown before the reply where the format has a place for it: in an
+	// Anthropic stream, as an extra text delta right after the first text block starts. OnNotice
+	// is called once it has been placed.
+	Notice   string
+	OnNotice func()
 }
 
 // ReplyEvents rewrites every event of a chatbot's streamed reply, whatever the bot's format, so
@@ -121,6 +126,16 @@ func (r *ReplyEvents) EndStream(out []*Event) ([]*Event, error) {
 // jsonEvent rewrites an event whose data, doc, is a JSON document other than an OpenAI chunk.
 func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 	switch a := parseAnthropic(doc); a.kind {
+	case anthropicTextStart:
+		out = append(out, r.jsonStrings(ev, doc))
+		if r.cfg.Notice != "" {
+			out = append(out, textDeltaEvent(a.index, r.cfg.Notice+"\n\n"))
+			r.cfg.Notice = ""
+			if r.cfg.OnNotice != nil {
+				r.cfg.OnNotice()
+			}
+		}
+		return out
 	case anthropicTextDelta:
 		if s := r.block(a.index); s != nil {
 			if text := s.Write(a.value); text != a.value {
@@ -254,14 +269,18 @@ func (r *ReplyEvents) flushAll(out []*Event) []*Event {
 // appendBlockRest appends a content_block_delta with what block b's streamer still holds, if
 // anything.
 func appendBlockRest(out []*Event, b choiceStream) []*Event {
-	rest := b.s.Close()
-	if rest == "" {
-		return out
+	if rest := b.s.Close(); rest != "" {
+		out = append(out, textDeltaEvent(b.index, rest))
 	}
-	d := append([]byte(`{"type":"content_block_delta","index":`), strconv.Itoa(b.index)...)
+	return out
+}
+
+// textDeltaEvent is an Anthropic content_block_delta adding text to block index.
+func textDeltaEvent(index int, text string) *Event {
+	d := append([]byte(`{"type":"content_block_delta","index":`), strconv.Itoa(index)...)
 	d = append(d, `,"delta":{"type":"text_delta","text":`...)
-	d = append(AppendJSONString(d, rest), "}}"...)
-	return append(out, &Event{Type: "content_block_delta", Data: string(d), hasData: true})
+	d = append(AppendJSONString(d, text), "}}"...)
+	return &Event{Type: "content_block_delta", Data: string(d), hasData: true}
 }
 
 var (

@@ -260,6 +260,9 @@ func TestParseAnthropic(t *testing.T) {
 		{`{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}`, anthropicOther, -1, ""},
 		{`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":7}}`, anthropicOther, 0, ""},
 		{`{"type":"content_block_stop","index":3}`, anthropicBlockStop, 3, ""},
+		{`{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}`, anthropicTextStart, 1, ""},
+		{`{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t"}}`, anthropicOther, 0, ""},
+		{`{"type":"content_block_start","content_block":{"type":"text"}}`, anthropicOther, -1, ""},
 		{`{"type":"message_stop"}`, anthropicStop, -1, ""},
 		{`{"type":"ping"}`, anthropicOther, -1, ""},
 		{`{"type":"message_stop"} x`, anthropicOther, 0, ""},
@@ -317,5 +320,42 @@ func TestReplyEventsManyBlocks(t *testing.T) {
 	out := rewriteReply(t, strings.NewReader(b.String()), NewReplacer(tokens), nil)
 	if n := strings.Count(out, `"text":"Zoë"`); n != MaxChoices+2 || strings.Contains(out, "[NAME_aa]") {
 		t.Errorf("%d of %d blocks rewritten", n, MaxChoices+2)
+	}
+}
+
+// TestReplyEventsNotice: in an Anthropic stream the notice goes in a text delta right after the
+// first text block starts, once; a stream with no place for it gets none.
+func TestReplyEventsNotice(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	for _, f := range replyFormats {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			reply := "Dear [NAME_aa], thanks."
+			in := f.gen(reply, cutPieces(reply, rand.New(rand.NewPCG(7, 7))))
+			if f.name == "anthropic" { // a second text block must not get the notice again
+				in = strings.Replace(in, "event: message_delta", "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\nevent: message_delta", 1)
+			}
+			shown := 0
+			h := NewReplyEvents(ReplyConfig{
+				NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+				Whole:     r.Transform,
+				Fields:    NewPaths(f.fields),
+				Notice:    "Privacy <notice>",
+				OnNotice:  func() { shown++ },
+			})
+			out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := f.reassemble(t, string(out))
+			want, wantShown := r.Transform(reply), 0
+			if f.name == "anthropic" {
+				want, wantShown = "Privacy <notice>\n\n"+want, 1
+			}
+			if got != want || shown != wantShown {
+				t.Errorf("reassembled %q, notice shown %d times; want %q, %d", got, shown, want, wantShown)
+			}
+		})
 	}
 }

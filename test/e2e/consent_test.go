@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/coder/websocket"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
@@ -208,8 +210,8 @@ func TestObjectionTakesEffectAtOnce(t *testing.T) {
 	}
 }
 
-// TestInChatConsentEachShape runs the in-chat flow on the OpenAI shapes (JSON and SSE) and on a
-// WebSocket: the first message gets the notice in that shape and reaches the bot redacted; the
+// TestInChatConsentEachShape runs the in-chat flow on the OpenAI and Anthropic shapes (JSON and
+// SSE, with their official clients) and on a WebSocket: the first message gets the notice in that shape and reaches the bot redacted; the
 // second is forwarded with tokens and the reply restores the values.
 func TestInChatConsentEachShape(t *testing.T) {
 	b := startBot(t, false)
@@ -240,6 +242,34 @@ func TestInChatConsentEachShape(t *testing.T) {
 		}
 		return text.String()
 	}
+	claude := func(c *http.Client, stream bool) string {
+		client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
+			aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
+		params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
+			Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(plantedMessage))}}
+		var msg anthropic.Message
+		if !stream {
+			m, err := client.Messages.New(ctx, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg = *m
+		} else {
+			s := client.Messages.NewStreaming(ctx, params)
+			for s.Next() {
+				if err := msg.Accumulate(s.Current()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(msg.Content) != 1 {
+			t.Fatalf("content blocks %+v", msg.Content)
+		}
+		return msg.Content[0].Text
+	}
 	check := func(t *testing.T, c *http.Client, first, second string) {
 		t.Helper()
 		if !strings.Contains(first, "protected by Veil") || !strings.Contains(first, "[EMAIL]") {
@@ -261,6 +291,14 @@ func TestInChatConsentEachShape(t *testing.T) {
 	t.Run("openai-sse", func(t *testing.T) {
 		c := subjectClient(t, v)
 		check(t, c, openAI(c, true), openAI(c, true))
+	})
+	t.Run("anthropic-json", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, claude(c, false), claude(c, false))
+	})
+	t.Run("anthropic-sse", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, claude(c, true), claude(c, true))
 	})
 	t.Run("websocket", func(t *testing.T) {
 		c := subjectClient(t, v)

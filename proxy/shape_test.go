@@ -1,0 +1,92 @@
+package proxy
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestShapeOf(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]Shape{
+		"/v1/chat/completions":   ShapeOpenAI,
+		"/webhooks/rest/webhook": ShapeRasa,
+		"/v1/messages":           ShapeAnthropic,
+		"/bot/v1/messages/":      ShapeAnthropic,
+		"/v1/messages/batches":   ShapeJSON,
+		"/api/chat":              ShapeJSON,
+	} {
+		if got := shapeOf(&Route{Path: path}); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	if got := shapeOf(&Route{Path: "/v1/messages", Shape: ShapeText}); got != ShapeText {
+		t.Errorf("a configured shape was overridden: %q", got)
+	}
+}
+
+// TestWriteShaped: Veil's own replies and refusals are what each format's clients parse.
+func TestWriteShaped(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		shape   Shape
+		refusal bool
+		status  int
+		want    string // the reply as compact JSON, or text
+	}{
+		{ShapeRasa, false, 200, `[{"recipient_id":"r1","text":"hi <b>"}]`},
+		{ShapeOpenAI, true, 451, `{"error":{"code":"personal_data_blocked","message":"hi <b>","param":null,"type":"veil_policy"}}`},
+		{ShapeOpenAI, false, 200, `{"choices":[{"finish_reason":"stop","index":0,"message":{"content":"hi <b>","role":"assistant"}}],"created":0,"id":"veil-req1","model":"veil","object":"chat.completion"}`},
+		{ShapeAnthropic, true, 451, `{"error":{"message":"hi <b>","type":"veil_policy"},"type":"error"}`},
+		{ShapeAnthropic, false, 200, `{"content":[{"text":"hi <b>","type":"text"}],"id":"veil-req1","model":"veil","role":"assistant","stop_reason":"end_turn","stop_sequence":null,"type":"message","usage":{"input_tokens":0,"output_tokens":0}}`},
+		{ShapeJSON, true, 451, `{"error":"hi <b>","request_id":"req1"}`},
+		{ShapeText, false, 200, "hi <b>\n"},
+	}
+	for _, tc := range tests {
+		w := httptest.NewRecorder()
+		writeShaped(w, tc.shape, tc.status, "hi <b>", "r1", "req1", tc.refusal)
+		got := w.Body.String()
+		if strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+			if strings.Contains(got, "<b>") {
+				t.Errorf("%s: markup not escaped: %s", tc.shape, got)
+			}
+			var v any
+			if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+				t.Fatalf("%s: %v", tc.shape, err)
+			}
+			b, _ := json.Marshal(v)
+			got = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">").Replace(string(b))
+		}
+		if w.Code != tc.status || got != tc.want || w.Header().Get(HeaderRequestID) != "req1" {
+			t.Errorf("%s refusal=%v: %d %s\nwant %d %s", tc.shape, tc.refusal, w.Code, got, tc.status, tc.want)
+		}
+	}
+}
+
+// TestWithNotice: the consent notice goes before the first text of a complete reply in each shape
+// that has a place for it.
+func TestWithNotice(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		path, mt, body, want string
+		added                bool
+	}{
+		{"/webhooks/rest/webhook", "application/json", `[{"recipient_id":"u","text":"hi"}]`,
+			`[{"recipient_id":"u","text":"NOTICE"},{"recipient_id":"u","text":"hi"}]`, true},
+		{"/v1/chat/completions", "application/json", `{"choices":[{"message":{"content":"hi"}}]}`,
+			`{"choices":[{"message":{"content":"NOTICE\n\nhi"}}]}`, true},
+		{"/v1/messages", "application/json", `{"content":[{"type":"tool_use","input":{"text":"x"}},{"type":"text","text":"hi"},{"type":"text","text":"more"}]}`,
+			`{"content":[{"type":"tool_use","input":{"text":"x"}},{"type":"text","text":"NOTICE\n\nhi"},{"type":"text","text":"more"}]}`, true},
+		{"/v1/messages", "application/json", `{"content":[]}`, `{"content":[]}`, false},
+		{"/api/chat", "application/json", `{"reply":"hi"}`, `{"reply":"hi"}`, false},
+		{"/api/chat", "text/plain", `hi`, "NOTICE\n\nhi", true},
+	}
+	for _, tc := range tests {
+		ex := &Exchange{Route: &Route{Path: tc.path}, Notice: "NOTICE"}
+		got, added := withNotice(ex, []byte(tc.body), tc.mt)
+		if string(got) != tc.want || added != tc.added {
+			t.Errorf("%s: %s (added %v)\nwant %s (%v)", tc.path, got, added, tc.want, tc.added)
+		}
+	}
+}
