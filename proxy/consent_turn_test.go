@@ -42,7 +42,7 @@ type orderInterceptor struct {
 	handle bool
 }
 
-func (i orderInterceptor) Intercept(context.Context, *Exchange, []string) (string, bool, error) {
+func (i orderInterceptor) Intercept(context.Context, *Exchange, []TextField) (string, bool, error) {
 	i.log.add("intercept")
 	return "handled by Veil", i.handle, nil
 }

@@ -9,7 +9,13 @@ import (
 // typed in the chat ("delete my data"). It sees the message's text fields in order.
 type Interceptor interface {
 	// Intercept returns the reply Veil gives in the bot's place, and whether it handled the message.
-	Intercept(ctx context.Context, ex *Exchange, texts []string) (reply string, handled bool, err error)
+	Intercept(ctx context.Context, ex *Exchange, texts []TextField) (reply string, handled bool, err error)
+}
+
+// TextField is a text of a message body: its value and its path (a JSON path as in Route.Fields,
+// with array indices left out, or a form key; "" for a whole text body).
+type TextField struct {
+	Path, Value string
 }
 
 // VeilReply is a message Veil answers itself, in the route's shape, with status 200. The bot never
@@ -18,11 +24,18 @@ type VeilReply struct {
 	Text string
 	// Recipient is the Rasa sender id to address the reply to, when known.
 	Recipient string
+	// Stream is set when the client asked for an event stream (an OpenAI or Anthropic request
+	// with "stream": true): the reply is then sent as that format's stream.
+	Stream bool
 }
 
 func (r *VeilReply) Error() string { return "answered by Veil" }
 
 // writeVeilReply answers a chat request with Veil's own message in the shape of its route.
 func writeVeilReply(w http.ResponseWriter, shape Shape, rep *VeilReply, requestID string) {
+	if rep.Stream && (shape == ShapeOpenAI || shape == ShapeAnthropic) {
+		writeStreamedReply(w, shape, rep.Text, requestID)
+		return
+	}
 	writeShaped(w, shape, http.StatusOK, rep.Text, rep.Recipient, requestID, false)
 }

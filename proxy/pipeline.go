@@ -226,10 +226,10 @@ func (p *Pipeline) intercept(ctx context.Context, m *message) error {
 		return nil
 	}
 	defer p.timeStage(m.direction, stageRights).done()
-	texts := make([]string, 0, len(m.fields))
+	texts := make([]TextField, 0, len(m.fields))
 	for _, f := range m.fields {
 		if f.source == fromBody {
-			texts = append(texts, f.value)
+			texts = append(texts, TextField{Path: f.path, Value: f.value})
 		}
 	}
 	reply, handled, err := p.Interceptor.Intercept(ctx, m.ex, texts)

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -23,7 +24,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 	if err := p.intercept(ctx, m); err != nil {
 		var vr *VeilReply
 		if errors.As(err, &vr) {
-			vr.Recipient = rasaSender(req)
+			vr.Recipient, vr.Stream = rasaSender(req), streamRequested(req)
 		}
 		return nil, err
 	}
@@ -158,3 +159,15 @@ func rasaSender(req *ChatRequest) string {
 }
 
 var senderPath = stream.NewPaths([]string{"sender"})
+
+// streamRequested reports whether an OpenAI or Anthropic request asks for its reply as an event
+// stream ("stream": true), so that Veil's own reply is one too.
+func streamRequested(req *ChatRequest) bool {
+	if sh := shapeOf(req.Exchange.Route); sh != ShapeOpenAI && sh != ShapeAnthropic || !isJSON(req.MediaType) {
+		return false
+	}
+	var body struct {
+		Stream bool `json:"stream"`
+	}
+	return json.Unmarshal(req.Body, &body) == nil && body.Stream
+}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -110,4 +111,56 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(body)
+}
+
+// writeStreamedReply answers a chat request that asked for an event stream with Veil's own text
+// as a complete stream of the route's format: OpenAI chunks (the text, then the finish, then
+// [DONE]) or Anthropic Messages events (message_start to message_stop).
+func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set(HeaderRequestID, requestID)
+	h.Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	type event struct {
+		name string
+		data any
+	}
+	var events []event
+	add := func(name string, data any) { events = append(events, event{name, data}) }
+	id := "veil-" + requestID
+	if shape == ShapeOpenAI {
+		chunk := func(delta map[string]string, finish any) map[string]any {
+			return map[string]any{"id": id, "object": "chat.completion.chunk", "created": 0, "model": "veil",
+				"choices": []map[string]any{{"index": 0, "delta": delta, "finish_reason": finish}}}
+		}
+		add("", chunk(map[string]string{"role": "assistant", "content": text}, nil))
+		add("", chunk(map[string]string{}, "stop"))
+	} else {
+		add("message_start", map[string]any{"type": "message_start", "message": map[string]any{
+			"id": id, "type": "message", "role": "assistant", "model": "veil", "content": []any{},
+			"stop_reason": nil, "stop_sequence": nil, "usage": map[string]int{"input_tokens": 0, "output_tokens": 0}}})
+		add("content_block_start", map[string]any{"type": "content_block_start", "index": 0,
+			"content_block": map[string]string{"type": "text", "text": ""}})
+		add("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0,
+			"delta": map[string]string{"type": "text_delta", "text": text}})
+		add("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+		add("message_delta", map[string]any{"type": "message_delta",
+			"delta": map[string]any{"stop_reason": "end_turn", "stop_sequence": nil}, "usage": map[string]int{"output_tokens": 0}})
+		add("message_stop", map[string]any{"type": "message_stop"})
+	}
+	var b bytes.Buffer
+	for _, ev := range events {
+		if ev.name != "" {
+			b.WriteString("event: " + ev.name + "\n")
+		}
+		data, _ := json.Marshal(ev.data) // maps of strings and numbers: cannot fail
+		b.WriteString("data: ")
+		b.Write(data)
+		b.WriteString("\n\n")
+	}
+	if shape == ShapeOpenAI {
+		b.WriteString("data: [DONE]\n\n")
+	}
+	_, _ = w.Write(b.Bytes())
 }

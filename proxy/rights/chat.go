@@ -44,7 +44,7 @@ type pendingErasure struct {
 //
 // It costs one store read per chat message (is a confirmation pending?): the answer must hold
 // across replicas, which an in-process cache would not. With rights.in_chat off it does nothing.
-func (s *Service) Intercept(ctx context.Context, ex *proxy.Exchange, texts []string) (string, bool, error) {
+func (s *Service) Intercept(ctx context.Context, ex *proxy.Exchange, texts []proxy.TextField) (string, bool, error) {
 	if !s.cfg.InChatEnabled() || ex == nil || checkSubject(ex.Subject) != nil || len(texts) == 0 {
 		return "", false, nil
 	}
@@ -108,21 +108,57 @@ func (s *Service) takePending(ctx context.Context, subject string) (*pendingEras
 	return &p, nil
 }
 
-// utterance picks the newest thing the person said from a message's text fields: the last one,
-// or in an OpenAI-style body (every string value of messages[].role/content, then the model)
-// the content after the last "user" role.
-func utterance(texts []string) string {
-	for i := len(texts) - 2; i >= 0; i-- {
-		if texts[i] != "user" {
-			continue
-		}
-		next := texts[i+1]
-		if next == "text" && i+2 < len(texts) { // content as parts: {"type":"text","text":…}
-			next = texts[i+2]
-		}
-		return next
+// utterance picks the newest thing the person said from a message's text fields. In a
+// chat-completions body (OpenAI, Anthropic: messages[] with a role and a content, a string or text
+// parts) it is the content of the last message whose role is "user"; otherwise, the last field.
+//
+// Paths carry no array indices, so the messages are told apart by their roles: every message has
+// one, and one encoder writes it on the same side of the content in every message of a body, so
+// whether the first role comes before or after any content says which side.
+func utterance(texts []proxy.TextField) string {
+	if len(texts) == 0 {
+		return ""
 	}
-	return texts[len(texts)-1]
+	type message struct {
+		role    string
+		content []string
+	}
+	var msgs []message
+	var cur message
+	roleFirst, roles := false, 0
+	for _, f := range texts {
+		switch f.Path {
+		case "messages.role":
+			if roles == 0 {
+				roleFirst = len(cur.content) == 0
+			}
+			roles++
+			if roleFirst {
+				if roles > 1 {
+					msgs = append(msgs, cur)
+				}
+				cur = message{role: f.Value}
+			} else {
+				cur.role = f.Value
+				msgs = append(msgs, cur)
+				cur = message{}
+			}
+		case "messages.content", "messages.content.text":
+			cur.content = append(cur.content, f.Value)
+		}
+	}
+	if roleFirst && roles > 0 {
+		msgs = append(msgs, cur)
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].role == "user" {
+			return strings.Join(msgs[i].content, "\n")
+		}
+	}
+	if roles == 0 && len(cur.content) > 0 { // only the contents were extracted (route fields)
+		return cur.content[len(cur.content)-1]
+	}
+	return texts[len(texts)-1].Value
 }
 
 // Summary is what the chat says about a subject's data: counts, never values.

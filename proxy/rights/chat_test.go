@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/veil-privacy/veil/audit"
+	"github.com/veil-privacy/veil/proxy"
 	"github.com/veil-privacy/veil/redact"
 )
 
 // say sends one chat message as the subject and returns Veil's answer, if it gave one.
 func (f *fixture) say(subject, text string) (string, bool) {
 	f.t.Helper()
-	reply, handled, err := f.svc.Intercept(context.Background(), exchange(subject), []string{text})
+	reply, handled, err := f.svc.Intercept(context.Background(), exchange(subject), []proxy.TextField{{Path: "message", Value: text}})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -177,15 +178,38 @@ func TestInChatOff(t *testing.T) {
 
 func TestUtterance(t *testing.T) {
 	t.Parallel()
+	// fields turns "path=value" pairs into text fields.
+	fields := func(pairs ...string) []proxy.TextField {
+		out := make([]proxy.TextField, len(pairs))
+		for i, p := range pairs {
+			path, value, _ := strings.Cut(p, "=")
+			out[i] = proxy.TextField{Path: path, Value: value}
+		}
+		return out
+	}
 	tests := []struct {
 		desc  string
-		texts []string
+		texts []proxy.TextField
 		want  string
 	}{
-		{desc: "one field", texts: []string{"delete my data"}, want: "delete my data"},
-		{desc: "rasa without fields", texts: []string{"s1", "delete my data"}, want: "delete my data"},
-		{desc: "openai history", texts: []string{"system", "be nice", "user", "delete my data", "assistant", "Reply YES", "user", "hello", "demo"}, want: "hello"},
-		{desc: "openai parts", texts: []string{"user", "text", "yes", "demo"}, want: "yes"},
+		{desc: "one field", texts: fields("message=delete my data"), want: "delete my data"},
+		{desc: "rasa without fields", texts: fields("sender=s1", "message=delete my data"), want: "delete my data"},
+		{desc: "openai history, role first",
+			texts: fields("messages.role=system", "messages.content=be nice", "messages.role=user", "messages.content=delete my data",
+				"messages.role=assistant", "messages.content=Reply YES", "messages.role=user", "messages.content=hello", "model=demo"),
+			want: "hello"},
+		{desc: "openai SDK order, content first",
+			texts: fields("messages.content=delete my data", "messages.role=user", "messages.content=Reply YES", "messages.role=assistant",
+				"messages.content=yes", "messages.role=user", "model=demo"),
+			want: "yes"},
+		{desc: "text parts, role first", texts: fields("messages.role=user", "messages.content.type=text", "messages.content.text=yes", "model=demo"), want: "yes"},
+		{desc: "anthropic SDK order, parts", texts: fields("messages.content.text=what do you", "messages.content.type=text",
+			"messages.content.text=know about me", "messages.content.type=text", "messages.role=user", "model=demo"),
+			want: "what do you\nknow about me"},
+		{desc: "the last user message, not the assistant's", texts: fields("messages.content=hello", "messages.role=user",
+			"messages.content=delete my data", "messages.role=assistant"), want: "hello"},
+		{desc: "only contents (route fields)", texts: fields("messages.content=be nice", "messages.content=delete my data"), want: "delete my data"},
+		{desc: "none", texts: nil, want: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -41,6 +41,70 @@ func rasaSay(t *testing.T, v *veil, c *http.Client, text string) []string {
 	return texts
 }
 
+// openAIChat sends text with the official OpenAI client, whole or streamed, and returns the
+// reply's text (a streamed one reassembled from its deltas).
+func openAIChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	params := openai.ChatCompletionNewParams{Model: "demo",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(text)}}
+	if !stream {
+		comp, err := client.Chat.Completions.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return comp.Choices[0].Message.Content
+	}
+	s := client.Chat.Completions.NewStreaming(ctx, params)
+	var reply strings.Builder
+	for s.Next() {
+		if ch := s.Current(); len(ch.Choices) > 0 {
+			reply.WriteString(ch.Choices[0].Delta.Content)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return reply.String()
+}
+
+// anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated
+// as the client does), and returns the reply's one text block.
+func anthropicChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
+		aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
+	params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
+		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(text))}}
+	var msg anthropic.Message
+	if !stream {
+		m, err := client.Messages.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg = *m
+	} else {
+		s := client.Messages.NewStreaming(ctx, params)
+		for s.Next() {
+			if err := msg.Accumulate(s.Current()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(msg.Content) != 1 {
+		t.Fatalf("content blocks %+v", msg.Content)
+	}
+	return msg.Content[0].Text
+}
+
 // lastBotBody returns the body of the latest request the bot received.
 func lastBotBody(t *testing.T, b *bot) string {
 	t.Helper()
@@ -218,58 +282,6 @@ func TestInChatConsentEachShape(t *testing.T) {
 	v := startVeil(t, pipelineConfig(b.URL))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	openAI := func(c *http.Client, stream bool) string {
-		client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
-			option.WithHTTPClient(c), option.WithMaxRetries(0))
-		params := openai.ChatCompletionNewParams{Model: "demo",
-			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(plantedMessage)}}
-		if !stream {
-			comp, err := client.Chat.Completions.New(ctx, params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return comp.Choices[0].Message.Content
-		}
-		s := client.Chat.Completions.NewStreaming(ctx, params)
-		var text strings.Builder
-		for s.Next() {
-			if ch := s.Current(); len(ch.Choices) > 0 {
-				text.WriteString(ch.Choices[0].Delta.Content)
-			}
-		}
-		if err := s.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return text.String()
-	}
-	claude := func(c *http.Client, stream bool) string {
-		client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
-			aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
-		params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
-			Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(plantedMessage))}}
-		var msg anthropic.Message
-		if !stream {
-			m, err := client.Messages.New(ctx, params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			msg = *m
-		} else {
-			s := client.Messages.NewStreaming(ctx, params)
-			for s.Next() {
-				if err := msg.Accumulate(s.Current()); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := s.Err(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if len(msg.Content) != 1 {
-			t.Fatalf("content blocks %+v", msg.Content)
-		}
-		return msg.Content[0].Text
-	}
 	check := func(t *testing.T, c *http.Client, first, second string) {
 		t.Helper()
 		if !strings.Contains(first, "protected by Veil") || !strings.Contains(first, "[EMAIL]") {
@@ -286,19 +298,19 @@ func TestInChatConsentEachShape(t *testing.T) {
 	}
 	t.Run("openai-json", func(t *testing.T) {
 		c := subjectClient(t, v)
-		check(t, c, openAI(c, false), openAI(c, false))
+		check(t, c, openAIChat(t, v, c, plantedMessage, false), openAIChat(t, v, c, plantedMessage, false))
 	})
 	t.Run("openai-sse", func(t *testing.T) {
 		c := subjectClient(t, v)
-		check(t, c, openAI(c, true), openAI(c, true))
+		check(t, c, openAIChat(t, v, c, plantedMessage, true), openAIChat(t, v, c, plantedMessage, true))
 	})
 	t.Run("anthropic-json", func(t *testing.T) {
 		c := subjectClient(t, v)
-		check(t, c, claude(c, false), claude(c, false))
+		check(t, c, anthropicChat(t, v, c, plantedMessage, false), anthropicChat(t, v, c, plantedMessage, false))
 	})
 	t.Run("anthropic-sse", func(t *testing.T) {
 		c := subjectClient(t, v)
-		check(t, c, claude(c, true), claude(c, true))
+		check(t, c, anthropicChat(t, v, c, plantedMessage, true), anthropicChat(t, v, c, plantedMessage, true))
 	})
 	t.Run("websocket", func(t *testing.T) {
 		c := subjectClient(t, v)

@@ -342,3 +342,31 @@ func testRightsInChat(t *testing.T, extra string) {
 		})
 	}
 }
+
+// TestRightsInChatStreamed: a data-subject request typed into an OpenAI or Anthropic chat that
+// asked for a streamed reply is answered by Veil as a stream of that format, which the official
+// clients read; the bot never sees it.
+func TestRightsInChatStreamed(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	requireRights(t, v, subjectClient(t, v))
+	for name, chat := range map[string]func(*testing.T, *veil, *http.Client, string, bool) string{
+		"openai": openAIChat, "anthropic": anthropicChat,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := subjectClient(t, v)
+			grantSupport(t, v, c)
+			assertRestored(t, chat(t, v, c, plantedMessage, true))
+			seen := len(b.received(t))
+			for _, stream := range []bool{true, false} {
+				sum := chat(t, v, c, "What do you know about me?", stream)
+				if !strings.Contains(sum, "Veil keeps these personal values about you") || !strings.Contains(sum, "/.veil/me/export") {
+					t.Fatalf("stream=%v: summary %q", stream, sum)
+				}
+			}
+			if n := len(b.received(t)); n != seen {
+				t.Fatalf("the bot received %d of Veil's own conversation", n-seen)
+			}
+		})
+	}
+}
