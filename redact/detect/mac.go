@@ -60,13 +60,15 @@ func (*MAC) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 }
 
 // macStart reports whether a MAC address may start at token k: two hex digits followed by ':' or
-// '-', or four followed by '.'.
+// '-', or four followed by '.', and the same separator after the next group ("14:30 ", "tél. ",
+// "john.doe@" have none: without that test, such tokens were marked in every text, and MAC walked
+// the marks of every text).
 func macStart(s string, k redact.Token) bool {
-	switch k.End - k.Start {
+	switch e := k.End; e - k.Start {
 	case 2:
-		return k.End < len(s) && (s[k.End] == ':' || s[k.End] == '-')
+		return e+3 < len(s) && (s[e] == ':' || s[e] == '-') && s[e+3] == s[e]
 	case 4:
-		return k.End < len(s) && s[k.End] == '.'
+		return e+5 < len(s) && s[e] == '.' && s[e+5] == '.'
 	}
 	return false
 }

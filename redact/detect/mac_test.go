@@ -1,6 +1,10 @@
 package detect
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/veil-privacy/veil/redact"
+)
 
 func TestMAC(t *testing.T) {
 	t.Parallel()
@@ -16,6 +20,34 @@ func TestMAC(t *testing.T) {
 		{desc: "non-hex", in: "aa:bb:cc:dd:ee:fg", want: nil},
 		{desc: "time", in: "12:30:45", want: nil},
 	})
+}
+
+func TestMACStart(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc string
+		in   string // the first token is tested
+		want bool
+	}{
+		{"colons", "aa:bb:cc", true},
+		{"dashes", "AA-BB-CC", true},
+		{"cisco", "aabb.ccdd.eeff", true},
+		{"a time", "14:30 minutes", false},
+		{"a time with seconds", "12:30:45", true}, // MAC itself rejects five groups too few
+		{"a word before a full stop", "week. The", false},
+		{"an e-mail address", "john.doe@example.com", false},
+		{"mixed separators", "aa:bb-cc", false},
+		{"at the end of the text", "aa:bb", false},
+		{"three bytes", "abc:de:f0", false},
+		{"four bytes and a colon", "aabb:ccdd:eeff", false},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			x := redact.NewText(tc.in)
+			if got := macStart(x.Norm, x.Tokens[0]); got != tc.want {
+				t.Errorf("macStart(%q) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
 }
 
 func FuzzMAC(f *testing.F) {
