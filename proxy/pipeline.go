@@ -188,9 +188,9 @@ func (p *Pipeline) prepareTurn(ctx context.Context, m *message) turnFunc {
 }
 
 // chatTurn runs the in-chat consent flow for a message from the client and returns the notice to
-// add to the reply ("" for none). The subject's consent it read is kept for the policy input.
-// turn, if not nil, is the turn prepareTurn started.
-func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage string, turn turnFunc) (string, error) {
+// add to the reply ("" for none), in the client's language. The subject's consent it read is kept
+// for the policy input. turn, if not nil, is the turn prepareTurn started.
+func (p *Pipeline) chatTurn(ctx context.Context, m *message, turn turnFunc) (string, error) {
 	ex := m.ex
 	if p.Consent == nil || ex.Subject == "" {
 		return "", nil
@@ -209,7 +209,7 @@ func (p *Pipeline) chatTurn(ctx context.Context, m *message, acceptLanguage stri
 	if !show {
 		return "", nil
 	}
-	return p.Consent.ChatNotice(acceptLanguage), nil
+	return p.Consent.ChatNotice(ex.Language), nil
 }
 
 // noticeShown records that ex's reply carried the notice. The reply is already on its way, so a

@@ -28,7 +28,7 @@ func (p *Pipeline) Request(ctx context.Context, req *ChatRequest) ([]byte, error
 		}
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, m, req.Request.Header.Get("Accept-Language"), turn)
+	notice, err := p.chatTurn(ctx, m, turn)
 	if err != nil {
 		return nil, err
 	}

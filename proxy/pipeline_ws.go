@@ -36,7 +36,7 @@ func (p *Pipeline) Message(ctx context.Context, wm *WSMessage) ([]byte, error) {
 	if err := p.intercept(ctx, m); err != nil {
 		return nil, err
 	}
-	notice, err := p.chatTurn(ctx, m, "", turn)
+	notice, err := p.chatTurn(ctx, m, turn)
 	if err != nil {
 		return nil, err
 	}

@@ -125,7 +125,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	route := p.router.match(r.URL.Path)
-	ex := &Exchange{ID: newRequestID(), Route: route}
+	ex := &Exchange{ID: newRequestID(), Route: route, Language: r.Header.Get("Accept-Language")}
 	w.Header().Set(HeaderRequestID, ex.ID)
 	if route == nil {
 		p.fail(w, r, ex, nil, errNoRoute, start)

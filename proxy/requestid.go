@@ -34,6 +34,9 @@ type Exchange struct {
 	Subject string
 	// Notice is the consent notice to add to the reply in the route's shape ("" for none).
 	Notice string
+	// Language is the client's Accept-Language (of the WebSocket upgrade, on a WebSocket), for
+	// Veil's own texts in the chat.
+	Language string
 
 	// transcript is the request half of an exchange whose policy asked to keep a transcript. On a
 	// WebSocket the exchange is the connection, and the two relay directions share it.

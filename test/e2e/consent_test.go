@@ -344,3 +344,49 @@ func TestInChatConsentEachShape(t *testing.T) {
 		check(t, c, strings.Join(first, " "), second[0])
 	})
 }
+
+// TestInChatNoticeLanguage: the in-chat notice is in the language the browser asks for, on a
+// chat route and on a WebSocket (whose upgrade request carries Accept-Language).
+func TestInChatNoticeLanguage(t *testing.T) {
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL))
+	const german = "Dieser Chat wird durch Veil geschützt"
+	de := http.Header{"Accept-Language": {"de-DE,de;q=0.9,en;q=0.5"}}
+	t.Run("http", func(t *testing.T) {
+		c := subjectClient(t, v)
+		body, _ := json.Marshal(map[string]string{"sender": "s1", "message": "Hallo"})
+		req, _ := http.NewRequest("POST", v.publicURL+"/webhooks/rest/webhook", bytes.NewReader(body))
+		req.Header = de.Clone()
+		req.Header.Set("Content-Type", "application/json")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(reply), german) {
+			t.Fatalf("notice not in German: %s", reply)
+		}
+	})
+	t.Run("websocket", func(t *testing.T) {
+		c := subjectClient(t, v)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(v.publicURL, "https")+"/ws",
+			&websocket.DialOptions{HTTPClient: c, HTTPHeader: de})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.CloseNow()
+		if err := conn.Write(ctx, websocket.MessageText, []byte(`{"message":"Hallo"}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, notice, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(notice), german) {
+			t.Fatalf("notice not in German: %s", notice)
+		}
+	})
+}
