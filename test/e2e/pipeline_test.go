@@ -13,11 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anthropics/anthropic-sdk-go/v2"
-	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/coder/websocket"
-	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/veil-privacy/veil/redact/vault"
 	"github.com/veil-privacy/veil/store/redistest"
@@ -174,74 +170,26 @@ func TestPipelineOpenAI(t *testing.T) {
 }
 
 func testPipelineOpenAI(t *testing.T, extra string) {
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+extra)
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
-	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
-		option.WithHTTPClient(c), option.WithMaxRetries(0))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	params := openai.ChatCompletionNewParams{Model: "demo",
-		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(plantedMessage)}}
-	comp, err := client.Chat.Completions.New(ctx, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertRestored(t, comp.Choices[0].Message.Content)
-
-	// Streamed: the bot's reply is cut into 3-8 byte events, so every token is split across events.
-	s := client.Chat.Completions.NewStreaming(ctx, params)
-	var text strings.Builder
-	for s.Next() {
-		if ch := s.Current(); len(ch.Choices) > 0 {
-			text.WriteString(ch.Choices[0].Delta.Content)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	assertRestored(t, text.String())
-	assertNothingPlanted(t, b)
+	testPipelineClient(t, extra, openAIChat)
 }
 
 func TestPipelineAnthropic(t *testing.T) {
 	storeBackends(t, testPipelineAnthropic)
 }
 
-// testPipelineAnthropic: the official Anthropic client, whole and streamed (the bot cuts its reply
-// into 3-8 byte content_block_delta events, so every token is split across events).
 func testPipelineAnthropic(t *testing.T, extra string) {
+	testPipelineClient(t, extra, anthropicChat)
+}
+
+// testPipelineClient sends the planted message through an official client, whole and streamed:
+// the bot cuts a streamed reply into 3-8 byte events, so every token is split across events.
+func testPipelineClient(t *testing.T, extra string, chat func(*testing.T, *veil, *http.Client, string, bool) string) {
 	b := startBot(t, false)
 	v := startVeil(t, pipelineConfig(b.URL)+extra)
 	c := subjectClient(t, v)
 	grantSupport(t, v, c)
-	client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
-		aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
-		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(plantedMessage))}}
-	msg, err := client.Messages.New(ctx, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertRestored(t, msg.Content[0].Text)
-
-	s := client.Messages.NewStreaming(ctx, params)
-	var acc anthropic.Message
-	for s.Next() {
-		if err := acc.Accumulate(s.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(acc.Content) != 1 {
-		t.Fatalf("streamed content %+v", acc.Content)
-	}
-	assertRestored(t, acc.Content[0].Text)
+	assertRestored(t, chat(t, v, c, plantedMessage, false))
+	assertRestored(t, chat(t, v, c, plantedMessage, true))
 	assertNothingPlanted(t, b)
 }
 

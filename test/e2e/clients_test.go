@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+)
+
+// openAIChat sends text with the official OpenAI client, whole or streamed, and returns the
+// reply's text (a streamed one reassembled from its deltas).
+func openAIChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	params := openai.ChatCompletionNewParams{Model: "demo",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(text)}}
+	if !stream {
+		comp, err := client.Chat.Completions.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return comp.Choices[0].Message.Content
+	}
+	s := client.Chat.Completions.NewStreaming(ctx, params)
+	var reply strings.Builder
+	for s.Next() {
+		if ch := s.Current(); len(ch.Choices) > 0 {
+			reply.WriteString(ch.Choices[0].Delta.Content)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return reply.String()
+}
+
+// anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated
+// as the client does), and returns the reply's one text block.
+func anthropicChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := anthropic.NewClient(aoption.WithBaseURL(v.publicURL), aoption.WithAPIKey("test"),
+		aoption.WithHTTPClient(c), aoption.WithMaxRetries(0))
+	params := anthropic.MessageNewParams{Model: "demo", MaxTokens: 1024,
+		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(text))}}
+	var msg anthropic.Message
+	if !stream {
+		m, err := client.Messages.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg = *m
+	} else {
+		s := client.Messages.NewStreaming(ctx, params)
+		for s.Next() {
+			if err := msg.Accumulate(s.Current()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(msg.Content) != 1 {
+		t.Fatalf("content blocks %+v", msg.Content)
+	}
+	return msg.Content[0].Text
+}
