@@ -35,59 +35,31 @@ func parseAnthropic(doc []byte) anthropicEvent {
 	var typ, deltaType, blockType string
 	ev := anthropicEvent{index: -1, text: Span{-1, -1}}
 	err := s.members(1, func(key []byte, depth int) error {
-		start := s.pos
-		switch string(key) {
-		case "type":
-			if doc[s.pos] == '"' {
-				if _, err := s.str(); err != nil {
-					return err
-				}
-				typ = string(doc[start:s.pos])
-				return nil
-			}
-		case "index":
-			if err := s.skip(depth); err != nil {
-				return err
-			}
-			ev.index = smallInt(doc[start:s.pos])
-			return nil
-		case "content_block":
-			if doc[s.pos] != '{' {
-				break
-			}
-			return s.members(depth+1, func(key []byte, depth int) error {
-				start := s.pos
-				if err := s.skip(depth); err != nil {
-					return err
-				}
-				if string(key) == "type" {
-					blockType = string(doc[start:s.pos])
-				}
-				return nil
-			})
-		case "delta":
-			if doc[s.pos] != '{' {
-				break
-			}
-			return s.members(depth+1, func(key []byte, depth int) error {
-				start := s.pos
-				if err := s.skip(depth); err != nil {
-					return err
-				}
-				raw := doc[start:s.pos]
-				switch string(key) {
-				case "type":
+		if k := string(key); (k == "content_block" || k == "delta") && doc[s.pos] == '{' {
+			block := k == "content_block"
+			return s.rawMembers(depth+1, func(key, raw []byte, start int) {
+				switch {
+				case string(key) == "type" && block:
+					blockType = string(raw)
+				case string(key) == "type":
 					deltaType = string(raw)
-				case "text":
-					if raw[0] == '"' {
-						ev.text = Span{start, s.pos}
-						ev.value = string(appendUnquoted(make([]byte, 0, len(raw)-2), raw[1:len(raw)-1]))
-					}
+				case string(key) == "text" && !block && raw[0] == '"':
+					ev.text = Span{start, start + len(raw)}
+					ev.value = string(appendUnquoted(make([]byte, 0, len(raw)-2), raw[1:len(raw)-1]))
 				}
-				return nil
 			})
 		}
-		return s.skip(depth)
+		start := s.pos
+		if err := s.skip(depth); err != nil {
+			return err
+		}
+		switch raw := doc[start:s.pos]; string(key) {
+		case "type":
+			typ = string(raw)
+		case "index":
+			ev.index = smallInt(raw)
+		}
+		return nil
 	})
 	if err == nil {
 		s.skipWS()
@@ -108,4 +80,17 @@ func parseAnthropic(doc []byte) anthropicEvent {
 		ev.kind = anthropicStop
 	}
 	return ev
+}
+
+// rawMembers reads the object at s.pos, calling fn with each member's key, raw value and the
+// value's offset.
+func (s *jsonScanner) rawMembers(depth int, fn func(key, raw []byte, start int)) error {
+	return s.members(depth, func(key []byte, depth int) error {
+		start := s.pos
+		if err := s.skip(depth); err != nil {
+			return err
+		}
+		fn(key, s.doc[start:s.pos], start)
+		return nil
+	})
 }

@@ -359,3 +359,24 @@ func TestReplyEventsNotice(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseAnthropic: any bytes parse without panicking, and a text delta's span is the quoted
+// string it decoded.
+func FuzzParseAnthropic(f *testing.F) {
+	f.Add([]byte(`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\u00e9"}}`))
+	f.Add([]byte(`{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}`))
+	f.Add([]byte(`{"type":"message_stop","delta":[1,{"text":"x"}]}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		ev := parseAnthropic(doc)
+		if ev.kind != anthropicTextDelta {
+			return
+		}
+		if ev.text.Start < 0 || ev.text.End > len(doc) || ev.text.Len() < 2 || doc[ev.text.Start] != '"' || doc[ev.text.End-1] != '"' {
+			t.Fatalf("span %v of %q", ev.text, doc)
+		}
+		var v string
+		if err := json.Unmarshal(doc[ev.text.Start:ev.text.End], &v); err != nil || v != ev.value {
+			t.Fatalf("value %q, the span decodes to %q (%v)", ev.value, v, err)
+		}
+	})
+}
