@@ -381,12 +381,12 @@ const (
 	personPlaceLast                        // of a greeting after which a place may come before the name
 )
 
-// personLastFilter holds, for each bit of a wordFilter, which of the filters on the last words of
-// context phrases have it.
-var personLastFilter = func() (f [1 << 12]uint8) {
+// personLastFilter holds, for each entry of markEnds (markIndex), which of the filters on the last
+// words of context phrases have it.
+var personLastFilter = func() (f [1 << markIndexBits]uint8) {
 	add := func(w string, bit uint8) {
 		if w != "" {
-			f[wordFilterIndex(w)] |= bit
+			f[markIndex(w)] |= bit
 		}
 	}
 	for last, ps := range personTriggers.byLast {

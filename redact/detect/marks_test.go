@@ -1,0 +1,54 @@
+package detect
+
+import "testing"
+
+func TestMarkEnds(t *testing.T) {
+	t.Parallel()
+	// Every phrase-end word gets the marks of the detectors whose phrases end with it.
+	for _, l := range []struct {
+		desc  string
+		words map[string][]phrase
+		mark  uint32
+	}{
+		{"person", personTriggers.byLast, uint32(personAnyLast) << markPersonLastShift},
+		{"person labels", personColonLabels.byLast, uint32(personAnyLast) << markPersonLastShift},
+		{"passport", passportTriggers.byLast, markPassport},
+		{"licence", licenceTriggers.byLast, markLicence},
+		{"birth date", dobTriggers.byLast, markDOB},
+	} {
+		for w := range l.words {
+			if got := uint32(markEnds[markIndex(w)]); got&l.mark == 0 {
+				t.Errorf("%s: markEnds[markIndex(%q)] = %#x, want the bits %#x", l.desc, w, got, l.mark)
+			}
+		}
+	}
+	for w := range dobVerbFinal.m {
+		if markEnds[markIndex(w)]&uint16(markDOB) == 0 {
+			t.Errorf("markEnds[markIndex(%q)] lacks markDOB", w)
+		}
+	}
+}
+
+func TestMarkIndex(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc   string
+		word   string
+		person bool // marked as a possible end of a Person context phrase
+	}{
+		{"a phrase end", "is", true},
+		{"a one-byte phrase end", "m", true},
+		{"a title", "herr", true},
+		{"the key of \"add\"", "and", false},
+		{"the key of \"con\"", "can", false},
+		{"the key of \"par\" and \"por\"", "per", false},
+		{"the key of \"dhr\"", "der", false},
+		{"the key of \"owner\"", "order", false},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			if got := personLastBits(uint32(markEnds[markIndex(tc.word)])) != 0; got != tc.person {
+				t.Errorf("%q marked for Person: %v, want %v", tc.word, got, tc.person)
+			}
+		})
+	}
+}
