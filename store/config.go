@@ -37,13 +37,16 @@ type Config struct {
 	SweepInterval time.Duration `yaml:"sweep_interval"`
 }
 
-// RedisConfig is the store.redis block. One address is a standalone server; several addresses are a
-// Cluster's seed nodes; MasterName makes the addresses Sentinels.
+// RedisConfig is the store.redis block. One address is a standalone server; several addresses, or
+// Cluster set, are a Cluster's seed nodes; MasterName makes the addresses Sentinels.
 type RedisConfig struct {
 	// Addrs are host:port pairs: one server, Cluster seed nodes, or Sentinels (with MasterName).
 	Addrs []string `yaml:"addrs"`
 	// MasterName is the Sentinel master set name; setting it selects Sentinel mode.
 	MasterName string `yaml:"master_name"`
+	// Cluster selects Redis Cluster with a single address too (a managed service's configuration
+	// endpoint); several addresses always mean a Cluster.
+	Cluster bool `yaml:"cluster"`
 	// DB is the database number (standalone and Sentinel only; Cluster has only 0).
 	DB int `yaml:"db"`
 	// Username is the ACL user (Redis 6+); empty means the default user.
@@ -70,7 +73,7 @@ func (r RedisConfig) Mode() string {
 	switch {
 	case r.MasterName != "":
 		return "sentinel"
-	case len(r.Addrs) > 1:
+	case len(r.Addrs) > 1 || r.Cluster:
 		return "cluster"
 	default:
 		return "standalone"
@@ -141,7 +144,10 @@ func (c *Config) Validate() error {
 		}
 	}
 	if r.DB != 0 && r.Mode() == "cluster" {
-		add("redis.db", "must be 0 with Redis Cluster (several addrs and no master_name)")
+		add("redis.db", "must be 0 with Redis Cluster (several addrs or cluster: true, and no master_name)")
+	}
+	if r.Cluster && r.MasterName != "" {
+		add("redis.cluster", "Cluster and Sentinel (master_name) exclude each other")
 	}
 	return errors.Join(errs...)
 }

@@ -38,9 +38,12 @@ func TestValidate(t *testing.T) {
 				"redis.write_timeout: must not be negative",
 				"redis.pool_size: must not be negative",
 				`redis.addrs[1]: "no-port" is not host:port`,
-				"redis.db: must be 0 with Redis Cluster (several addrs and no master_name)",
+				"redis.db: must be 0 with Redis Cluster (several addrs or cluster: true, and no master_name)",
 			},
 		},
+		{desc: "redis cluster endpoint", cfg: Config{Driver: "redis", Redis: RedisConfig{Addrs: []string{"cfg.example:6379"}, Cluster: true}}},
+		{desc: "cluster and sentinel", cfg: Config{Driver: "redis", Redis: RedisConfig{Addrs: []string{"s1:26379"}, MasterName: "veil", Cluster: true}},
+			want: []string{"redis.cluster: Cluster and Sentinel (master_name) exclude each other"}},
 		{desc: "redis block ignored for embedded", cfg: Config{Redis: RedisConfig{Addrs: []string{"bad"}}}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -76,6 +79,7 @@ func TestRedisMode(t *testing.T) {
 		{RedisConfig{Addrs: []string{"a:1", "b:1"}}, "cluster"},
 		{RedisConfig{Addrs: []string{"a:1", "b:1"}, MasterName: "m"}, "sentinel"},
 		{RedisConfig{Addrs: []string{"a:1"}, MasterName: "m"}, "sentinel"},
+		{RedisConfig{Addrs: []string{"a:1"}, Cluster: true}, "cluster"},
 	} {
 		if got := tc.r.Mode(); got != tc.want {
 			t.Errorf("%v: %s, want %s", tc.r.Addrs, got, tc.want)

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -131,4 +132,26 @@ func newStoreOnPrefix(t *testing.T, s *Store) *Store {
 	}
 	t.Cleanup(func() { _ = o.Close() })
 	return o
+}
+
+// TestReadAheadCluster: on a real Redis Cluster the read-ahead of a subject's records is one MGET
+// within the subject's hash slot, and the records come back.
+func TestReadAheadCluster(t *testing.T) {
+	t.Parallel()
+	cl := redistest.StartCluster(t, 3)
+	s := newConfigStore(t, store.RedisConfig{Addrs: cl.Addrs()})
+	ctx := context.Background()
+	for i := range 20 { // subjects spread over the three masters
+		subject := fmt.Sprintf("subject-%d", i)
+		if err := s.Put(ctx, store.Record{Subject: subject, Kind: "consent", Key: "state", Value: []byte(subject)}); err != nil {
+			t.Fatal(err)
+		}
+		actx, err := s.ReadAhead(ctx, subject, []store.KindKey{{Kind: "consent", Key: "state"}, {Kind: "vault.key", Key: "dk"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.Get(actx, subject, "consent", "state"); err != nil || string(r.Value) != subject {
+			t.Fatalf("Get read ahead = %q, %v", r.Value, err)
+		}
+	}
 }

@@ -20,6 +20,10 @@ import (
 
 var prefixes atomic.Int64
 
+// go-redis's own messages (a Sentinel client announces its master on every connection) would
+// flood the test output; they are tested in TestClientLogger.
+func init() { redis.SetLogger(clientLogger{zerolog.Nop()}) }
+
 // newStore returns a store on a fresh key prefix of a shared server.
 func newStore(t testing.TB, c redis.UniversalClient, opts ...Option) *Store {
 	t.Helper()
@@ -36,6 +40,52 @@ func TestConformance(t *testing.T) {
 	srv := redistest.Start(t)
 	c := srv.Client()
 	storetest.Run(t, func(t *testing.T) store.Store { return newStore(t, c) })
+}
+
+// TestConformanceCluster runs the suite against a real three-master Redis Cluster, through the
+// client NewFromConfig builds for several addresses, and for one seed address with cluster: true.
+func TestConformanceCluster(t *testing.T) {
+	t.Parallel()
+	cl := redistest.StartCluster(t, 3)
+	for _, cfg := range []store.RedisConfig{{Addrs: cl.Addrs()}, {Addrs: cl.Addrs()[:1], Cluster: true}} {
+		t.Run(fmt.Sprintf("%d addrs", len(cfg.Addrs)), func(t *testing.T) {
+			t.Parallel()
+			storetest.Run(t, func(t *testing.T) store.Store {
+				s := newConfigStore(t, cfg)
+				if !s.cluster {
+					t.Fatal("not a Cluster client")
+				}
+				return s
+			})
+		})
+	}
+}
+
+// TestConformanceSentinel runs the suite against a master found through a real Sentinel.
+func TestConformanceSentinel(t *testing.T) {
+	t.Parallel()
+	sn := redistest.StartSentinel(t)
+	cfg := store.RedisConfig{Addrs: sn.Addrs(), MasterName: redistest.SentinelMaster}
+	storetest.Run(t, func(t *testing.T) store.Store { return newConfigStore(t, cfg) })
+}
+
+// newConfigStore returns a store built from cfg as Veil builds it, on a fresh key prefix.
+func newConfigStore(t *testing.T, cfg store.RedisConfig) *Store {
+	t.Helper()
+	c := store.Config{Driver: store.DriverRedis, Redis: cfg}
+	c.Redis.KeyPrefix = fmt.Sprintf("c%d:", prefixes.Add(1))
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewFromConfig(c.Redis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // TestClusterKeySlots runs the suite through the Cluster code paths (kind sets maintained outside
@@ -281,5 +331,18 @@ func TestListLarge(t *testing.T) {
 				t.Fatalf("List(%q) returned a deleted record", tc.kind)
 			}
 		}
+	}
+}
+
+func TestClientLogger(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := clientLogger{zerolog.New(&buf)}
+	l.Printf(context.Background(), "sentinel: new master=%q addr=%q\n", "veil", "10.0.0.1:6379")
+	l.Printf(context.Background(), "redis: connection pool: %v", errors.New("dial tcp: refused"))
+	want := `{"level":"info","message":"sentinel: new master=\"veil\" addr=\"10.0.0.1:6379\""}` + "\n" +
+		`{"level":"warn","message":"redis: connection pool: dial tcp: refused"}` + "\n"
+	if buf.String() != want {
+		t.Errorf("logged\n%s\nwant\n%s", buf.String(), want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -65,16 +66,17 @@ func New(client redis.UniversalClient, prefix string, opts ...Option) (*Store, e
 // addresses) and a Store that owns it. cfg must have been validated. It does not connect yet.
 func NewFromConfig(cfg store.RedisConfig, opts ...Option) (*Store, error) {
 	uo := &redis.UniversalOptions{
-		Addrs:        cfg.Addrs,
-		MasterName:   cfg.MasterName,
-		DB:           cfg.DB,
-		Username:     cfg.Username,
-		Password:     cfg.Password.Reveal(),
-		ClientName:   "veil",
-		PoolSize:     cfg.PoolSize,
-		DialTimeout:  cfg.DialTimeout,
-		ReadTimeout:  cfg.ReadTimeout,
-		WriteTimeout: cfg.WriteTimeout,
+		Addrs:         slices.Clone(cfg.Addrs), // go-redis appends the nodes it discovers to it
+		MasterName:    cfg.MasterName,
+		IsClusterMode: cfg.Cluster,
+		DB:            cfg.DB,
+		Username:      cfg.Username,
+		Password:      cfg.Password.Reveal(),
+		ClientName:    "veil",
+		PoolSize:      cfg.PoolSize,
+		DialTimeout:   cfg.DialTimeout,
+		ReadTimeout:   cfg.ReadTimeout,
+		WriteTimeout:  cfg.WriteTimeout,
 		// Context deadlines bound each call as well as the timeouts above.
 		ContextTimeoutEnabled: true,
 	}

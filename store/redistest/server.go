@@ -27,11 +27,12 @@ const startTimeout = 20 * time.Second
 
 // Server is one redis-server process on a loopback port with its own temporary directory.
 type Server struct {
-	t    testing.TB
-	bin  string
-	dir  string
-	port int
-	opts options
+	t       testing.TB
+	bin     string
+	dir     string
+	port    int
+	busPort int // a Cluster node's bus port, chosen on its first start
+	opts    options
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -44,6 +45,8 @@ type options struct {
 	policy     string
 	maxMemory  string
 	args       []string
+	cluster    bool   // a Cluster node, with a bus port of its own
+	sentinel   string // a Sentinel monitoring this master (host:port) as SentinelMaster
 }
 
 // Option configures Start.
@@ -78,7 +81,8 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	t.Cleanup(s.kill)
 	var lastErr error
-	for range 5 { // another process may take the port between choosing and binding it
+	for range 5 { // another process may take the ports between choosing and binding them
+		s.busPort = 0
 		s.port, err = freePort()
 		if err != nil {
 			t.Fatalf("redistest: choosing a port: %v", err)
@@ -175,6 +179,24 @@ func (s *Server) start() error {
 	}
 	if s.opts.maxMemory != "" {
 		args = append(args, "--maxmemory", s.opts.maxMemory)
+	}
+	if s.opts.cluster {
+		if s.busPort == 0 {
+			p, err := freePort()
+			if err != nil {
+				return err
+			}
+			s.busPort = p
+		}
+		args = append(args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+			"--cluster-port", strconv.Itoa(s.busPort), "--cluster-node-timeout", "2000")
+	}
+	if s.opts.sentinel != "" {
+		conf, err := s.sentinelConfig()
+		if err != nil {
+			return err
+		}
+		args = append(append([]string{conf}, args...), "--sentinel")
 	}
 	args = append(args, s.opts.args...)
 	cmd := exec.Command(s.bin, args...)
