@@ -109,15 +109,16 @@ var markEnds = func() (m [1 << markIndexBits]uint16) {
 	return m
 }()
 
-// markIndexBits is the size of markEnds's index in bits: 8,192 entries of 16 bits (the marks fit),
-// the 16 KB that 4,096 entries of 32 bits took.
-const markIndexBits = 13
+// markIndexBits is the size of markEnds's index in bits: 16,384 entries of 16 bits (the marks fit),
+// 32 KB: a word of clean prose that ends no phrase gets a Person mark about one time in fifteen
+// (with 8,192 entries, one in ten).
+const markIndexBits = 14
 
 // markIndex is markEnds's index of a word (not empty), a hash of its length and its first, second
 // and last bytes. Keyed as a wordFilter is, without the second byte, the words of prose that share
 // their length and first and last bytes with a phrase-end word ("and" and "add", "per" and "par",
 // "der" and "dhr", "can" and "con") were marked for nothing: in clean text 4,025 tokens per 64 KB
-// were marked as phrase ends for Person, 2,491 now, of which 1,779 are. (The other word filters
+// were marked as phrase ends for Person, 2,281 now, of which 1,779 are. (The other word filters
 // keep their key: they are asked far less often than once per token.)
 func markIndex(w string) uint64 {
 	k := uint64(w[0]) | uint64(w[min(1, len(w)-1)])<<8 | uint64(w[len(w)-1])<<16 | uint64(min(len(w), 255))<<24
