@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,26 +79,51 @@ func assertRestored(t *testing.T, reply string) {
 	}
 }
 
-// storeBackends runs a pipeline test on the embedded store and on a real redis-server.
+// storeBackends runs a pipeline test on the embedded store and on real Redis: one redis-server,
+// a three-master Cluster, and a master behind a Sentinel.
 func storeBackends(t *testing.T, run func(t *testing.T, extraConfig string)) {
 	t.Run("embedded", func(t *testing.T) { run(t, "") })
-	t.Run("redis", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("end-to-end test")
-		}
-		run(t, redisConfig(t, redistest.Start(t), ""))
-	})
+	for _, backend := range []struct {
+		name  string
+		redis func(t *testing.T) string
+	}{
+		{"redis", func(t *testing.T) string { return redisConfig(t, redistest.Start(t), "") }},
+		{"redis-cluster", func(t *testing.T) string {
+			return redisAddrsConfig(t, redistest.StartCluster(t, 3).Addrs(), "")
+		}},
+		{"redis-sentinel", func(t *testing.T) string {
+			return redisAddrsConfig(t, redistest.StartSentinel(t).Addrs(), "    master_name: "+redistest.SentinelMaster+"\n")
+		}},
+	} {
+		t.Run(backend.name, func(t *testing.T) {
+			if testing.Short() {
+				t.Skip("end-to-end test")
+			}
+			run(t, backend.redis(t))
+		})
+	}
 }
 
 // redisConfig is the YAML that puts a Veil on a real Redis, with the master key every replica
 // sharing that Redis must have. extra goes into the store.redis block.
 func redisConfig(t *testing.T, srv *redistest.Server, extra string) string {
 	t.Helper()
+	return redisAddrsConfig(t, []string{srv.Addr()}, extra)
+}
+
+// redisAddrsConfig is redisConfig for any addresses: a server, Cluster seeds or Sentinels.
+func redisAddrsConfig(t *testing.T, addrs []string, extra string) string {
+	t.Helper()
 	key := filepath.Join(t.TempDir(), "master.key")
 	if _, err := vault.GenerateKeyFile(key); err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%q]\n%skeys:\n  master_key_file: %s\n", srv.Addr(), extra, key)
+	quoted := make([]string, len(addrs))
+	for i, a := range addrs {
+		quoted[i] = strconv.Quote(a)
+	}
+	return fmt.Sprintf("store:\n  driver: redis\n  redis:\n    addrs: [%s]\n%skeys:\n  master_key_file: %s\n",
+		strings.Join(quoted, ", "), extra, key)
 }
 
 func TestPipelineRasa(t *testing.T) {
