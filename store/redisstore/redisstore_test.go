@@ -64,7 +64,7 @@ func TestConformanceCluster(t *testing.T) {
 // TestConformanceSentinel runs the suite against a master found through a real Sentinel.
 func TestConformanceSentinel(t *testing.T) {
 	t.Parallel()
-	sn := redistest.StartSentinel(t)
+	sn := redistest.StartSentinel(t, 0)
 	cfg := store.RedisConfig{Addrs: sn.Addrs(), MasterName: redistest.SentinelMaster}
 	storetest.Run(t, func(t *testing.T) store.Store { return newConfigStore(t, cfg) })
 }

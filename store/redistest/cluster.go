@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -63,17 +62,13 @@ func waitClusterOK(ctx context.Context, addr string, nodes int) error {
 	cl := redis.NewClient(&redis.Options{Addr: addr})
 	defer cl.Close()
 	want := fmt.Sprintf("cluster_known_nodes:%d", nodes)
-	for {
+	return waitFor(ctx, func() error {
 		info, err := cl.ClusterInfo(ctx).Result()
 		if err == nil && strings.Contains(info, "cluster_state:ok") && strings.Contains(info, want) {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("node %s: cluster not ok within %s (last: %v)", addr, startTimeout, err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+		return fmt.Errorf("node %s: cluster not ok (%v)", addr, err)
+	})
 }
 
 // Addrs are the nodes' host:port addresses, the seed list a client needs.

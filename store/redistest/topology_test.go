@@ -32,12 +32,42 @@ func TestStartCluster(t *testing.T) {
 // TestStartSentinel: a client configured with the Sentinel reaches the master.
 func TestStartSentinel(t *testing.T) {
 	t.Parallel()
-	s := StartSentinel(t)
+	s := StartSentinel(t, 0)
 	ctx := context.Background()
 	if err := s.Client().Set(ctx, "k", "v", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := s.Master.Client().Get(ctx, "k").Result(); err != nil || v != "v" {
 		t.Fatalf("the master has %q, %v", v, err)
+	}
+}
+
+// TestSentinelFailover: after a failover the replica is the master, has the old master's writes,
+// and a client that follows the Sentinel writes to it.
+func TestSentinelFailover(t *testing.T) {
+	t.Parallel()
+	s := StartSentinel(t, 1)
+	c := s.Client()
+	ctx := context.Background()
+	if err := c.Set(ctx, "before", "1", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	old := s.Master
+	promoted := s.Failover()
+	if s.Master != promoted || promoted == old || s.Replicas[0] != old {
+		t.Fatal("the topology was not updated")
+	}
+	// The client learns of the switch from the Sentinel; until then a write may still reach the
+	// old master, now a read-only replica.
+	ctx2, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := waitFor(ctx2, func() error { return c.Set(ctx, "after", "2", 0).Err() }); err != nil {
+		t.Fatalf("no write after the failover: %v", err)
+	}
+	m := promoted.Client()
+	for k, want := range map[string]string{"before": "1", "after": "2"} {
+		if v, err := m.Get(ctx, k).Result(); err != nil || v != want {
+			t.Errorf("the new master has %s=%q, %v", k, v, err)
+		}
 	}
 }

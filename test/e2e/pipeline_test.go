@@ -92,7 +92,7 @@ func storeBackends(t *testing.T, run func(t *testing.T, extraConfig string)) {
 			return redisAddrsConfig(t, redistest.StartCluster(t, 3).Addrs(), "")
 		}},
 		{"redis-sentinel", func(t *testing.T) string {
-			return redisAddrsConfig(t, redistest.StartSentinel(t).Addrs(), "    master_name: "+redistest.SentinelMaster+"\n")
+			return redisAddrsConfig(t, redistest.StartSentinel(t, 0).Addrs(), "    master_name: "+redistest.SentinelMaster+"\n")
 		}},
 	} {
 		t.Run(backend.name, func(t *testing.T) {
