@@ -19,14 +19,11 @@ const maxCarve = 64
 // not yet claimed that hold a letter or digit. So no byte that some detector flagged is left
 // in clear because a more confident finding overlapped part of it, and each part keeps the type
 // whose policy applies to it. Touching pieces of the same type and subtype are merged.
-func resolveOverlaps(dst []Finding, base int, orig string, runs []int) []Finding {
+func resolveOverlaps(dst []Finding, base int, orig string, runs []int, scratch *[]int32) []Finding {
 	if len(dst)-base < 2 {
 		return dst
 	}
-	if len(orig) > maxMergeOffset {
-		runs = nil // too long for mergeRuns' keys (a Text holds less than 2 GiB anyway)
-	}
-	dst = sortFindings(dst, base, runs)
+	dst = sortFindings(dst, base, runs, len(orig), scratch)
 	fs := dst[base:]
 	if !overlapping(fs) {
 		return dst
@@ -59,44 +56,38 @@ func findingBefore(a, b Finding) bool {
 	return a.Start < b.Start || a.Start == b.Start && a.End > b.End
 }
 
-// maxRuns is the most detector runs sortFindings merges; with more it sorts.
+// maxRuns is the most detector runs sortFindings takes apart; with more it sorts.
 const maxRuns = 32
 
 // sortFindings sorts dst[base:] by findingBefore. Of findings with the same span, the one from the
 // later detector comes first: of two detectors claiming the same span with the same confidence,
 // the more specific one comes later in detect.All (IP after Phone), and carve keeps the first of
-// equals. Detectors report in text order, so each run is usually sorted already (a run that is
-// not is sorted on its own) and the runs are merged in one pass.
-func sortFindings(dst []Finding, base int, runs []int) []Finding {
+// equals. runs are the ends of the detectors' runs in dst[base:] (nil: unknown), textLen bounds
+// the starts, and scratch is memory to reuse.
+func sortFindings(dst []Finding, base int, runs []int, textLen int, scratch *[]int32) []Finding {
 	fs := dst[base:]
 	if runs == nil || len(runs) > maxRuns {
 		slices.SortStableFunc(fs, compareFindings)
 		return dst
 	}
-	var heads, ends [maxRuns]int
-	k, lo := 0, 0
+	k, lo, only := 0, 0, fs // the non-empty runs, and the last of them
 	for _, e := range runs {
-		if e == lo {
-			continue // an empty run
+		if e > lo {
+			k, only = k+1, fs[lo:e]
 		}
-		run := fs[lo:e]
-		for i := 1; i < len(run); i++ {
-			if findingBefore(run[i], run[i-1]) {
-				slices.SortStableFunc(run, compareFindings)
-				break
-			}
-		}
-		heads[k], ends[k] = lo, e
-		k++
 		lo = e
 	}
 	if k <= 1 {
+		// One detector's findings, in text order as a run usually is.
+		if !slices.IsSortedFunc(only, compareFindings) {
+			slices.SortStableFunc(only, compareFindings)
+		}
 		return dst
 	}
-	// Merge the runs after dst's end (fs keeps pointing at them if dst grows), then move the
+	// Sort the runs after dst's end (fs keeps pointing at them if dst grows), then move the
 	// result down.
 	n := len(dst)
-	dst = mergeRuns(dst, fs, &heads, &ends, k)
+	dst = sortRuns(dst, fs, runs, textLen, scratch)
 	copy(dst[base:n], dst[n:])
 	return dst[:n]
 }

@@ -86,7 +86,7 @@ func (s *Scanner) ScanWith(text string, opts ScanOptions, dst []Finding) []Findi
 	if nr <= maxRuns {
 		runs = runEnds[:nr]
 	}
-	dst = resolveOverlaps(dst[:n], base, text, runs)
+	dst = resolveOverlaps(dst[:n], base, text, runs, &t.sortBuf)
 	t.release()
 	s.pool.Put(t)
 	return dst

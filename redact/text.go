@@ -36,6 +36,7 @@ type Text struct {
 	lowerBuf []byte   // backing store of Lower when it differs from Norm
 	offsBuf  []int32  // backing store of offs
 	wbits    []uint64 // WordSet lexicon bits of the tokens, looked up on demand (0: not yet)
+	sortBuf  []int32  // the buckets of sortFindings
 	anchors  anchorLists
 	marker   *Marker // whose marks are in marks; nil until asked in this view
 	marks    []Mark
@@ -87,6 +88,9 @@ func (t *Text) release() {
 	}
 	if cap(t.wbits) > keepCap/8 {
 		t.wbits = nil
+	}
+	if cap(t.sortBuf) > keepCap/8 {
+		t.sortBuf = nil
 	}
 	if cap(t.normBuf) > keepCap {
 		t.normBuf = nil
