@@ -52,10 +52,13 @@ func (t *Text) buildAnchors() {
 	if t.Flags&(HasDigit|HasUpper) == 0 {
 		return
 	}
-	s := t.Norm
-	for i := range t.Tokens {
-		k := &t.Tokens[i]
+	s, toks := t.Norm, t.Tokens
+	for i := range toks {
+		k := &toks[i]
 		f := k.Flags
+		if f&(HasDigit|HasUpper) == 0 {
+			continue // most words: no store of the loop's variables, which the appends below make
+		}
 		if f&HasDigit != 0 {
 			a.digit = append(a.digit, int32(i))
 		}
