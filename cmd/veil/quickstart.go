@@ -15,6 +15,7 @@ import (
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/demobot"
 	"github.com/veil-privacy/veil/internal/gcpolicy"
+	"github.com/veil-privacy/veil/store/redisstore"
 )
 
 func init() {
@@ -72,6 +73,7 @@ func runQuickstart(ctx context.Context, args []string, _ io.Reader, stdout, stde
 		return fmt.Errorf("quickstart config: %w", err)
 	}
 	log := newLogger(stderr, cfg.Log)
+	redisstore.LogClientTo(log)
 
 	bot := demobot.New(demobot.Config{StreamDelay: 15 * time.Millisecond})
 	botSrv := &http.Server{Handler: bot, ReadHeaderTimeout: 10 * time.Second, ErrorLog: newStdLogger(log)}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/internal/gcpolicy"
+	"github.com/veil-privacy/veil/store/redisstore"
 )
 
 func init() {
@@ -29,6 +30,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		return err
 	}
 	log := newLogger(stderr, cfg.Log)
+	redisstore.LogClientTo(log)
 	gcpolicy.Serve()
 	a, err := newApp(ctx, cfg, *path, log)
 	if err != nil {

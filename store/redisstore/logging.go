@@ -5,8 +5,16 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 )
+
+// LogClientTo sends go-redis's own messages to l, as JSON lines with component redis.client. go-redis
+// has one logger per process, so a program calls it once, when it starts; l's writer must be safe
+// for concurrent use (every client's goroutines log through it).
+func LogClientTo(l zerolog.Logger) {
+	redis.SetLogger(clientLogger{l.With().Str(fieldComponent, "redis.client").Logger()})
+}
 
 // clientLogger routes go-redis's own messages (connection pool trouble, Sentinel and Cluster
 // topology changes, recovered panics) into Veil's structured log instead of raw lines on stderr,

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/veil-privacy/veil/store"
@@ -12,10 +11,8 @@ import (
 func init() { store.Register(store.DriverRedis, openConfig) }
 
 // openConfig builds the Redis store for store.Open. Redis being unreachable at startup is not an
-// error: Ping (readiness) reports it until Redis is back. go-redis's own messages go to log from
-// then on (its logger is one for the process).
+// error: Ping (readiness) reports it until Redis is back.
 func openConfig(ctx context.Context, cfg store.Config, _ string, log zerolog.Logger) (store.Store, error) {
-	redis.SetLogger(clientLogger{log.With().Str(fieldComponent, "redis.client").Logger()})
 	s, err := NewFromConfig(cfg.Redis, WithLogger(log))
 	if err != nil {
 		return nil, err

@@ -51,6 +51,11 @@ func TestSentinelFailover(t *testing.T) {
 	t.Logf("%d messages refused while Veil's client moved to the new master", refused)
 	assertNothingPlanted(t, b)
 	v.stop()
+	// go-redis's own messages (the Sentinel's new master) are JSON log lines like Veil's.
+	logs := v.Logs()
+	if !strings.Contains(logs, `"component":"redis.client"`) || strings.Contains(logs, "\nredis: ") {
+		t.Errorf("go-redis's messages are not in the JSON log:\n%s", logs)
+	}
 	if out, err := exec.Command(veilBin, "audit", "verify", "--config", v.config).CombinedOutput(); err != nil {
 		t.Fatalf("audit verify after the failover: %v\n%s", err, out)
 	}
