@@ -38,9 +38,10 @@ type ReplyConfig struct {
 //   - data that is not JSON: the data of the stream's events are the pieces of one text, as in a
 //     plain-text token stream.
 //
-// Whether a stream carries JSON is decided by its first event with data: JSON starts with '{' or
-// '['. In a plain-text stream every data is text, so a piece "42" or "[1]" is not taken for JSON;
-// in a JSON stream an event that is not JSON is a piece of the plain text. What a streamer still
+// Whether a stream carries JSON is decided by its first event with data: a JSON object. In a
+// plain-text stream every data is text, so a piece "{}", "42" or "[1]" is not taken for JSON (a
+// reply that is code starts with "{" and streams such pieces); in a JSON stream an event that is
+// not JSON is a piece of the plain text. What a streamer still
 // holds at "data: [DONE]" or at the end of the stream goes out in an extra event just before,
 // modelled on that text's last event. Comments and events without data pass untouched.
 //
@@ -101,7 +102,7 @@ func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 	}
 	if r.mode == modeUnknown && data != "" {
 		r.mode = modeText
-		if data[0] == '{' || data[0] == '[' {
+		if data[0] == '{' && ValidJSON([]byte(ev.Data)) {
 			r.mode = modeJSON
 		}
 	}
