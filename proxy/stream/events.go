@@ -47,16 +47,16 @@ type ReplyConfig struct {
 //
 // A ReplyEvents serves one response; it is not safe for concurrent use.
 type ReplyEvents struct {
-	cfg    ReplyConfig
-	openai *OpenAIChunks
-	mode   replyMode
-	blocks []choiceStream         // Anthropic content blocks, by index
-	fields map[string]fieldStream // by configured field
-	order  []string               // fields in the order they first appeared
-	text   TextStreamer           // the plain text; nil until its first piece
-	textEv Event                  // the plain text's last event, for the fields of an extra one
-	strs   []jsonString
-	edits  []Edit
+	cfg      ReplyConfig
+	openai   *OpenAIChunks
+	mode     replyMode
+	blocks   []choiceStream         // Anthropic content blocks, by index
+	fields   map[string]fieldStream // by configured field
+	order    []string               // fields in the order they first appeared
+	text     TextStreamer           // the plain text; nil until its first piece
+	textType string                 // the event type of the plain text's last piece
+	strs     []jsonString
+	edits    []Edit
 }
 
 type replyMode uint8
@@ -207,7 +207,7 @@ func (r *ReplyEvents) textEvent(ev *Event, out []*Event) []*Event {
 		r.text = r.cfg.NewStream()
 	}
 	ev.Data = r.text.Write(ev.Data)
-	r.textEv = Event{Type: ev.Type, hasData: true}
+	r.textType = ev.Type
 	return append(out, ev)
 }
 
@@ -259,9 +259,7 @@ func (r *ReplyEvents) flushAll(out []*Event) []*Event {
 	}
 	if r.text != nil {
 		if rest := r.text.Close(); rest != "" {
-			ev := r.textEv
-			ev.Data = rest
-			out = append(out, &ev)
+			out = append(out, &Event{Type: r.textType, Data: rest, hasData: true})
 		}
 	}
 	return out
