@@ -35,7 +35,7 @@ type PipelineMetrics struct {
 func NewPipelineMetrics(reg prometheus.Registerer) *PipelineMetrics {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "veil", Name: "pipeline_stage_duration_seconds",
-		Help:    "Time a message spends in each stage of the privacy pipeline, by direction and stage.",
+		Help: "Time a message spends in each stage of the privacy pipeline, by direction and stage.",
 		// Fine below a millisecond, where the stages of a healthy pipeline are: a p99 read off
 		// the buckets lands within 50-100 µs of the truth there.
 		Buckets: []float64{.00001, .000025, .00005, .000075, .0001, .00015, .0002, .0003, .0004, .0005, .00075,

@@ -87,12 +87,7 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 		if refusal {
 			body = map[string]any{"type": "error", "error": map[string]any{"type": "veil_policy", "message": text}}
 		} else {
-			body = map[string]any{
-				"id": "veil-" + requestID, "type": "message", "role": "assistant", "model": "veil",
-				"content":     []map[string]string{{"type": "text", "text": text}},
-				"stop_reason": "end_turn", "stop_sequence": nil,
-				"usage": map[string]int{"input_tokens": 0, "output_tokens": 0},
-			}
+			body = anthropicMessage("veil-"+requestID, []map[string]string{{"type": "text", "text": text}}, "end_turn")
 		}
 	case ShapeText:
 		h.Set("Content-Type", "text/plain; charset=utf-8")
@@ -137,9 +132,7 @@ func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID stri
 		add("", chunk(map[string]string{"role": "assistant", "content": text}, nil))
 		add("", chunk(map[string]string{}, "stop"))
 	} else {
-		add("message_start", map[string]any{"type": "message_start", "message": map[string]any{
-			"id": id, "type": "message", "role": "assistant", "model": "veil", "content": []any{},
-			"stop_reason": nil, "stop_sequence": nil, "usage": map[string]int{"input_tokens": 0, "output_tokens": 0}}})
+		add("message_start", map[string]any{"type": "message_start", "message": anthropicMessage(id, []map[string]string{}, nil)})
 		add("content_block_start", map[string]any{"type": "content_block_start", "index": 0,
 			"content_block": map[string]string{"type": "text", "text": ""}})
 		add("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0,
@@ -163,4 +156,13 @@ func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID stri
 		b.WriteString("data: [DONE]\n\n")
 	}
 	_, _ = w.Write(b.Bytes())
+}
+
+// anthropicMessage is a Messages API message from Veil with content and stop reason stop (a
+// string, or nil while a stream is still going).
+func anthropicMessage(id string, content []map[string]string, stop any) map[string]any {
+	return map[string]any{
+		"id": id, "type": "message", "role": "assistant", "model": "veil", "content": content,
+		"stop_reason": stop, "stop_sequence": nil, "usage": map[string]int{"input_tokens": 0, "output_tokens": 0},
+	}
 }
