@@ -97,8 +97,9 @@ var medications = newWordSet(
 var doseUnits = newWordSet("mg mcg µg μg g ml ie iu ui units unit einheiten unités unità unidades eenheden",
 	"jednostek unități unitati tablet tablets tabletten comprimés compresse comprimidos tabletki")
 
-// Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): words of
-// three bytes or more that pass healthHead.
+// Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): the words
+// whose markEnds entry says they may be keywords, and those of four bytes or more that pass
+// healthHead.
 func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	if t.MarkBits(detectMarker)&markHealth == 0 {
 		return dst
@@ -138,39 +139,27 @@ func (h *Health) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	return dst
 }
 
-// healthMay reports whether token k, whose lower-case text is w, may be a keyword.
+// healthMay reports whether token k, whose lower-case text is w, may start with a stem. (The marks
+// pass finds the keywords that are whole words in markEnds.)
 func healthMay(k redact.Token, w string) bool {
-	return k.Flags&redact.HasLetter != 0 && len(w) >= 3 && healthHead(w)
+	return k.Flags&redact.HasLetter != 0 && len(w) >= 4 && healthHead(w)
 }
 
-// healthHeads filters the tokens that may be keywords: it holds the keywords of three bytes ("hiv",
-// "rak") and the first four bytes of the others. Every stem has four bytes or more, so a token's
-// first four bytes rule out nearly every word of prose, where a filter on three let through a
-// tenth of them ("can" of cancer, "tra" of transplant).
+// healthHeads filters the tokens that may start with a stem: it holds the first four bytes of every
+// stem, which rule out nearly every word of prose, where a filter on three let through a tenth of
+// them ("can" of cancer, "tra" of transplant). The keywords that are whole words are left to
+// markEnds, keyed on more of the word: with their heads here too, "descargar" passed for
+// "descovy", "version" for "verslaving", "victor" for "victoza".
 var healthHeads = func() (f [256]uint64) {
-	for _, s := range []*wordSet{healthStems, healthWords, medications} {
-		for w := range s.m {
-			switch {
-			case len(w) < 3:
-				panic("detect: health keyword shorter than three bytes: " + w)
-			case len(w) == 3 && s == healthStems:
-				panic("detect: health stem shorter than four bytes: " + w)
-			}
-			i := healthHeadIndex(w)
-			f[i>>6] |= 1 << (i & 63)
+	for w := range healthStems.m {
+		if len(w) < 4 {
+			panic("detect: health stem shorter than four bytes: " + w)
 		}
+		i := head4Index(w)
+		f[i>>6] |= 1 << (i & 63)
 	}
 	return f
 }()
-
-// healthHeadIndex hashes the first four bytes of w, at least three bytes long, into healthHeads'
-// 16,384 bits; a word of three bytes counts its last byte twice (a longer word that does the same
-// passes the filter with it, to be turned down by Health). One index for both lengths keeps
-// healthHead small enough to be inlined into the marks pass.
-func healthHeadIndex(w string) uint64 {
-	k := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[min(3, len(w)-1)])<<24
-	return (k * 0x9E3779B97F4A7C15) >> 50
-}
 
 // head4Index hashes the first four bytes of w into a 16,384-bit filter.
 func head4Index(w string) uint64 {
@@ -178,9 +167,9 @@ func head4Index(w string) uint64 {
 	return (k * 0x9E3779B97F4A7C15) >> 50
 }
 
-// healthHead reports whether w, at least three bytes long, may be a keyword or start with a stem.
+// healthHead reports whether w, at least four bytes long, may start with a stem.
 func healthHead(w string) bool {
-	i := healthHeadIndex(w)
+	i := head4Index(w)
 	return healthHeads[i>>6]&(1<<(i&63)) != 0
 }
 

@@ -74,8 +74,10 @@ var markEndsLetters = func() bool {
 			words = append(words, w)
 		}
 	}
-	for w := range dobVerbFinal.m {
-		words = append(words, w)
+	for _, set := range []*wordSet{dobVerbFinal, healthWords, medications} {
+		for w := range set.m {
+			words = append(words, w)
+		}
 	}
 	for _, w := range words {
 		if !strings.ContainsFunc(w, unicode.IsLetter) {
@@ -105,6 +107,11 @@ var markEnds = func() (m [1 << markIndexBits]uint16) {
 	}
 	for w := range dobVerbFinal.m {
 		m[markIndex(w)] |= uint16(markDOB)
+	}
+	for _, set := range []*wordSet{healthWords, medications} {
+		for w := range set.m {
+			m[markIndex(w)] |= uint16(markHealth)
+		}
 	}
 	return m
 }()

@@ -4,7 +4,8 @@ import "testing"
 
 func TestMarkEnds(t *testing.T) {
 	t.Parallel()
-	// Every phrase-end word gets the marks of the detectors whose phrases end with it.
+	// Every phrase-end word gets the marks of the detectors whose phrases end with it, every
+	// health keyword that is a whole word gets Health's.
 	for _, l := range []struct {
 		desc  string
 		words map[string][]phrase
@@ -22,9 +23,25 @@ func TestMarkEnds(t *testing.T) {
 			}
 		}
 	}
-	for w := range dobVerbFinal.m {
-		if markEnds[markIndex(w)]&uint16(markDOB) == 0 {
-			t.Errorf("markEnds[markIndex(%q)] lacks markDOB", w)
+	for _, l := range []struct {
+		desc string
+		set  *wordSet
+		mark uint32
+	}{
+		{"birth-date verb", dobVerbFinal, markDOB},
+		{"health word", healthWords, markHealth},
+		{"medication", medications, markHealth},
+	} {
+		for w := range l.set.m {
+			if got := uint32(markEnds[markIndex(w)]); got&l.mark == 0 {
+				t.Errorf("%s: markEnds[markIndex(%q)] = %#x, want the bits %#x", l.desc, w, got, l.mark)
+			}
+		}
+	}
+	// Every stem passes healthMay: the marks pass marks every keyword one way or the other.
+	for w := range healthStems.m {
+		if !healthHead(w) {
+			t.Errorf("healthHead(%q) = false", w)
 		}
 	}
 }
