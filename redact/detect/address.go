@@ -56,6 +56,12 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 	for lo, hi, ok := w.next(); ok; lo, hi, ok = w.next() {
 		i := max(lo, next)
 		for ; i <= hi; i++ {
+			// At a number only numberFirst may match, and only with a word after the number
+			// (most numbers of PII-dense text, the groups of IBANs, cards and phone numbers, have
+			// none): no call.
+			if t.Tokens[i].Flags&redact.HasDigit != 0 && !numberMayLead(t, i) {
+				continue
+			}
 			i, dst = a.detectAt(t, i, dst)
 		}
 		next = i
