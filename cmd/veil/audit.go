@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	commands["audit"] = command{"read the audit trail: tail, verify, export", runAudit}
+	commands["audit"] = command{"read the audit trail: tail, verify, export, report", runAudit}
 }
 
 const auditUsage = `usage: veil audit <command> [flags]
@@ -33,6 +33,7 @@ commands:
   tail     print the latest events, one line each (or --json), and --follow new ones
   verify   recompute the hash chain and checkpoint signatures; exit 1 on the first broken link
   export   write the events of a period as JSON lines or CSV for an auditor
+  report   summarize a period for a DPO or a regulator (counts, never values), with the chain's check
 
 Every command finds the trail with one of:
   --config FILE      Veil's configuration (store, audit.stream, data_dir, keys)
@@ -53,6 +54,8 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return runAuditVerify(ctx, args[1:], stdout, stderr)
 	case "export":
 		return runAuditExport(ctx, args[1:], stdout, stderr)
+	case "report":
+		return runAuditReport(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stderr, auditUsage)
 		return errUsage
@@ -239,8 +242,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := newFlags("audit verify", stderr)
 	tf := addTrailFlags(fs)
 	from := fs.String("from", "", "start at this stream id (the first event checked is trusted as the anchor)")
-	pubFile := fs.String("public-key", "", "Ed25519 public key (PEM) checkpoints are verified with (default: the configured or data-dir key)")
-	skipSigs := fs.Bool("skip-signatures", false, "check the hash chain only, without the public key")
+	kf := addKeyFlags(fs)
 	strict := fs.Bool("strict", false, "also fail when a later checkpoint was expected and is missing (truncated tail)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
@@ -250,21 +252,9 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer t.close()
-	var pub ed25519.PublicKey
-	if !*skipSigs {
-		path := *pubFile
-		if path == "" && t.hasKeys {
-			path = t.paths.SigningKey
-			if _, err := os.Stat(path); err != nil {
-				path = strings.TrimSuffix(path, filepath.Ext(path)) + ".pub"
-			}
-		}
-		if path == "" {
-			return errors.New("no public key: pass --public-key FILE (or --skip-signatures to check the chain only)")
-		}
-		if pub, err = audit.LoadPublicKey(path); err != nil {
-			return err
-		}
+	pub, err := kf.publicKey(t)
+	if err != nil {
+		return err
 	}
 	res, err := audit.Verify(ctx, t.r, t.stream, audit.VerifyOptions{From: *from, PublicKey: pub})
 	if err != nil {
@@ -278,6 +268,37 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return errors.New("audit trail verification: a checkpoint is missing at the end")
 	}
 	return nil
+}
+
+// keyFlags say which public key checks the checkpoints' signatures.
+type keyFlags struct {
+	file string
+	skip bool
+}
+
+func addKeyFlags(fs *flag.FlagSet) *keyFlags {
+	kf := &keyFlags{}
+	fs.StringVar(&kf.file, "public-key", "", "Ed25519 public key (PEM) checkpoints are verified with (default: the configured or data-dir key)")
+	fs.BoolVar(&kf.skip, "skip-signatures", false, "check the hash chain only, without the public key")
+	return kf
+}
+
+// publicKey loads the key the flags name, or the trail's own; nil with --skip-signatures.
+func (kf *keyFlags) publicKey(t *trail) (ed25519.PublicKey, error) {
+	if kf.skip {
+		return nil, nil
+	}
+	path := kf.file
+	if path == "" && t.hasKeys {
+		path = t.paths.SigningKey
+		if _, err := os.Stat(path); err != nil {
+			path = strings.TrimSuffix(path, filepath.Ext(path)) + ".pub"
+		}
+	}
+	if path == "" {
+		return nil, errors.New("no public key: pass --public-key FILE (or --skip-signatures to check the chain only)")
+	}
+	return audit.LoadPublicKey(path)
 }
 
 func printVerify(w io.Writer, stream string, res *audit.Result, pub ed25519.PublicKey) {
@@ -329,15 +350,9 @@ func runAuditExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "veil audit export: --since is required")
 		return errUsage
 	}
-	s, err := parseWhen(*since)
+	s, u, err := period(*since, *until)
 	if err != nil {
-		return fmt.Errorf("--since: %w", err)
-	}
-	u := time.Now()
-	if *until != "" {
-		if u, err = parseWhen(*until); err != nil {
-			return fmt.Errorf("--until: %w", err)
-		}
+		return err
 	}
 	if *format != audit.FormatJSONL && *format != audit.FormatCSV {
 		return fmt.Errorf("--format: want jsonl or csv, got %q", *format)
@@ -370,6 +385,105 @@ func runAuditExport(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stderr, "exported %d events from %s to %s\n", n, s.Format(time.RFC3339), u.Format(time.RFC3339))
 	return nil
+}
+
+// runAuditReport is `veil audit report`: a period's summary, after the whole chain is checked. A
+// broken chain is reported at the top and makes the command fail, the report still printed.
+func runAuditReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("audit report", stderr)
+	tf := addTrailFlags(fs)
+	kf := addKeyFlags(fs)
+	since := fs.String("since", "", "first day or instant (2025-03-01 or RFC 3339), required")
+	until := fs.String("until", "", "end, exclusive (default: now)")
+	format := fs.String("format", "text", "text or json")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return errUsage
+	}
+	if *since == "" {
+		fmt.Fprintln(stderr, "veil audit report: --since is required")
+		return errUsage
+	}
+	s, u, err := period(*since, *until)
+	if err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("--format: want text or json, got %q", *format)
+	}
+	t, err := tf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	pub, err := kf.publicKey(t)
+	if err != nil {
+		return err
+	}
+	res, err := audit.Verify(ctx, t.r, t.stream, audit.VerifyOptions{PublicKey: pub})
+	if err != nil {
+		return err
+	}
+	rep, err := audit.Summarize(ctx, t.r, t.stream, s, u)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(struct {
+			Integrity integrity `json:"integrity"`
+			*audit.Report
+		}{integrityOf(res, pub), rep})
+	} else {
+		printVerify(stdout, t.stream, res, pub)
+		fmt.Fprintln(stdout)
+		err = rep.WriteText(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		return errors.New("audit trail verification failed: the report covers a broken chain")
+	}
+	return nil
+}
+
+// integrity is the chain check in a JSON report.
+type integrity struct {
+	Intact            bool   `json:"intact"`
+	Entries           int    `json:"entries_checked"`
+	Checkpoints       int    `json:"checkpoints"`
+	SignaturesChecked bool   `json:"signatures_checked"`
+	KeyID             string `json:"key_id,omitempty"`
+	Broken            string `json:"broken,omitempty"`
+	Warning           string `json:"warning,omitempty"`
+}
+
+func integrityOf(res *audit.Result, pub ed25519.PublicKey) integrity {
+	in := integrity{Intact: res.OK(), Entries: res.Events, Checkpoints: res.Checkpoints, SignaturesChecked: pub != nil,
+		Warning: res.TailWarning}
+	if pub != nil {
+		in.KeyID = audit.KeyID(pub)
+	}
+	if b := res.Break; b != nil {
+		in.Broken = fmt.Sprintf("seq %d (event id %s, stream id %s): %s", b.Seq, b.EventID, b.StreamID, b.Problem)
+	}
+	return in
+}
+
+// period reads --since and --until (default: now).
+func period(since, until string) (time.Time, time.Time, error) {
+	s, err := parseWhen(since)
+	if err != nil {
+		return s, s, fmt.Errorf("--since: %w", err)
+	}
+	u := time.Now()
+	if until != "" {
+		if u, err = parseWhen(until); err != nil {
+			return s, u, fmt.Errorf("--until: %w", err)
+		}
+	}
+	return s, u, nil
 }
 
 // parseWhen reads a date (UTC midnight) or an RFC 3339 instant.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -99,8 +100,30 @@ func TestAuditCommandsEmbedded(t *testing.T) {
 		t.Errorf("export summary: %q", errOut)
 	}
 
+	// The report: the chain's check, then the period's counts; the same in JSON.
+	code, out, errOut = runVeil("audit", "report", "--data-dir", dir, "--since", since)
+	if code != 0 || !strings.Contains(out, "OK: the chain is intact") || !regexp.MustCompile(`forwarded to the bot +6\n`).MatchString(out) ||
+		!regexp.MustCompile(`erasures +6\n`).MatchString(out) || !strings.Contains(out, "no access to personal data or settings") ||
+		strings.Contains(out, "visitor-") {
+		t.Fatalf("report: %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runVeil("audit", "report", "--data-dir", dir, "--since", since, "--format", "json")
+	var rep struct {
+		Integrity struct {
+			Intact            bool `json:"intact"`
+			SignaturesChecked bool `json:"signatures_checked"`
+		} `json:"integrity"`
+		Events   map[string]int `json:"events"`
+		Subjects int            `json:"subjects"`
+		Found    map[string]int `json:"personal_data_found"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Integrity.Intact || !rep.Integrity.SignaturesChecked ||
+		rep.Events["message.forwarded"] != 6 || rep.Subjects != 1 || rep.Found["EMAIL"] != 12 {
+		t.Fatalf("report --format json: %d %v\n%s%s", code, err, out, errOut)
+	}
+
 	for _, args := range [][]string{
-		{"audit"}, {"audit", "nope"}, {"audit", "export", "--data-dir", dir},
+		{"audit"}, {"audit", "nope"}, {"audit", "export", "--data-dir", dir}, {"audit", "report", "--data-dir", dir},
 	} {
 		if code, _, _ := runVeil(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
@@ -141,6 +164,11 @@ func TestAuditVerifyRedisTampered(t *testing.T) {
 	code, out, _ = runVeil("audit", "verify", "--redis", url, "--public-key", pub)
 	if code != 1 || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, entries[5].ID) {
 		t.Errorf("verify after XDEL: %d\n%s", code, out)
+	}
+	// A report over a broken chain says so first and fails, the counts still printed.
+	code, out, _ = runVeil("audit", "report", "--redis", url, "--public-key", pub, "--since", "2000-01-01")
+	if code != 1 || !strings.HasPrefix(out, "audit stream") || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, "Messages") {
+		t.Errorf("report after XDEL: %d\n%s", code, out)
 	}
 }
 

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/veil-privacy/veil/demobot"
 )
@@ -271,9 +273,19 @@ func testRightsLifecycle(t *testing.T, extra string) {
 			t.Errorf("the trail lacks %s:\n%s", typ, out)
 		}
 	}
+	// The period's report: the chain checked, the rights requests counted, no value.
+	report, err := exec.Command(veilBin, "audit", "report", "--config", v.config, "--since", time.Now().UTC().Format(time.DateOnly)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("veil audit report: %v\n%s", err, report)
+	}
+	for _, re := range []string{`OK: the chain is intact`, `access requests \(exports\) +[1-9]`, `erasures +[1-9]`, `rectifications +[1-9]`, `forwarded to the bot +[1-9]`} {
+		if !regexp.MustCompile(re).Match(report) {
+			t.Errorf("the report lacks %s:\n%s", re, report)
+		}
+	}
 	for _, p := range append(planted, fixed) {
-		if bytes.Contains(out, []byte(p)) || strings.Contains(v.Logs(), p) {
-			t.Errorf("the trail or the logs carry %q", p)
+		if bytes.Contains(out, []byte(p)) || bytes.Contains(report, []byte(p)) || strings.Contains(v.Logs(), p) {
+			t.Errorf("the trail, the report or the logs carry %q", p)
 		}
 	}
 }
