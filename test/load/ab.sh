@@ -3,7 +3,8 @@
 # embedded store in a fresh data dir) pinned to core 1, the load generator on core 0, the same
 # 1 KB message with three findings as run.sh's section 2. For each build, in turn, ROUNDS times:
 # a fresh Veil, then each of MODES (saturation: as fast as 32 connections go; a number: that many
-# requests/s), printing req/s, p50/p99 ms, Veil's CPU µs per request, collections and RSS.
+# requests/s), printing req/s, p50/p99 ms, Veil's CPU µs per request, collections and RSS, then
+# each run's time per pipeline stage (mean, and the p99 as the bound of its histogram bucket).
 # Alternating builds within one run is what makes their difference trustworthy on a noisy machine.
 #
 #   test/load/ab.sh HEAD~1 HEAD                    # two commits (built in temporary worktrees)
@@ -105,7 +106,8 @@ YAML
     for mode in $MODES; do
       rate=$mode
       [ "$mode" = saturation ] && rate=0
-      gc0=$(curl -fsS http://127.0.0.1:29094/metrics | awk '/^go_gc_duration_seconds_count/{print $2}')
+      curl -fsS http://127.0.0.1:29094/metrics >"$work/before.txt"
+      gc0=$(awk '/^go_gc_duration_seconds_count/{print $2}' "$work/before.txt")
       taskset -c 0 "$work/loadgen" -url http://127.0.0.1:28094/webhooks/rest/webhook -c 32 -d "$D" -rate "$rate" \
         -body "$work/pii.json" -consent-url http://127.0.0.1:28094/.veil/consent \
         -cpu-pid "$vp" -clk-tck "$(getconf CLK_TCK)" >"$work/result.json"
@@ -119,7 +121,10 @@ rss = m.get("process_resident_memory_bytes", 0) / 1e6
 print(f"| {sys.argv[3]} | {sys.argv[4]} | {sys.argv[5]} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
       f"{r.get('server_cpu_us_per_req', 0):.0f} | {gc:.0f} | {rss:.0f} |")
 PY
+      python3 test/load/stages.py "$round, ${labels[$i]}, $mode" "$work/before.txt" "$work/metrics.txt" >>"$work/stages.md"
     done
     kill "$vp"; wait "$vp" 2>/dev/null || true
   done
 done
+printf '\nPipeline stages, from Veil'"'"'s veil_pipeline_stage_duration_seconds: mean µs (p99 bucket bound)\n\n| round, build, mode | stages |\n|---|---|\n'
+cat "$work/stages.md"
