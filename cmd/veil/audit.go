@@ -339,18 +339,13 @@ func runAuditExport(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := newFlags("audit export", stderr)
 	tf := addTrailFlags(fs)
 	ff := addFilterFlags(fs)
-	since := fs.String("since", "", "first day or instant (2025-03-01 or RFC 3339), required")
-	until := fs.String("until", "", "end, exclusive (default: now)")
+	pf := addPeriodFlags(fs)
 	format := fs.String("format", audit.FormatJSONL, "jsonl or csv")
 	out := fs.String("out", "", "file to write (default: standard output)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
-	if *since == "" {
-		fmt.Fprintln(stderr, "veil audit export: --since is required")
-		return errUsage
-	}
-	s, u, err := period(*since, *until)
+	s, u, err := pf.period("veil audit export", stderr)
 	if err != nil {
 		return err
 	}
@@ -393,17 +388,12 @@ func runAuditReport(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := newFlags("audit report", stderr)
 	tf := addTrailFlags(fs)
 	kf := addKeyFlags(fs)
-	since := fs.String("since", "", "first day or instant (2025-03-01 or RFC 3339), required")
-	until := fs.String("until", "", "end, exclusive (default: now)")
+	pf := addPeriodFlags(fs)
 	format := fs.String("format", "text", "text or json")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errUsage
 	}
-	if *since == "" {
-		fmt.Fprintln(stderr, "veil audit report: --since is required")
-		return errUsage
-	}
-	s, u, err := period(*since, *until)
+	s, u, err := pf.period("veil audit report", stderr)
 	if err != nil {
 		return err
 	}
@@ -471,15 +461,31 @@ func integrityOf(res *audit.Result, pub ed25519.PublicKey) integrity {
 	return in
 }
 
-// period reads --since and --until (default: now).
-func period(since, until string) (time.Time, time.Time, error) {
-	s, err := parseWhen(since)
-	if err != nil {
-		return s, s, fmt.Errorf("--since: %w", err)
+// periodFlags are --since (required) and --until (default: now).
+type periodFlags struct{ since, until string }
+
+func addPeriodFlags(fs *flag.FlagSet) *periodFlags {
+	pf := &periodFlags{}
+	fs.StringVar(&pf.since, "since", "", "first day or instant (2025-03-01 or RFC 3339), required")
+	fs.StringVar(&pf.until, "until", "", "end, exclusive (default: now)")
+	return pf
+}
+
+// period returns the period the flags give; without --since it says so on stderr and returns
+// errUsage.
+func (pf *periodFlags) period(cmd string, stderr io.Writer) (time.Time, time.Time, error) {
+	var s, u time.Time
+	if pf.since == "" {
+		fmt.Fprintf(stderr, "%s: --since is required\n", cmd)
+		return s, u, errUsage
 	}
-	u := time.Now()
-	if until != "" {
-		if u, err = parseWhen(until); err != nil {
+	s, err := parseWhen(pf.since)
+	if err != nil {
+		return s, u, fmt.Errorf("--since: %w", err)
+	}
+	u = time.Now()
+	if pf.until != "" {
+		if u, err = parseWhen(pf.until); err != nil {
 			return s, u, fmt.Errorf("--until: %w", err)
 		}
 	}
