@@ -16,10 +16,7 @@ func TestKilledVeilKeepsItsAuditTrail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL))
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	_, v, c := consentedChat(t, "")
 	const n = 40
 	for i := range n {
 		rasaSay(t, v, c, fmt.Sprintf("Message %d: write to me at crash.test%d@example.org", i, i))

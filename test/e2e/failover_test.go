@@ -22,10 +22,7 @@ func TestSentinelFailover(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	sn := redistest.StartSentinel(t, 1)
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+redisAddrsConfig(t, sn.Addrs(), "    master_name: "+redistest.SentinelMaster+"\n"))
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	b, v, c := consentedChat(t, redisAddrsConfig(t, sn.Addrs(), "    master_name: "+redistest.SentinelMaster+"\n"))
 	assertRestored(t, strings.Join(rasaSay(t, v, c, plantedMessage), " "))
 
 	sn.Failover()

@@ -42,6 +42,17 @@ func subjectClient(t *testing.T, v *veil) *http.Client {
 	return &http.Client{Jar: jar, Transport: v.client.Transport, Timeout: 30 * time.Second}
 }
 
+// consentedChat starts the bot and a Veil with pipelineConfig plus extra, and a browser that has
+// given consent to the support purpose.
+func consentedChat(t *testing.T, extra string) (*bot, *veil, *http.Client) {
+	t.Helper()
+	b := startBot(t, false)
+	v := startVeil(t, pipelineConfig(b.URL)+extra)
+	c := subjectClient(t, v)
+	grantSupport(t, v, c)
+	return b, v, c
+}
+
 // grantSupport gives consent to the support purpose through Veil's consent API.
 func grantSupport(t *testing.T, v *veil, c *http.Client) {
 	t.Helper()
@@ -131,10 +142,7 @@ func TestPipelineRasa(t *testing.T) {
 }
 
 func testPipelineRasa(t *testing.T, extra string) {
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+extra)
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	b, v, c := consentedChat(t, extra)
 	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
 	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -210,10 +218,7 @@ func testPipelineAnthropic(t *testing.T, extra string) {
 // testPipelineClient sends the planted message through an official client, whole and streamed:
 // the bot cuts a streamed reply into 3-8 byte events, so every token is split across events.
 func testPipelineClient(t *testing.T, extra string, chat func(*testing.T, *veil, *http.Client, string, bool) string) {
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+extra)
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	b, v, c := consentedChat(t, extra)
 	assertRestored(t, chat(t, v, c, plantedMessage, false))
 	assertRestored(t, chat(t, v, c, plantedMessage, true))
 	assertNothingPlanted(t, b)
@@ -224,10 +229,7 @@ func TestPipelineWebSocket(t *testing.T) {
 }
 
 func testPipelineWebSocket(t *testing.T, extra string) {
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+extra)
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	b, v, c := consentedChat(t, extra)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(v.publicURL, "https")+"/ws",
@@ -257,10 +259,7 @@ func TestPipelineFailsClosed(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	srv := redistest.Start(t)
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+redisConfig(t, srv, "    dial_timeout: 200ms\n    read_timeout: 200ms\n"))
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	b, v, c := consentedChat(t, redisConfig(t, srv, "    dial_timeout: 200ms\n    read_timeout: 200ms\n"))
 	srv.Stop()
 	del, _ := http.NewRequest("DELETE", b.URL+"/debug/received", nil)
 	if r, err := http.DefaultClient.Do(del); err == nil {

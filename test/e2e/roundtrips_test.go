@@ -25,10 +25,7 @@ func TestPipelineRedisReadsOnce(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	srv := redistest.Start(t)
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+redisConfig(t, srv, ""))
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	_, v, c := consentedChat(t, redisConfig(t, srv, ""))
 	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
 	send := func() {
 		t.Helper()

@@ -41,10 +41,7 @@ func policyWithTranscripts(t *testing.T) string {
 // TestTranscriptLifecycle: with a policy that keeps transcripts, the subject's export holds the
 // conversation (the message as forwarded, the reply as shown); after erasure it is gone.
 func TestTranscriptLifecycle(t *testing.T) {
-	b := startBot(t, false)
-	v := startVeil(t, pipelineConfig(b.URL)+"policy:\n  dir: "+policyWithTranscripts(t)+"\n  watch: false\n")
-	c := subjectClient(t, v)
-	grantSupport(t, v, c)
+	_, v, c := consentedChat(t, "policy:\n  dir: "+policyWithTranscripts(t)+"\n  watch: false\n")
 	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
 	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
 	if err != nil {
