@@ -82,7 +82,7 @@ func (*NationalID) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding
 			}
 			cls.addToken(toks[j].Start-k.Start, n)
 			digits = digits || toks[j].Flags&redact.HasDigit != 0
-			if !digits || len(nidByLen[n]) == 0 || !nidFreeAfter(t, j, j > i) {
+			if !digits || !nidMayMatch(cls, n) || !nidFreeAfter(t, j, j > i) {
 				continue
 			}
 			if buf == nil {

@@ -53,6 +53,7 @@ func init() {
 			nidByLen[len(sp.pat)] = append(nidByLen[len(sp.pat)], p)
 		}
 	}
+	nidNeed = nidNeedOf(&nidByLen)
 }
 
 func sp(pat string) nidSpelling    { return nidSpelling{pat: pat} }

@@ -64,3 +64,29 @@ func (sh *nidShape) match(c nidClasses, raw string) bool {
 	}
 	return true
 }
+
+// nidNeed holds, per length, the classes that every pattern of that length requires (the
+// intersection of their masks; all bits where there is no pattern). NationalID tests a run
+// against it before anything else: most runs of PII-dense text (dates, card numbers and IBANs in
+// groups, phone numbers) match no pattern of their length, and one test passes them over instead
+// of nidFreeAfter and the loop over up to 21 patterns in nidJudge.
+var nidNeed [nidMaxPat + 1]nidClasses
+
+// nidNeedOf returns the classes each length's patterns all require.
+func nidNeedOf(byLen *[nidMaxPat + 1][]*nidPattern) (need [nidMaxPat + 1]nidClasses) {
+	for n, ps := range byLen {
+		need[n] = nidClasses{alnum: ^uint32(0), sep: ^uint32(0)}
+		for _, p := range ps {
+			need[n].alnum &= p.shape.alnum
+			need[n].sep &= p.shape.sep
+		}
+	}
+	return need
+}
+
+// nidMayMatch reports whether a run of n bytes with classes c may match one of the patterns of its
+// length: it has the classes they all require.
+func nidMayMatch(c nidClasses, n int) bool {
+	need := nidNeed[n]
+	return c.alnum&need.alnum == need.alnum && c.sep&need.sep == need.sep
+}

@@ -108,3 +108,53 @@ func TestNIDClassesByToken(t *testing.T) {
 		}
 	}
 }
+
+// TestNIDMayMatch checks the filter of runs by length: it passes every run that a pattern of its
+// length matches, and rejects the common runs that none matches.
+func TestNIDMayMatch(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, raw string
+		want      bool
+	}{
+		{desc: "eleven digits", raw: "12345678901", want: true},
+		{desc: "NINO in groups", raw: "QQ 12 34 56 C", want: true},
+		{desc: "DE tax id in groups", raw: "12 345 678 901", want: true},
+		{desc: "NL BSN with dots", raw: "1112.22.333", want: true},
+		{desc: "date", raw: "12.03.1985", want: false},
+		{desc: "card in groups", raw: "4111 1111 1111 1111", want: false},
+		{desc: "no pattern of this length", raw: "12345678901234567", want: false},
+		{desc: "separator where every pattern has a digit", raw: "12 4567890", want: false},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			if got := nidMayMatch(nidClassify(tc.raw), len(tc.raw)); got != tc.want {
+				t.Errorf("nidMayMatch(%q) = %v, want %v", tc.raw, got, tc.want)
+			}
+		})
+	}
+	// Every run that a pattern matches passes: runs made from each pattern and mutated.
+	r := rand.New(rand.NewPCG(8, 8))
+	const alphabet = "0123456789AZaz .-/+#_x"
+	for _, ps := range nidByLen {
+		for _, p := range ps {
+			for range 200 {
+				b := []byte(p.pat)
+				for i := range b {
+					switch b[i] {
+					case '#':
+						b[i] = "0123456789ABCxyz"[r.IntN(16)]
+					case '_':
+						b[i] = " .-/"[r.IntN(4)]
+					}
+				}
+				for range r.IntN(3) {
+					b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
+				}
+				raw := string(b)
+				if c := nidClassify(raw); p.shape.match(c, raw) && !nidMayMatch(c, len(raw)) {
+					t.Fatalf("pattern %q matches %q, which nidMayMatch rejects", p.pat, raw)
+				}
+			}
+		}
+	}
+}
