@@ -34,3 +34,15 @@ func (v *Vault) ReadsAhead(subject string, items []Item) []store.KindKey {
 	}
 	return ids
 }
+
+// RestorerReadsAhead names the records Restorer reads for subject on a store over a network: the
+// data key and every token entry, so that a request can read them with its other reads and the
+// reply's restorer needs no round trip of its own. A token the request then creates drops the
+// entries read ahead (the store drops what a write under the context touches), and Restorer reads
+// them again.
+func (v *Vault) RestorerReadsAhead(subject string) []store.KindKey {
+	if checkSubject(subject) != nil {
+		return nil
+	}
+	return []store.KindKey{{Kind: KindKey, Key: dataKeyRecord}, {Kind: KindToken}}
+}

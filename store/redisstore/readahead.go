@@ -5,16 +5,25 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/veil-privacy/veil/store"
 )
 
 // ahead holds records read ahead for one request (store.ReadAheader): the raw values of one
-// subject's records, each handed out once.
+// subject's records, and the lists of whole kinds, each handed out once.
 type ahead struct {
 	st      *Store
 	subject string
 	mu      sync.Mutex
 	vals    map[store.KindKey]rawRecord
+	lists   map[string]listed // by kind
+}
+
+// listed is what listScript returned for one kind: index members and their records' values.
+type listed struct {
+	members []string
+	vals    []any
 }
 
 // rawRecord is a record as Redis holds it (see decodeInto), or its absence.
@@ -25,8 +34,12 @@ type rawRecord struct {
 
 type aheadCtxKey struct{}
 
-// ReadAhead reads ids of one subject with one MGET (they share the subject's hash tag, so they
-// live in one Cluster slot) and returns a context that carries them to Get and GetMany.
+// ReadAhead reads ids of one subject in one round trip and returns a context that carries them
+// to Get, GetMany and List: the records with a key in one MGET, and for each id with an empty Key
+// every record of its kind, as List returns them, with listScript in the same pipeline (every key
+// shares the subject's hash tag, so they live in one Cluster slot and the pipeline goes to one
+// node). A kind whose list cannot be read ahead (the script not loaded yet, an index too large
+// for one script) is left to List.
 func (s *Store) ReadAhead(ctx context.Context, subject string, ids []store.KindKey) (context.Context, error) {
 	if err := store.CheckSubject(subject); err != nil {
 		return ctx, err
@@ -34,40 +47,92 @@ func (s *Store) ReadAhead(ctx context.Context, subject string, ids []store.KindK
 	if len(ids) == 0 {
 		return ctx, nil
 	}
+	var keyed []store.KindKey
+	var kinds []string
 	for _, id := range ids {
 		if err := store.CheckKind(id.Kind, false); err != nil {
 			return ctx, err
 		}
+		if id.Key == "" {
+			kinds = append(kinds, id.Kind)
+		} else {
+			keyed = append(keyed, id)
+		}
 	}
-	vals, err := s.mget(ctx, subject, ids)
-	if err != nil {
-		return ctx, fmt.Errorf("reading records ahead: %w", err)
+	a := &ahead{st: s, subject: subject, vals: make(map[store.KindKey]rawRecord, len(keyed))}
+	if len(kinds) == 0 {
+		vals, err := s.mget(ctx, subject, keyed)
+		if err != nil {
+			return ctx, fmt.Errorf("reading records ahead: %w", err)
+		}
+		a.keep(keyed, vals)
+		return context.WithValue(ctx, aheadCtxKey{}, a), nil
 	}
-	a := &ahead{st: s, subject: subject, vals: make(map[store.KindKey]rawRecord, len(ids))}
+	pipe := s.c.Pipeline()
+	var mg *redis.SliceCmd
+	if len(keyed) > 0 {
+		mg = pipe.MGet(ctx, s.recordKeys(subject, keyed)...)
+	}
+	lists := make([]*redis.Cmd, len(kinds))
+	for i, kind := range kinds {
+		lists[i] = pipe.EvalSha(ctx, listScript.Hash(), []string{s.k.idx(subject)}, s.k.recPrefix(subject), kindPrefix(kind), mgetBatch)
+	}
+	_, _ = pipe.Exec(ctx) // each command's own error is looked at below
+	if mg != nil {
+		got, err := mg.Result()
+		if err != nil {
+			return ctx, fmt.Errorf("reading records ahead: %w", err)
+		}
+		a.keep(keyed, rawRecords(got))
+	}
+	a.lists = make(map[string]listed, len(kinds))
+	for i, kind := range kinds {
+		res, err := lists[i].Slice()
+		if err != nil {
+			continue
+		}
+		if members, vals, err := parseListed(res); err == nil {
+			a.lists[kind] = listed{members, vals}
+		}
+	}
+	return context.WithValue(ctx, aheadCtxKey{}, a), nil
+}
+
+// keep stores the records read for ids.
+func (a *ahead) keep(ids []store.KindKey, vals []rawRecord) {
 	for i, v := range vals {
 		a.vals[ids[i]] = v
 	}
-	return context.WithValue(ctx, aheadCtxKey{}, a), nil
 }
 
 // mget reads records of one subject with one MGET (their keys share the subject's hash tag, so
 // they live in one Cluster slot): each one's stored bytes, and whether it exists.
 func (s *Store) mget(ctx context.Context, subject string, ids []store.KindKey) ([]rawRecord, error) {
+	got, err := s.c.MGet(ctx, s.recordKeys(subject, ids)...).Result()
+	if err != nil {
+		return nil, err
+	}
+	return rawRecords(got), nil
+}
+
+// recordKeys are the Redis keys of a subject's records.
+func (s *Store) recordKeys(subject string, ids []store.KindKey) []string {
 	prefix := s.k.recPrefix(subject)
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		names[i] = prefix + member(id.Kind, id.Key)
 	}
-	got, err := s.c.MGet(ctx, names...).Result()
-	if err != nil {
-		return nil, err
-	}
+	return names
+}
+
+// rawRecords reads an MGET's reply: nil is a record that does not exist.
+func rawRecords(got []any) []rawRecord {
 	vals := make([]rawRecord, len(got))
 	for i, v := range got {
-		str, ok := v.(string) // nil: no such record
+		str, ok := v.(string)
 		vals[i] = rawRecord{raw: []byte(str), found: ok}
 	}
-	return vals, nil
+	return vals
 }
 
 // aheadOf returns what ctx holds read ahead from s for subject, or nil.
@@ -119,8 +184,23 @@ func (s *Store) takeAheadAll(ctx context.Context, subject, kind string, keys []s
 	return out
 }
 
-// dropAhead forgets what ctx holds read ahead of a record written through s (kind "" and key "":
-// every record of the subject).
+// takeAheadList hands out the list of kind if ctx holds it read ahead.
+func (s *Store) takeAheadList(ctx context.Context, subject, kind string) (listed, bool) {
+	a := s.aheadOf(ctx, subject)
+	if a == nil || kind == "" {
+		return listed{}, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l, ok := a.lists[kind]
+	if ok {
+		delete(a.lists, kind)
+	}
+	return l, ok
+}
+
+// dropAhead forgets what ctx holds read ahead of a record written through s, and the list of its
+// kind (kind "" and key "": every record of the subject).
 func (s *Store) dropAhead(ctx context.Context, subject, kind, key string) {
 	a := s.aheadOf(ctx, subject)
 	if a == nil {
@@ -130,7 +210,9 @@ func (s *Store) dropAhead(ctx context.Context, subject, kind, key string) {
 	defer a.mu.Unlock()
 	if kind == "" {
 		clear(a.vals)
+		clear(a.lists)
 		return
 	}
 	delete(a.vals, store.KindKey{Kind: kind, Key: key})
+	delete(a.lists, kind)
 }

@@ -13,21 +13,42 @@ import (
 	"github.com/veil-privacy/veil/store/redistest"
 )
 
-// commandCounter counts the commands a client sends (a pipeline's commands one by one).
-type commandCounter struct{ n atomic.Int64 }
+// commandCounter counts the commands a client sends (a pipeline's commands one by one), and the
+// round trips (a pipeline is one). A new connection's setup (HELLO, CLIENT SETINFO) is left out:
+// it is paid once per connection, not per call.
+type commandCounter struct{ n, trips atomic.Int64 }
+
+func connSetup(cmd redis.Cmder) bool { return cmd.Name() == "hello" || cmd.Name() == "client" }
 
 func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.n.Add(1)
+		if !connSetup(cmd) {
+			c.n.Add(1)
+			c.trips.Add(1)
+		}
 		return next(ctx, cmd)
 	}
 }
 func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		c.n.Add(int64(len(cmds)))
+		n := 0
+		for _, cmd := range cmds {
+			n += b2i(!connSetup(cmd))
+		}
+		if n > 0 {
+			c.n.Add(int64(n))
+			c.trips.Add(1)
+		}
 		return next(ctx, cmds)
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func TestReadAhead(t *testing.T) {
@@ -134,8 +155,8 @@ func newStoreOnPrefix(t *testing.T, s *Store) *Store {
 	return o
 }
 
-// TestReadAheadCluster: on a real Redis Cluster the read-ahead of a subject's records is one MGET
-// within the subject's hash slot, and the records come back.
+// TestReadAheadCluster: on a real Redis Cluster the read-ahead of a subject's records (an MGET and
+// a list script, in one pipeline) stays within the subject's hash slot, and the records come back.
 func TestReadAheadCluster(t *testing.T) {
 	t.Parallel()
 	cl := redistest.StartCluster(t, 3)
@@ -146,12 +167,85 @@ func TestReadAheadCluster(t *testing.T) {
 		if err := s.Put(ctx, store.Record{Subject: subject, Kind: "consent", Key: "state", Value: []byte(subject)}); err != nil {
 			t.Fatal(err)
 		}
-		actx, err := s.ReadAhead(ctx, subject, []store.KindKey{{Kind: "consent", Key: "state"}, {Kind: "vault.key", Key: "dk"}})
+		ids := []store.KindKey{{Kind: "consent", Key: "state"}, {Kind: "vault.key", Key: "dk"}, {Kind: "consent"}}
+		actx, err := s.ReadAhead(ctx, subject, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r, err := s.Get(actx, subject, "consent", "state"); err != nil || string(r.Value) != subject {
 			t.Fatalf("Get read ahead = %q, %v", r.Value, err)
 		}
+		if recs, err := s.List(actx, subject, "consent"); err != nil || len(recs) != 1 || string(recs[0].Value) != subject {
+			t.Fatalf("List read ahead = %v, %v", recs, err)
+		}
+	}
+}
+
+// TestReadAheadList: a kind named without a key is listed in the read-ahead's round trip, handed
+// to the first List of that kind under the context, and dropped by a write of that kind.
+func TestReadAheadList(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { _ = c.Close() })
+	cnt := &commandCounter{}
+	c.AddHook(cnt)
+	s := newStore(t, c)
+	ctx := context.Background()
+	for _, r := range []store.Record{
+		{Subject: "s", Kind: "vault.token", Key: "t1", Value: []byte("one")},
+		{Subject: "s", Kind: "vault.token", Key: "t2", Value: []byte("two")},
+		{Subject: "s", Kind: "vault.key", Key: "dk", Value: []byte("key")},
+	} {
+		if err := s.Put(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.List(ctx, "s", "vault.token"); err != nil { // loads the list script
+		t.Fatal(err)
+	}
+	ids := []store.KindKey{{Kind: "vault.key", Key: "dk"}, {Kind: "vault.token"}}
+	before := cnt.trips.Load()
+	actx, err := s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cnt.trips.Load() - before; got != 1 {
+		t.Fatalf("ReadAhead took %d round trips, want 1 (MGET and the list in one pipeline)", got)
+	}
+	before = cnt.n.Load()
+	recs, err := s.List(actx, "s", "vault.token")
+	if err != nil || len(recs) != 2 || string(recs[0].Value) != "one" || string(recs[1].Value) != "two" {
+		t.Fatalf("List read ahead = %v, %v", recs, err)
+	}
+	if r, err := s.Get(actx, "s", "vault.key", "dk"); err != nil || string(r.Value) != "key" {
+		t.Fatalf("Get read ahead = %q, %v", r.Value, err)
+	}
+	if got := cnt.n.Load() - before; got != 0 {
+		t.Errorf("reads of what was read ahead sent %d commands, want 0", got)
+	}
+
+	// A token written under the context drops the list: List sees the write.
+	actx, err = s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(actx, store.Record{Subject: "s", Kind: "vault.token", Key: "t3", Value: []byte("three")}); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := s.List(actx, "s", "vault.token"); err != nil || len(recs) != 3 {
+		t.Errorf("List after a write under the context = %d records, %v; want 3", len(recs), err)
+	}
+
+	// Without the script loaded on the server, the list is left to List, which loads it.
+	if err := c.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	actx, err = s.ReadAhead(ctx, "s", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := s.List(actx, "s", "vault.token"); err != nil || len(recs) != 3 {
+		t.Errorf("List after SCRIPT FLUSH = %d records, %v; want 3", len(recs), err)
 	}
 }

@@ -154,12 +154,17 @@ func (s *Store) List(ctx context.Context, subject, kind string) ([]store.Record,
 		return nil, err
 	}
 	recPrefix := s.k.recPrefix(subject)
-	members, vals, err := s.listOneTrip(ctx, subject, kind)
-	if errors.Is(err, redis.Nil) {
-		members, vals, err = s.listBatched(ctx, subject, kind)
-	}
-	if err != nil {
-		return nil, err
+	l, ok := s.takeAheadList(ctx, subject, kind)
+	members, vals := l.members, l.vals
+	if !ok {
+		var err error
+		members, vals, err = s.listOneTrip(ctx, subject, kind)
+		if errors.Is(err, redis.Nil) {
+			members, vals, err = s.listBatched(ctx, subject, kind)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	type entry struct {
 		member, kind, key string
@@ -220,6 +225,11 @@ func (s *Store) listOneTrip(ctx context.Context, subject, kind string) ([]string
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading subject records: %w", err)
 	}
+	return parseListed(res)
+}
+
+// parseListed reads listScript's reply: index members alternating with their records' values.
+func parseListed(res []any) ([]string, []any, error) {
 	members := make([]string, 0, len(res)/2)
 	vals := make([]any, 0, len(res)/2)
 	for i := 0; i+1 < len(res); i += 2 {
