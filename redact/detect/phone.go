@@ -35,7 +35,8 @@ type phoneRegion struct {
 // separators, filters them by shape and context, and validates the survivors with libphonenumber:
 // international numbers (+ or 00) for any country, national numbers for the configured regions.
 type Phone struct {
-	regions []phoneRegion
+	regions  []phoneRegion
+	national *phoneNationalIndex // which regions may take a national number; nil: try them all
 }
 
 // NewPhone returns the phone number detector. regions are ISO 3166-1 alpha-2 codes whose national
@@ -58,6 +59,7 @@ func NewPhone(regions []string) *Phone {
 		pr := phoneRegion{code: r, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: c.lengths, descs: c.regions()[r]}
 		p.regions = append(p.regions, pr)
 	}
+	p.national = newPhoneNationalIndex(p.regions)
 	return p
 }
 
@@ -188,6 +190,9 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 
 	ctxKnown, ctx, neg := false, false, false
 	checks := 0
+	// Candidates passed over before the context was read, whose check counts if it says yes
+	// (pendIfCtx) or if it does not say no (pendUnlessNeg).
+	pendIfCtx, pendUnlessNeg := 0, 0
 	for m := j - 1; m >= 0 && checks < phoneMaxChecks; m-- {
 		d := digits[:upto[m]]
 		e := toks[i+m].End
@@ -208,12 +213,33 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 		if len(d) >= 13 && cardValid(string(d)) {
 			continue
 		}
+		national := !intl && !zeroZero
+		trunk := national && d[0] == '0'
+		// laidOut: a national number validated without a context word, unless a word says it is
+		// another kind of number.
+		laidOut := trunk && (m > 0 || len(d) <= 12) ||
+			national && !trunk && m == j-1 && phoneGrouped(toks[i:i+m+1], seps[1:m+1])
+		if national && p.nationalRegions(d) == 0 {
+			// Valid in no region whatever its context: no context read and no validation, but
+			// the check it would have used counts, once its context is known.
+			switch {
+			case ctxKnown:
+				checks += b2i(ctx || !neg && laidOut)
+			case laidOut:
+				pendUnlessNeg++
+			default:
+				pendIfCtx++
+			}
+			continue
+		}
 		if !ctxKnown {
 			ctx, neg = phoneContext(t, i, start)
 			ctxKnown = true
+			checks += pendIfCtx*b2i(ctx) + pendUnlessNeg*b2i(!neg)
+			if checks >= phoneMaxChecks {
+				return -1, 0, 0 // the checks ran out before this candidate
+			}
 		}
-		national := !intl && !zeroZero
-		trunk := national && d[0] == '0'
 		switch {
 		case !national:
 			conf = 0.85
@@ -221,9 +247,9 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 			conf = 0.8
 		case neg:
 			continue
-		case trunk && (m > 0 || len(d) <= 12):
+		case laidOut && trunk:
 			conf = 0.75
-		case !trunk && m == j-1 && phoneGrouped(toks[i:i+m+1], seps[1:m+1]):
+		case laidOut:
 			conf = 0.6
 		default:
 			continue

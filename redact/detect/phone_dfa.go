@@ -212,3 +212,29 @@ func (d *digitDFA) match(nsn []byte) bool {
 	}
 	return d.accept[s]
 }
+
+// acceptLengths returns, per state, the lengths of the digit strings that lead from that state to
+// an accepting one (bit k: some string of k digits does; lengths from 31 on are left out).
+func (d *digitDFA) acceptLengths() []uint32 {
+	ls := make([]uint32, len(d.next))
+	// Bits only grow, and each pass adds at least one: the loop ends after at most 32 passes per
+	// state (an automaton with cycles accepts strings of unbounded length).
+	for changed := true; changed; {
+		changed = false
+		for s, row := range d.next {
+			var m uint32
+			if d.accept[s] {
+				m = 1
+			}
+			for _, n := range row {
+				if n != dfaDead {
+					m |= ls[n] << 1
+				}
+			}
+			if m != ls[s] {
+				ls[s], changed = m, true
+			}
+		}
+	}
+	return ls
+}

@@ -84,3 +84,28 @@ func TestDigitDFA(t *testing.T) {
 		t.Errorf("only %d of %d descriptions have an automaton", built, total)
 	}
 }
+
+// TestDigitDFAAcceptLengths checks the lengths of the strings that an automaton accepts from its
+// start state.
+func TestDigitDFAAcceptLengths(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, expr string
+		want       uint32
+	}{
+		{desc: "a range of lengths", expr: `^(?:1\d{2,3})$`, want: 1<<3 | 1<<4},
+		{desc: "alternatives", expr: `^(?:12|345|6789)$`, want: 1<<2 | 1<<3 | 1<<4},
+		{desc: "unbounded", expr: `^(?:\d+)$`, want: ^uint32(1)},
+		{desc: "optional tail", expr: `^(?:8\d{5}(?:\d{2,4})?)$`, want: 1<<6 | 1<<8 | 1<<9 | 1<<10},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			d := newDigitDFA(tc.expr)
+			if d == nil {
+				t.Fatalf("%s: no automaton", tc.expr)
+			}
+			if got := d.acceptLengths()[dfaStart]; got != tc.want {
+				t.Errorf("%s: lengths %b, want %b", tc.expr, got, tc.want)
+			}
+		})
+	}
+}

@@ -184,26 +184,6 @@ func (p *Phone) valid(d []byte, national bool) bool {
 	return phoneValidIntl(d)
 }
 
-// validNational reports whether d, dialled nationally, is a valid number in one of p's regions.
-func (p *Phone) validNational(d []byte) bool {
-	for _, r := range p.regions {
-		nsn := d
-		if r.prefix != "" {
-			if !strings.HasPrefix(string(d), r.prefix) {
-				continue
-			}
-			nsn = d[len(r.prefix):]
-		}
-		if len(nsn) == 0 || len(nsn) >= 32 || r.lengths&(1<<len(nsn)) == 0 {
-			continue
-		}
-		if r.descs != nil && r.descs.valid(nsn) {
-			return true
-		}
-	}
-	return false
-}
-
 // phoneValidIntl reports whether d (digits after + or 00) is a valid international number: a
 // calling code and a national significant number valid in one of the regions sharing that code.
 func phoneValidIntl(d []byte) bool {
