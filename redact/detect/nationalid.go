@@ -217,10 +217,24 @@ func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClas
 		}
 		if pc := nidScore(p, v, ctx, start); pc > conf {
 			sub, conf = p.s.sub, pc
+			if conf >= p.after {
+				break // no later pattern can give more
+			}
 		}
 	}
 	return sub, conf
 }
+
+// maxConf returns the highest confidence nidScore can give for p.
+func (p *nidPattern) maxConf() float64 {
+	if p.needCtx {
+		return nidConfCtx
+	}
+	return max(nidConfCtx, nidConfOwnValid(p))
+}
+
+// nidConfOwnValid is the confidence of a valid number with its scheme's own context word.
+func nidConfOwnValid(p *nidPattern) float64 { return min(0.99, max(nidConfCtx, p.s.conf+0.05)) }
 
 // nidScore turns a verdict into a confidence, 0 meaning "do not report".
 func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
@@ -243,7 +257,7 @@ func nidScore(p *nidPattern, v nidVerdict, ctx *nidContext, start int) float64 {
 		if !p.needCtx {
 			switch {
 			case own:
-				return min(0.99, max(nidConfCtx, p.s.conf+0.05))
+				return nidConfOwnValid(p)
 			case generic():
 				return max(nidConfGeneric, p.s.conf)
 			case ctx.negative(start):

@@ -35,6 +35,9 @@ type nidPattern struct {
 	needCtx bool
 	s       *nidScheme
 	shape   nidShape
+	// after is the highest confidence that a later pattern of the same length can give: once a
+	// candidate has that much, nidJudge stops (a later pattern wins only with more).
+	after float64
 }
 
 // nidMaxPat is the longest spelling ("1 84 12 76 451 089 46"); init checks the table against it.
@@ -54,6 +57,13 @@ func init() {
 		}
 	}
 	nidNeed = nidNeedOf(&nidByLen)
+	for _, ps := range nidByLen {
+		after := 0.0
+		for k := len(ps) - 1; k >= 0; k-- {
+			ps[k].after = after
+			after = max(after, ps[k].maxConf())
+		}
+	}
 }
 
 func sp(pat string) nidSpelling    { return nidSpelling{pat: pat} }

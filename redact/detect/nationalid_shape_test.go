@@ -158,3 +158,45 @@ func TestNIDMayMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestNIDPatternAfter checks what nidJudge's early stop relies on: no verdict in any context
+// scores a pattern above its maxConf, and each pattern's after is the highest maxConf of the
+// patterns after it.
+func TestNIDPatternAfter(t *testing.T) {
+	t.Parallel()
+	const start = 100
+	for n, ps := range nidByLen {
+		for k, p := range ps {
+			contexts := []struct {
+				desc          string
+				before, after nidClass
+			}{
+				{desc: "none"},
+				{desc: "own word before", before: p.s.class},
+				{desc: "own word after", after: p.s.class},
+				{desc: "generic word before", before: nidClassGeneric},
+				{desc: "generic word after", after: nidClassGeneric},
+				{desc: "own and generic", before: p.s.class | nidClassGeneric},
+				{desc: "negative word", before: nidClassNegative},
+			}
+			for _, c := range contexts {
+				ctx := nidContext{afterRead: true, after: c.after, nearAf: c.after}
+				if c.before != 0 {
+					ctx.n, ctx.ends[0], ctx.masks[0] = 1, start-1, c.before
+				}
+				for _, v := range []nidVerdict{nidBadSum, nidWeak, nidValid} {
+					if got := nidScore(p, v, &ctx, start); got > p.maxConf() {
+						t.Errorf("%q (%s), verdict %d, %s: score %v above maxConf %v", p.pat, p.s.sub, v, c.desc, got, p.maxConf())
+					}
+				}
+			}
+			want := 0.0
+			for _, q := range ps[k+1:] {
+				want = max(want, q.maxConf())
+			}
+			if p.after != want {
+				t.Errorf("length %d, pattern %d %q: after %v, want %v", n, k, p.pat, p.after, want)
+			}
+		}
+	}
+}
