@@ -193,6 +193,7 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 	// Candidates passed over before the context was read, whose check counts if it says yes
 	// (pendIfCtx) or if it does not say no (pendUnlessNeg).
 	pendIfCtx, pendUnlessNeg := 0, 0
+	moneyChecked := false
 	for m := j - 1; m >= 0 && checks < phoneMaxChecks; m-- {
 		d := digits[:upto[m]]
 		e := toks[i+m].End
@@ -207,8 +208,15 @@ func (p *Phone) match(t *redact.Text, i int) (end, last int, conf float64) {
 		if m < j-1 && seps[m+1] != ' ' {
 			continue
 		}
-		if !phoneEndOK(s, e) || phoneIsDate(s, toks[i:i+m+1]) || phoneNearMoney(s, start, e) {
+		if !phoneEndOK(s, e) || phoneIsDate(s, toks[i:i+m+1]) || phoneMoneyAfter(s, e) {
 			continue
+		}
+		if !moneyChecked {
+			// The same for every end: money before the run rules out all of them.
+			if phoneMoneyBefore(s, start) {
+				return -1, 0, 0
+			}
+			moneyChecked = true
 		}
 		if len(d) >= 13 && cardValid(string(d)) {
 			continue
@@ -296,17 +304,24 @@ func phoneEndOK(s string, e int) bool {
 	return true
 }
 
-// phoneNearMoney reports a currency sign or code, or a percent sign, next to the number.
-func phoneNearMoney(s string, start, end int) bool {
+// phoneMoneyBefore reports a currency sign or code, or a percent sign, before a number that
+// starts at start (up to two spaces between them).
+func phoneMoneyBefore(s string, start int) bool {
 	i := start
 	for i > 0 && s[i-1] == ' ' && start-i < 2 {
 		i--
 	}
+	return phoneMoney(s[max(0, i-3):i], false)
+}
+
+// phoneMoneyAfter reports a currency sign or code, or a percent sign, after a number that ends
+// at end (up to two spaces between them).
+func phoneMoneyAfter(s string, end int) bool {
 	j := end
 	for j < len(s) && s[j] == ' ' && j-end < 2 {
 		j++
 	}
-	return phoneMoney(s[max(0, i-3):i], false) || phoneMoney(s[j:min(len(s), j+3)], true)
+	return phoneMoney(s[j:min(len(s), j+3)], true)
 }
 
 // phoneMoney reports whether w, the bytes just after (or before) a number, start (or end) with a

@@ -180,6 +180,36 @@ func TestPhoneWordKind(t *testing.T) {
 	}
 }
 
+// TestPhoneMoneyAround checks the money tests on each side of a number, which Phone.match makes
+// apart: the one before once per run, the one after per end.
+func TestPhoneMoneyAround(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, text    string
+		before, after bool
+	}{
+		{desc: "plain number", text: "call 0301234567 now"},
+		{desc: "euro sign before", text: "€ 0301234567 now", before: true},
+		{desc: "euro sign after", text: "pay 0301234567 € now", after: true},
+		{desc: "code before, two spaces", text: "EUR  0301234567", before: true},
+		{desc: "code after, no space", text: "0301234567usd", after: true},
+		{desc: "code three spaces away", text: "EUR   0301234567"},
+		{desc: "percent after", text: "0301234567%", after: true},
+		{desc: "dollar before", text: "$0301234567", before: true},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			start := strings.IndexByte(tc.text, '0')
+			end := start + len("0301234567")
+			if got := phoneMoneyBefore(tc.text, start); got != tc.before {
+				t.Errorf("phoneMoneyBefore(%q) = %v, want %v", tc.text, got, tc.before)
+			}
+			if got := phoneMoneyAfter(tc.text, end); got != tc.after {
+				t.Errorf("phoneMoneyAfter(%q) = %v, want %v", tc.text, got, tc.after)
+			}
+		})
+	}
+}
+
 // TestWarmPhones: after WarmPhones every number description is compiled, to an automaton or (where
 // none can be built) a regexp, so no later validation compiles one.
 func TestWarmPhones(t *testing.T) {
