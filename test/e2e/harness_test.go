@@ -159,7 +159,32 @@ func startVeil(t *testing.T, yaml string) *veil {
 	dir := t.TempDir()
 	v := &veil{t: t, dir: dir, config: filepath.Join(dir, "veil.yaml"), exited: make(chan struct{})}
 	v.writeConfig(yaml)
-	v.cmd = exec.Command(veilBin, "serve", "--config", v.config)
+	scheme := "https"
+	if strings.Contains(yaml, "mode: off") {
+		scheme = "http"
+	}
+	v.start(scheme, "serve", "--config", v.config)
+	return v
+}
+
+// startQuickstart runs `veil quickstart`, the README's first command, on free loopback ports with
+// its data in a temporary directory, until it is ready.
+func startQuickstart(t *testing.T) *veil {
+	t.Helper()
+	dir := t.TempDir()
+	v := &veil{t: t, dir: dir, exited: make(chan struct{})}
+	v.start("https", "quickstart", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+		"--bot-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	return v
+}
+
+// start runs veilBin with args and waits until its public and admin listeners are up and it is
+// ready; scheme is the public listener's.
+func (v *veil) start(scheme string, args ...string) {
+	t := v.t
+	t.Helper()
+	v.cmd = exec.Command(veilBin, args...)
+	v.cmd.Dir = v.dir
 	stderr, err := v.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -192,15 +217,10 @@ func startVeil(t *testing.T, yaml string) *veil {
 			t.Fatalf("veil did not start listening\n%s", v.Logs())
 		}
 	}
-	scheme := "https"
-	if strings.Contains(yaml, "mode: off") {
-		scheme = "http"
-	}
 	v.publicURL = scheme + "://" + public
 	v.adminURL = "http://" + admin
 	v.client = &http.Client{Transport: &http.Transport{TLSClientConfig: v.tlsConfig(), ForceAttemptHTTP2: true}}
 	v.waitReady()
-	return v
 }
 
 func (v *veil) writeConfig(yaml string) {
