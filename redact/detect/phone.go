@@ -85,6 +85,11 @@ func (p *Phone) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 		if i < next || !phoneFresh(s, toks, i, lastEnd) {
 			continue
 		}
+		// A number too short to dial on its own with no digit token close after it (a house
+		// number, a postcode, a day) is a run of one token that match would reject.
+		if k.End-k.Start < phoneMinDigits && (i+1 == len(toks) || toks[i+1].Start-k.End > 3 || !toks[i+1].AllDigits()) {
+			continue
+		}
 		end, last, conf := p.match(t, i)
 		if end < 0 {
 			continue
