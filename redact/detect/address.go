@@ -58,8 +58,9 @@ func (a *Address) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding 
 		for ; i <= hi; i++ {
 			// At a number only numberFirst may match, and only with a word after the number
 			// (most numbers of PII-dense text, the groups of IBANs, cards and phone numbers, have
-			// none): no call.
-			if t.Tokens[i].Flags&redact.HasDigit != 0 && !numberMayLead(t, i) {
+			// none); at a word without a capital, only a street type or a particle: no call.
+			if f := t.Tokens[i].Flags; f&redact.HasDigit != 0 && !numberMayLead(t, i) ||
+				f&(redact.HasDigit|redact.HasUpper|redact.InitUpper) == 0 && !addrLowerMayStart(t, i) {
 				continue
 			}
 			i, dst = a.detectAt(t, i, dst)

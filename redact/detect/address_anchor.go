@@ -49,6 +49,16 @@ func streetStart(t *redact.Text, h int) int {
 	return lo
 }
 
+// addrLowerMayStart reports whether a token without a capital or a digit may start an address
+// shape: only a street type in front (prefixStreet: "rue", "via", or a letter before a dot, as
+// in "P.zza") or a Dutch particle before a street name (suffixStreet: "van", "ter", "ten") can;
+// the other shapes start with a capitalised word or a number. Most words before the numbers of
+// PII-dense text are such words ("card", "from", the names of e-mail addresses).
+func addrLowerMayStart(t *redact.Text, i int) bool {
+	w := tokLower(t, i)
+	return len(w) <= 1 || streetPrefix.has(w) || w == "van" || w == "ter" || w == "ten"
+}
+
 // addrGapChars reports whether g may separate two tokens of one address.
 func addrGapChars(g string) bool {
 	for i := 0; i < len(g); i++ {

@@ -74,3 +74,26 @@ func FuzzAddress(f *testing.F) {
 func BenchmarkAddress(b *testing.B) {
 	benchCtx(b, NewAddress())
 }
+
+// TestAddrLowerMayStart checks which words without a capital may start an address shape.
+func TestAddrLowerMayStart(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, text string
+		want       bool
+	}{
+		{desc: "street type", text: "rue", want: true},
+		{desc: "street type in Italian", text: "via", want: true},
+		{desc: "letter before a dot", text: "v", want: true},
+		{desc: "Dutch particle", text: "van", want: true},
+		{desc: "preposition", text: "from", want: false},
+		{desc: "verb", text: "habite", want: false},
+		{desc: "name of an e-mail address", text: "anna", want: false},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			if got := addrLowerMayStart(redact.NewText(tc.text), 0); got != tc.want {
+				t.Errorf("addrLowerMayStart(%q) = %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}
