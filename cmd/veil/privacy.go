@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/veil-privacy/veil/audit"
 	"github.com/veil-privacy/veil/configs"
 	"github.com/veil-privacy/veil/policy"
@@ -50,6 +52,9 @@ func (a *app) openPrivacy(ctx context.Context, cfg *configs.Config) (*privacy, e
 	var err error
 	if pv.store, err = store.Open(ctx, cfg.Store, cfg.DataDir, a.log.With().Str("component", "store").Logger()); err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	if c, ok := pv.store.(interface{ Collector() prometheus.Collector }); ok {
+		a.registry.MustRegister(c.Collector()) // Redis: the connection pool
 	}
 	if !cfg.Keys.Configured(os.LookupEnv) {
 		if cfg.Store.Driver == store.DriverRedis && !a.quickstart {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
@@ -344,5 +345,31 @@ func TestClientLogger(t *testing.T) {
 		`{"level":"warn","message":"redis: connection pool: dial tcp: refused"}` + "\n"
 	if buf.String() != want {
 		t.Errorf("logged\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestPoolCollector(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	s := newStore(t, srv.Client())
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(s.Collector())
+	ctx := context.Background()
+	for range 3 {
+		if err := s.Put(ctx, store.Record{Subject: "s", Kind: "consent", Key: "state", Value: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) != 8 {
+		t.Fatalf("%d metrics, %v; want 8", len(mfs), err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		m := mf.GetMetric()[0]
+		got[mf.GetName()] = m.GetGauge().GetValue() + m.GetCounter().GetValue()
+	}
+	if got["veil_redis_pool_connections"] < 1 || got["veil_redis_pool_hits_total"] < 2 {
+		t.Errorf("pool metrics after three calls: %v", got)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +103,15 @@ func TestPipelineRedisReadsOnce(t *testing.T) {
 		t.Errorf("commands for one message: %v, want %v (the reply's tokens read with the request's records)", seen, want)
 	}
 	t.Logf("commands for one message: %v", seen)
+
+	// The client's connection pool is on /metrics.
+	res, err := http.Get(v.adminURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !regexp.MustCompile(`(?m)^veil_redis_pool_connections [1-9]`).Match(metrics) {
+		t.Errorf("no veil_redis_pool_connections on /metrics")
+	}
 }
