@@ -51,25 +51,33 @@ func b2i(b bool) int {
 	return 0
 }
 
-func TestReadAhead(t *testing.T) {
-	t.Parallel()
+// countedStore returns a store on a fresh redis-server holding recs, its client and the client's
+// command counter.
+func countedStore(t *testing.T, recs []store.Record) (*Store, *redis.Client, *commandCounter) {
+	t.Helper()
 	srv := redistest.Start(t)
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	t.Cleanup(func() { _ = c.Close() })
 	cnt := &commandCounter{}
 	c.AddHook(cnt)
 	s := newStore(t, c)
-	ctx := context.Background()
-	for _, r := range []store.Record{
+	for _, r := range recs {
+		if err := s.Put(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, c, cnt
+}
+
+func TestReadAhead(t *testing.T) {
+	t.Parallel()
+	s, _, cnt := countedStore(t, []store.Record{
 		{Subject: "s", Kind: "consent", Key: "state", Value: []byte("yes")},
 		{Subject: "s", Kind: "vault.index", Key: "a", Value: []byte("A")},
 		{Subject: "s", Kind: "vault.index", Key: "b", Value: []byte("B")},
 		{Subject: "other", Kind: "consent", Key: "state", Value: []byte("no")},
-	} {
-		if err := s.Put(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
+	ctx := context.Background()
 	ids := []store.KindKey{{Kind: "consent", Key: "state"}, {Kind: "rights.confirm", Key: "erase"},
 		{Kind: "vault.index", Key: "a"}, {Kind: "vault.index", Key: "b"}}
 	before := cnt.n.Load()
@@ -185,22 +193,12 @@ func TestReadAheadCluster(t *testing.T) {
 // to the first List of that kind under the context, and dropped by a write of that kind.
 func TestReadAheadList(t *testing.T) {
 	t.Parallel()
-	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	t.Cleanup(func() { _ = c.Close() })
-	cnt := &commandCounter{}
-	c.AddHook(cnt)
-	s := newStore(t, c)
-	ctx := context.Background()
-	for _, r := range []store.Record{
+	s, c, cnt := countedStore(t, []store.Record{
 		{Subject: "s", Kind: "vault.token", Key: "t1", Value: []byte("one")},
 		{Subject: "s", Kind: "vault.token", Key: "t2", Value: []byte("two")},
 		{Subject: "s", Kind: "vault.key", Key: "dk", Value: []byte("key")},
-	} {
-		if err := s.Put(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
+	ctx := context.Background()
 	if _, err := s.List(ctx, "s", "vault.token"); err != nil { // loads the list script
 		t.Fatal(err)
 	}
