@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,10 +20,14 @@ import (
 )
 
 // replyVeil is a Veil in front of a bot that answers each path with a canned reply, and a
-// subject whose token for a name ("Maria <b>Rossi</b>") the replies can carry.
+// subject whose tokens for two names the replies can carry: tok for "Maria <b>Rossi</b>", quoted
+// for `Anna "Nan" Kowalska`.
 type replyVeil struct {
 	url, subject, tok string
 }
+
+// quotedName is the value of the replies' second token, with quotes.
+const quotedName = `Anna "Nan" Kowalska`
 
 type cannedReply struct {
 	ct, body string
@@ -31,7 +36,7 @@ type cannedReply struct {
 
 // newReplyVeil starts the bot and Veil with the real vault on the embedded store; the route's
 // policy redacts every finding in replies. route may set fields of the one chat route.
-func newReplyVeil(t *testing.T, replies func(tok string) map[string]cannedReply, route func(*Route)) replyVeil {
+func newReplyVeil(t *testing.T, replies func(tok, quoted string) map[string]cannedReply, route func(*Route)) replyVeil {
 	t.Helper()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "veil.db"))
 	if err != nil {
@@ -48,7 +53,11 @@ func newReplyVeil(t *testing.T, replies func(tok string) map[string]cannedReply,
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := replies(tok)
+	quoted, err := v.Tokenize(context.Background(), subject, redact.Person, quotedName, vault.Placeholder, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := replies(tok, quoted)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rep := rs[r.URL.Path]
 		body := []byte(rep.body)
@@ -126,7 +135,7 @@ func checkReply(t *testing.T, reply string, want, not []string) {
 // encoded, and the bot's own personal data in the reply is redacted.
 func TestReplyRestoredThroughEncodings(t *testing.T) {
 	t.Parallel()
-	rv := newReplyVeil(t, func(tok string) map[string]cannedReply {
+	rv := newReplyVeil(t, func(tok, _ string) map[string]cannedReply {
 		return map[string]cannedReply{
 			"/json": {"application/json", `[{"recipient_id":"x","text":"Hello ` + tok + `, your agent is bob.agent@example.org"}]`, true},
 			"/html": {"text/html; charset=utf-8", `<p>Hello ` + tok + `</p>`, true},
@@ -166,7 +175,7 @@ func TestStreamedReplyFormats(t *testing.T) {
 		return ev("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"`+text+`"}}`)
 	}
 	own := func(token string) string { return ev("", `{"id":"r1","token":"`+token+`"}`) }
-	rv := newReplyVeil(t, func(tok string) map[string]cannedReply {
+	rv := newReplyVeil(t, func(tok, quoted string) map[string]cannedReply {
 		return map[string]cannedReply{
 			"/anthropic": {"text/event-stream", ev("message_start", `{"type":"message_start","message":{"id":"msg_1","content":[]}}`) +
 				anthropicDelta("Hi "+tok[:6]) + ev("ping", `{"type":"ping"}`) + anthropicDelta(tok[6:]+", write to bob.agent@exa") +
@@ -176,6 +185,8 @@ func TestStreamedReplyFormats(t *testing.T) {
 			"/own": {"text/event-stream", own("Hi "+tok[:4]) + own(tok[4:]+", write to bob.agent@exa") + own("mple.org"), true},
 			"/text": {"text/event-stream", ev("", "Hi "+tok[:7]) + ev("", tok[7:]+", write to bob.agent@exa") +
 				ev("", "mple.org") + ev("", "[DONE]"), false},
+			"/tool": {"text/event-stream", ev("", `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1",`+
+				`"function":{"name":"mail","arguments":"{\"to\":\"`+quoted+`\",\"cc\":\"bob.agent@example.org\"}"}}]}}]}`) + ev("", "[DONE]"), false},
 		}
 	}, func(r *Route) { r.StreamFields = []string{"token"} })
 	tok := rv.tok
@@ -191,5 +202,24 @@ func TestStreamedReplyFormats(t *testing.T) {
 			}
 			checkReply(t, text.String(), []string{"[EMAIL]"}, nil)
 		})
+	}
+	// A tool call's arguments: the value restored and escaped for the JSON they are, the bot's
+	// own address redacted.
+	reply := rv.get(t, "/tool")
+	var c struct {
+		Choices []struct {
+			Delta struct {
+				ToolCalls []struct{ Function struct{ Arguments string } } `json:"tool_calls"`
+			}
+		}
+	}
+	data, _, _ := strings.Cut(strings.TrimPrefix(reply, "data: "), "\n")
+	if err := json.Unmarshal([]byte(data), &c); err != nil || len(c.Choices) == 0 || len(c.Choices[0].Delta.ToolCalls) == 0 {
+		t.Fatalf("tool call reply %v: %s", err, reply)
+	}
+	var args struct{ To, Cc string }
+	if err := json.Unmarshal([]byte(c.Choices[0].Delta.ToolCalls[0].Function.Arguments), &args); err != nil ||
+		args.To != quotedName || args.Cc != "[EMAIL]" {
+		t.Errorf("tool call arguments %+v (%v): %s", args, err, reply)
 	}
 }

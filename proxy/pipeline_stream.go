@@ -50,12 +50,19 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	if ex.transcript.Load() != nil {
 		shown = &strings.Builder{}
 	}
+	var rsJSON *vault.Restorer // rs escaped for JSON text, made when first needed
 	cfg := stream.ReplyConfig{
 		NewStream: func() stream.TextStreamer {
 			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
 		},
 		Whole: func(s string) string {
 			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}).Transform(s)
+		},
+		WholeJSON: func(s string) string {
+			if rsJSON == nil { // on the first tool call's arguments: most replies have none
+				rsJSON = jsonEscaped(rs)
+			}
+			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rsJSON}).Transform(s)
 		},
 		Fields: p.streamPathsFor(ex.Route),
 	}
@@ -79,6 +86,18 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	res.ContentLength = -1
 	res.Header.Del("Content-Length")
 	return nil
+}
+
+// jsonEscaped returns rs with each value it restores escaped for the inside of a JSON string, for
+// text that is JSON itself (a tool call's arguments), or nil for nil.
+func jsonEscaped(rs *vault.Restorer) *vault.Restorer {
+	if rs == nil {
+		return nil
+	}
+	return rs.Escaped(func(v string) string {
+		b := stream.AppendJSONString(nil, v)
+		return string(b[1 : len(b)-1])
+	})
 }
 
 // replyTransformer rewrites one streamed reply: findings that are not the subject's own tokens are

@@ -14,6 +14,10 @@ type ReplyConfig struct {
 	// Whole rewrites a complete value on its own: a JSON string that is not a piece of a streamed
 	// text.
 	Whole func(string) string
+	// WholeJSON is Whole for a value that is JSON text itself (a tool call's arguments, a tool
+	// use's partial input): a value it puts back must be escaped for a JSON string, so that the
+	// arguments still parse. Nil: Whole.
+	WholeJSON func(string) string
 	// Fields are the JSON paths whose string values, in the events of a bot's own format, are
 	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
 	// empty: none.
@@ -29,7 +33,8 @@ type ReplyConfig struct {
 // that no text in it reaches the client uninspected:
 //
 //   - OpenAI chat-completion chunks as OpenAIChunks does: each choice's delta.content is one
-//     streamed text;
+//     streamed text; the chunk's other strings (a refusal, a tool call's arguments, anything a
+//     bot adds) are rewritten whole, each on its own, its identifiers excepted;
 //   - Anthropic Messages events: each content block's delta.text is one streamed text, and what its
 //     streamer still holds goes out in an extra content_block_delta just before the block's
 //     content_block_stop (or message_stop);
@@ -109,8 +114,13 @@ func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 	if r.mode == modeJSON && data != "" && (data[0] == '{' || data[0] == '[') {
 		doc := []byte(ev.Data)
 		out, ok, err := r.openai.chunk(ev, doc, out)
-		if err != nil || ok {
+		if err != nil {
 			return out, err
+		}
+		if ok {
+			// The chunk is the last event appended (an extra chunk with held text may precede it).
+			r.chunkStrings(out[len(out)-1])
+			return out, nil
 		}
 		if ValidJSON(doc) {
 			return r.jsonEvent(ev, doc, out), nil
@@ -179,7 +189,7 @@ func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
 	for i, s := range strs {
 		var text string
 		if !s.field {
-			text = r.cfg.Whole(s.value)
+			text = r.whole(s.path)(s.value)
 		}
 		if tmpl != nil {
 			tmpl[i] = Edit{s.span, text}
@@ -199,6 +209,49 @@ func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
 	}
 	r.strs, r.edits = strs[:0], edits[:0]
 	return ev
+}
+
+// chunkIDs are the paths of an OpenAI chunk's strings that identify rather than say anything:
+// not rewritten. choices.delta.content is the streamed text, rewritten already.
+var chunkIDs = map[string]bool{
+	"id": true, "object": true, "model": true, "system_fingerprint": true, "service_tier": true,
+	"choices.delta.content": true, "choices.delta.role": true, "choices.finish_reason": true,
+	"choices.delta.tool_calls.id": true, "choices.delta.tool_calls.type": true,
+	"choices.delta.tool_calls.function.name": true,
+}
+
+// jsonText are the paths of strings that are JSON text themselves, streamed in pieces: an OpenAI
+// tool call's arguments, an Anthropic tool use's input (input_json_delta).
+var jsonText = map[string]bool{"choices.delta.tool_calls.function.arguments": true, "delta.partial_json": true}
+
+// whole returns the rewrite of a complete string at path: WholeJSON for JSON text, else Whole.
+func (r *ReplyEvents) whole(path string) func(string) string {
+	if jsonText[path] && r.cfg.WholeJSON != nil {
+		return r.cfg.WholeJSON
+	}
+	return r.cfg.Whole
+}
+
+// chunkStrings rewrites the strings of an OpenAI chunk that OpenAIChunks leaves alone, each whole:
+// a refusal, a tool call's arguments (a value split over two pieces is not found), anything a bot
+// adds. Identifiers and the streamed content are not touched.
+func (r *ReplyEvents) chunkStrings(ev *Event) {
+	doc := []byte(ev.Data)
+	edits := r.edits[:0]
+	// The chunk parsed, so it is valid JSON: this cannot fail.
+	_ = JSONStrings(doc, nil, func(path, value string, span Span) error {
+		if chunkIDs[path] {
+			return nil
+		}
+		if text := r.whole(path)(value); text != value {
+			edits = append(edits, Edit{span, text})
+		}
+		return nil
+	})
+	if len(edits) > 0 {
+		ev.Data = string(RewriteJSON(doc, edits))
+	}
+	r.edits = edits[:0]
 }
 
 // textEvent rewrites an event whose data is a piece of the plain text.

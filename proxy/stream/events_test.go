@@ -383,3 +383,83 @@ func FuzzParseAnthropic(f *testing.F) {
 		}
 	})
 }
+
+// TestReplyEventsOpenAIOtherStrings: an OpenAI chunk's strings besides delta.content are rewritten
+// whole, a tool call's arguments with values escaped for the JSON text they land in, while ids,
+// names and roles stay as they are.
+func TestReplyEventsOpenAIOtherStrings(t *testing.T) {
+	t.Parallel()
+	plain := NewReplacer(map[string]string{"[NAME_aa]": `O"Brien`})
+	escaped := NewReplacer(map[string]string{"[NAME_aa]": `O\"Brien`}) // as the pipeline escapes values for JSON text
+	h := NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(plain, plain.MaxLen()) },
+		Whole:     plain.Transform,
+		WholeJSON: escaped.Transform,
+	})
+	in := `data: {"id":"[NAME_aa]","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"role":"assistant",` +
+		`"refusal":"not for [NAME_aa]","tool_calls":[{"index":0,"id":"call_[NAME_aa]","type":"function",` +
+		`"function":{"name":"[NAME_aa]","arguments":"{\"who\":\"[NAME_aa]\"}"}}]},"finish_reason":null}]}` + "\n\n"
+	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		ID      string
+		Choices []struct {
+			Delta struct {
+				Refusal   string
+				ToolCalls []struct {
+					ID       string
+					Function struct{ Name, Arguments string }
+				} `json:"tool_calls"`
+			}
+		}
+	}
+	data := strings.TrimSuffix(strings.TrimPrefix(string(out), "data: "), "\n\n")
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	d := c.Choices[0].Delta
+	var args struct{ Who string }
+	if err := json.Unmarshal([]byte(d.ToolCalls[0].Function.Arguments), &args); err != nil || args.Who != `O"Brien` {
+		t.Errorf("arguments %q (%v), want them to parse with who O\"Brien", d.ToolCalls[0].Function.Arguments, err)
+	}
+	if d.Refusal != `not for O"Brien` {
+		t.Errorf("refusal %q", d.Refusal)
+	}
+	if c.ID != "[NAME_aa]" || d.ToolCalls[0].ID != "call_[NAME_aa]" || d.ToolCalls[0].Function.Name != "[NAME_aa]" {
+		t.Errorf("identifiers changed: %s", out)
+	}
+}
+
+// TestReplyEventsAnthropicToolInput: an Anthropic tool use's partial input is JSON text: values
+// put back in it are escaped for it.
+func TestReplyEventsAnthropicToolInput(t *testing.T) {
+	t.Parallel()
+	plain := NewReplacer(map[string]string{"[NAME_aa]": `O"Brien`})
+	escaped := NewReplacer(map[string]string{"[NAME_aa]": `O\"Brien`})
+	h := NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(plain, plain.MaxLen()) },
+		Whole:     plain.Transform,
+		WholeJSON: escaped.Transform,
+	})
+	in := "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\"," +
+		"\"partial_json\":\"{\\\"who\\\": \\\"[NAME_aa]\\\"}\"}}\n\n"
+	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev struct {
+		Delta struct {
+			PartialJSON string `json:"partial_json"`
+		}
+	}
+	data := strings.TrimSuffix(strings.SplitN(string(out), "data: ", 2)[1], "\n\n")
+	if err := json.Unmarshal([]byte(data), &ev); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var input struct{ Who string }
+	if err := json.Unmarshal([]byte(ev.Delta.PartialJSON), &input); err != nil || input.Who != `O"Brien` {
+		t.Errorf("partial input %q (%v)", ev.Delta.PartialJSON, err)
+	}
+}
