@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ type cannedReply struct {
 
 // newReplyVeil starts the bot and Veil with the real vault on the embedded store; the route's
 // policy redacts every finding in replies. route may set fields of the one chat route.
-func newReplyVeil(t *testing.T, replies func(tok, quoted string) map[string]cannedReply, route func(*Route)) replyVeil {
+func newReplyVeil(t *testing.T, replies func(tok, quoted string) map[string]cannedReply, route func(*Route), deps ...func(*PipelineDeps)) replyVeil {
 	t.Helper()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "veil.db"))
 	if err != nil {
@@ -82,7 +83,11 @@ func newReplyVeil(t *testing.T, replies func(tok, quoted string) map[string]cann
 		t.Fatal(err)
 	}
 	dec := &fakeDecider{decide: allow(map[string]policy.Action{"*": policy.ActionRedact})}
-	pl, err := NewPipeline(cfg, PipelineDeps{Detector: testScanner, Decider: dec, Vault: v, Auditor: &fakeAuditor{}, HashKey: []byte("0123456789abcdef")})
+	d := PipelineDeps{Detector: testScanner, Decider: dec, Vault: v, Auditor: &fakeAuditor{}, HashKey: []byte("0123456789abcdef")}
+	for _, f := range deps {
+		f(&d)
+	}
+	pl, err := NewPipeline(cfg, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,5 +226,45 @@ func TestStreamedReplyFormats(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.Choices[0].Delta.ToolCalls[0].Function.Arguments), &args); err != nil ||
 		args.To != quotedName || args.Cc != "[EMAIL]" {
 		t.Errorf("tool call arguments %+v (%v): %s", args, err, reply)
+	}
+}
+
+// noticeOnce is a consent source whose subject has consented to support but not yet seen the
+// notice: the first reply must carry it.
+type noticeOnce struct{ shown atomic.Int32 }
+
+func (n *noticeOnce) Consent(_ context.Context, s string) (policy.Subject, error) {
+	return policy.Subject{ID: s, Consent: map[string]bool{"support": true}, NoticeShown: n.shown.Load() > 0}, nil
+}
+func (n *noticeOnce) ChatTurn(ctx context.Context, s, _ string) (bool, policy.Subject, error) {
+	sub, err := n.Consent(ctx, s)
+	return !sub.NoticeShown, sub, err
+}
+func (n *noticeOnce) ChatNotice(string) string                  { return "Veil notice." }
+func (n *noticeOnce) NoticeShown(context.Context, string) error { n.shown.Add(1); return nil }
+
+// TestStreamedReplyNotice: a streamed reply in a format other than OpenAI's carries the consent
+// notice where the format has a place for it, and only then is it recorded as shown.
+func TestStreamedReplyNotice(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		path, body string
+		placed     bool
+	}{
+		{"/text", "data: Hi there\n\ndata: [DONE]\n\n", true},
+		{"/own", "data: {\"token\":\"Hi\"}\n\ndata: {\"token\":\" there\"}\n\n", true},
+		{"/status", "data: {\"status\":\"ok\"}\n\n", false},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			consent := &noticeOnce{}
+			rv := newReplyVeil(t, func(string, string) map[string]cannedReply {
+				return map[string]cannedReply{tc.path: {"text/event-stream", tc.body, false}}
+			}, func(r *Route) { r.StreamFields = []string{"token"} }, func(d *PipelineDeps) { d.Consent = consent })
+			reply := rv.get(t, tc.path)
+			if placed := strings.Contains(reply, "Veil notice."); placed != tc.placed || (consent.shown.Load() == 1) != tc.placed {
+				t.Errorf("notice in the reply %v, recorded %d times; want %v:\n%s", placed, consent.shown.Load(), tc.placed, reply)
+			}
+		})
 	}
 }

@@ -66,7 +66,7 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 		},
 		Fields: p.streamPathsFor(ex.Route),
 	}
-	if ex.Notice != "" && shapeOf(ex.Route) == ShapeAnthropic {
+	if ex.Notice != "" && shapeOf(ex.Route) != ShapeOpenAI { // an OpenAI stream gets noticeEvent below
 		cfg.Notice = ex.Notice
 		cfg.OnNotice = func() { p.afterNotice(ctx, ex, true) }
 	}

@@ -23,8 +23,11 @@ type ReplyConfig struct {
 	// empty: none.
 	Fields *Paths
 	// Notice, when set, is shown before the reply where the format has a place for it: in an
-	// Anthropic stream, as an extra text delta right after the first text block starts. OnNotice
-	// is called once it has been placed.
+	// Anthropic stream, as an extra text delta right after the first text block starts; in a bot's
+	// own JSON, as an extra event before the first one with a stream field, the notice in that
+	// field; in a plain-text stream, as an extra event before the first piece. OnNotice is called
+	// once it has been placed. (An OpenAI stream gets its notice from the caller, before the
+	// bot's first byte.)
 	Notice   string
 	OnNotice func()
 }
@@ -139,12 +142,8 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 	switch a := parseAnthropic(doc); a.kind {
 	case anthropicTextStart:
 		out = append(out, r.jsonStrings(ev, doc))
-		if r.cfg.Notice != "" {
-			out = append(out, textDeltaEvent(a.index, r.cfg.Notice+"\n\n"))
-			r.cfg.Notice = ""
-			if r.cfg.OnNotice != nil {
-				r.cfg.OnNotice()
-			}
+		if notice := r.takeNotice(); notice != "" {
+			out = append(out, textDeltaEvent(a.index, notice))
 		}
 		return out
 	case anthropicTextDelta:
@@ -165,7 +164,29 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 			out = appendBlockRest(out, b)
 		}
 	}
-	return append(out, r.jsonStrings(ev, doc))
+	ev = r.jsonStrings(ev, doc)
+	if r.cfg.Notice != "" && len(r.order) > 0 {
+		// The first event with a stream field: the notice goes before it, in that field.
+		fs := r.fields[r.order[0]]
+		edits := slices.Clone(fs.tmpl)
+		edits[fs.at].Value = r.takeNotice()
+		out = append(out, &Event{Type: ev.Type, Data: string(RewriteJSON([]byte(fs.doc), edits)), hasData: true})
+	}
+	return append(out, ev)
+}
+
+// takeNotice returns the notice to place now, with the paragraph break that separates it from
+// the reply, and reports it placed; "" when there is none (left).
+func (r *ReplyEvents) takeNotice() string {
+	notice := r.cfg.Notice
+	if notice == "" {
+		return ""
+	}
+	r.cfg.Notice = ""
+	if r.cfg.OnNotice != nil {
+		r.cfg.OnNotice()
+	}
+	return notice + "\n\n"
 }
 
 // jsonStrings rewrites the string values of any other JSON event: pieces of the stream fields'
@@ -261,6 +282,9 @@ func (r *ReplyEvents) textEvent(ev *Event, out []*Event) []*Event {
 	}
 	ev.Data = r.text.Write(ev.Data)
 	r.textType = ev.Type
+	if notice := r.takeNotice(); notice != "" {
+		out = append(out, &Event{Type: ev.Type, Data: notice, hasData: true})
+	}
 	return append(out, ev)
 }
 

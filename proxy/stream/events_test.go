@@ -326,8 +326,9 @@ func TestReplyEventsManyBlocks(t *testing.T) {
 	}
 }
 
-// TestReplyEventsNotice: in an Anthropic stream the notice goes in a text delta right after the
-// first text block starts, once; a stream with no place for it gets none.
+// TestReplyEventsNotice: the notice comes once, before the reply, in each format: in an Anthropic
+// stream in a text delta right after the first text block starts, in a bot's own JSON in its
+// stream field, in a plain-text stream as the first piece.
 func TestReplyEventsNotice(t *testing.T) {
 	t.Parallel()
 	r := NewReplacer(tokens)
@@ -352,12 +353,8 @@ func TestReplyEventsNotice(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := f.reassemble(t, string(out))
-			want, wantShown := r.Transform(reply), 0
-			if f.name == "anthropic" {
-				want, wantShown = "Privacy <notice>\n\n"+want, 1
-			}
-			if got != want || shown != wantShown {
-				t.Errorf("reassembled %q, notice shown %d times; want %q, %d", got, shown, want, wantShown)
+			if want := "Privacy <notice>\n\n" + r.Transform(reply); got != want || shown != 1 {
+				t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, shown, want)
 			}
 		})
 	}
@@ -461,5 +458,27 @@ func TestReplyEventsAnthropicToolInput(t *testing.T) {
 	var input struct{ Who string }
 	if err := json.Unmarshal([]byte(ev.Delta.PartialJSON), &input); err != nil || input.Who != `O"Brien` {
 		t.Errorf("partial input %q (%v)", ev.Delta.PartialJSON, err)
+	}
+}
+
+// TestReplyEventsNoPlaceForNotice: a JSON stream without a stream field has no place for the
+// notice: none is added, and OnNotice is not called (the notice is shown on a later reply).
+func TestReplyEventsNoPlaceForNotice(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	shown := 0
+	h := NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:     r.Transform,
+		Notice:    "Privacy notice",
+		OnNotice:  func() { shown++ },
+	})
+	in := "data: {\"status\":\"thinking\"}\n\ndata: {\"status\":\"done\"}\n\n"
+	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != in || shown != 0 {
+		t.Errorf("out %q, notice shown %d times; want the stream unchanged and no notice", out, shown)
 	}
 }
