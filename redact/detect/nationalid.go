@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"strings"
 
 	"github.com/veil-privacy/veil/redact"
@@ -195,12 +196,20 @@ func nidCompact(dst []byte, raw string) []byte {
 // bytes have the classes cls, against every scheme spelled with its length and returns the subtype
 // and confidence of the most confident verdict, or confidence 0. ctx is scratch space for the
 // candidate's context, read once a scheme needs it.
+//
+// A wrong checksum scores nidConfBadSum at most, and any other verdict either 0 or more than that
+// (TestNIDPatternAfter): the schemes whose checksum fails are scored only if no other scores
+// above 0, in their order, the first with its own context word winning as before. A PESEL after
+// "PESEL" fails BE_NN's checksum first; its own scheme decides, and the words after it, which
+// BE_NN's context would have needed, are not read.
 func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClasses) (sub string, conf float64) {
 	start, end := t.Tokens[i].Start, t.Tokens[j].End
 	raw := t.Norm[start:end]
+	ps := nidByLen[len(raw)]
 	var c []byte // the compact candidate, made once a spelling matches
 	haveCtx := false
-	for _, p := range nidByLen[len(raw)] {
+	var badSums uint32 // bit k: ps[k]'s checksum fails, not scored yet
+	for k, p := range ps {
 		if !p.shape.match(cls, raw) {
 			continue
 		}
@@ -209,6 +218,10 @@ func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClas
 		}
 		v := p.s.check(raw, c)
 		if v == nidNone {
+			continue
+		}
+		if v == nidBadSum {
+			badSums |= 1 << k
 			continue
 		}
 		if !haveCtx {
@@ -222,7 +235,20 @@ func nidJudge(t *redact.Text, buf []byte, ctx *nidContext, i, j int, cls nidClas
 			}
 		}
 	}
-	return sub, conf
+	if conf > 0 {
+		return sub, conf
+	}
+	for ; badSums != 0; badSums &= badSums - 1 {
+		p := ps[bits.TrailingZeros32(badSums)]
+		if !haveCtx {
+			ctx.readTokens(t, i, j)
+			haveCtx = true
+		}
+		if pc := nidScore(p, nidBadSum, ctx, start); pc > 0 {
+			return p.s.sub, pc
+		}
+	}
+	return "", 0
 }
 
 // maxConf returns the highest confidence nidScore can give for p.

@@ -58,6 +58,9 @@ func init() {
 	}
 	nidNeed = nidNeedOf(&nidByLen)
 	for _, ps := range nidByLen {
+		if len(ps) > 32 {
+			panic("detect: more national-id spellings of one length than nidJudge's bit set holds")
+		}
 		after := 0.0
 		for k := len(ps) - 1; k >= 0; k-- {
 			ps[k].after = after

@@ -159,9 +159,10 @@ func TestNIDMayMatch(t *testing.T) {
 	}
 }
 
-// TestNIDPatternAfter checks what nidJudge's early stop relies on: no verdict in any context
-// scores a pattern above its maxConf, and each pattern's after is the highest maxConf of the
-// patterns after it.
+// TestNIDPatternAfter checks what nidJudge's early stop and its late scoring of wrong checksums
+// rely on: no verdict in any context scores a pattern above its maxConf, a wrong checksum scores
+// nidConfBadSum or 0 and any other verdict 0 or more, and each pattern's after is the highest
+// maxConf of the patterns after it.
 func TestNIDPatternAfter(t *testing.T) {
 	t.Parallel()
 	const start = 100
@@ -185,8 +186,14 @@ func TestNIDPatternAfter(t *testing.T) {
 					ctx.n, ctx.ends[0], ctx.masks[0] = 1, start-1, c.before
 				}
 				for _, v := range []nidVerdict{nidBadSum, nidWeak, nidValid} {
-					if got := nidScore(p, v, &ctx, start); got > p.maxConf() {
+					got := nidScore(p, v, &ctx, start)
+					if got > p.maxConf() {
 						t.Errorf("%q (%s), verdict %d, %s: score %v above maxConf %v", p.pat, p.s.sub, v, c.desc, got, p.maxConf())
+					}
+					// nidJudge scores a wrong checksum last: it must score nidConfBadSum or 0,
+					// and every other verdict 0 or more.
+					if v == nidBadSum && got != 0 && got != nidConfBadSum || v != nidBadSum && got != 0 && got <= nidConfBadSum {
+						t.Errorf("%q (%s), verdict %d, %s: score %v", p.pat, p.s.sub, v, c.desc, got)
 					}
 				}
 			}
