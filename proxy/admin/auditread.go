@@ -99,6 +99,34 @@ func (a *api) auditRead(r *http.Request, _ principal) (result, error) {
 	return result{status: http.StatusOK, subject: subject, body: map[string]any{"events": out, "count": len(out)}}, nil
 }
 
+// auditReport is GET /admin/v1/audit/report?since=&until=: the period's counts (audit.Report),
+// for a DPO or a regulator. since is required; until defaults to now.
+func (a *api) auditReport(r *http.Request, _ principal) (result, error) {
+	if a.d.AuditReader == nil {
+		return result{}, errStatus(http.StatusNotImplemented, "the audit trail cannot be read here")
+	}
+	q := r.URL.Query()
+	if q.Get("since") == "" {
+		return result{}, errStatus(http.StatusBadRequest, "since: required (RFC 3339)")
+	}
+	since, err := parseTime(q.Get("since"), "since")
+	if err != nil {
+		return result{}, err
+	}
+	until, err := parseTime(q.Get("until"), "until")
+	if err != nil {
+		return result{}, err
+	}
+	if until.IsZero() {
+		until = a.d.Clock()
+	}
+	rep, err := audit.Summarize(r.Context(), a.d.AuditReader, a.d.AuditStream, since, until)
+	if err != nil {
+		return result{}, err
+	}
+	return result{status: http.StatusOK, body: rep}, nil
+}
+
 func parseTime(s, name string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil

@@ -19,6 +19,7 @@ func (a *api) handlers() map[string]handlerFunc {
 		"GET /admin/v1/policy":         a.policy,
 		"POST /admin/v1/keys/rotate":   a.rotate,
 		"GET /admin/v1/audit":          a.auditRead,
+		"GET /admin/v1/audit/report":   a.auditReport,
 
 		"POST /admin/v1/subjects/{id}/export":  a.exportSubject,
 		"POST /admin/v1/subjects/{id}/erase":   a.eraseSubject,

@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"net/http"
@@ -88,6 +89,22 @@ func TestRealAuditTrail(t *testing.T) {
 	r = e.do(req{method: "GET", path: "/admin/v1/audit?subject=" + subject + "&type=admin.access", token: tok.Token, header: map[string]string{ReasonHeader: "DSR-2024-17"}})
 	if !strings.Contains(r.body, `"count":1`) || strings.Contains(r.body, subject) {
 		t.Fatalf("second read: %s", r.body)
+	}
+
+	// The period's report counts those accesses, by actor and role, with no subject in it; asking
+	// for it is an access too. since is required.
+	if r := e.do(req{method: "GET", path: "/admin/v1/audit/report", token: tok.Token}); r.status != http.StatusBadRequest {
+		t.Fatalf("report without since: %d %s", r.status, r.body)
+	}
+	since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	r = e.do(req{method: "GET", path: "/admin/v1/audit/report?since=" + since, token: tok.Token})
+	var rep audit.Report
+	if err := json.Unmarshal([]byte(r.body), &rep); err != nil || r.status != 200 {
+		t.Fatalf("report: %d %v %s", r.status, err, r.body)
+	}
+	if len(rep.Admins) != 1 || rep.Admins[0].Actor != "token:"+tok.ID || rep.Admins[0].WithReason < 2 ||
+		rep.Admins[0].Actions["audit.read"] < 2 || strings.Contains(r.body, subject) || strings.Contains(r.body, aud.Pseudonym(subject)) {
+		t.Fatalf("report admins %+v: %s", rep.Admins, r.body)
 	}
 }
 

@@ -86,6 +86,8 @@ var endpoints = []endpoint{
 
 	// An audit read is audited; with a subject filter it is a data access and needs a reason.
 	{Pattern: "GET /admin/v1/audit", Permission: PermAuditRead, Action: "audit.read"},
+	// A period's counts for a DPO or a regulator (audit.Report): no subject, no value.
+	{Pattern: "GET /admin/v1/audit/report", Permission: PermAuditRead, Action: "audit.report"},
 
 	// Data-subject requests received by letter or e-mail, carried out through the rights service.
 	{Pattern: "POST /admin/v1/subjects/{id}/export", Permission: PermSubjectsExport, Data: true, Action: "subjects.export"},
