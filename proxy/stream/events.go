@@ -121,8 +121,10 @@ func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 			return out, err
 		}
 		if ok {
-			// The chunk is the last event appended (an extra chunk with held text may precede it).
-			r.chunkStrings(out[len(out)-1])
+			if r.openai.meta.other {
+				// The chunk is the last event appended (an extra chunk with held text may precede it).
+				r.chunkStrings(out[len(out)-1])
+			}
 			return out, nil
 		}
 		if ValidJSON(doc) {
@@ -235,7 +237,7 @@ func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
 // chunkIDs are the paths of an OpenAI chunk's strings that identify rather than say anything:
 // not rewritten. choices.delta.content is the streamed text, rewritten already.
 var chunkIDs = map[string]bool{
-	"id": true, "object": true, "model": true, "system_fingerprint": true, "service_tier": true,
+	"id": true, "object": true, "model": true, "system_fingerprint": true, "service_tier": true, "obfuscation": true,
 	"choices.delta.content": true, "choices.delta.role": true, "choices.finish_reason": true,
 	"choices.delta.tool_calls.id": true, "choices.delta.tool_calls.type": true,
 	"choices.delta.tool_calls.function.name": true,

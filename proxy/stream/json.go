@@ -52,6 +52,7 @@ type jsonScanner struct {
 	keys    int    // number of keys in path
 	scratch []byte // key decoding
 	fn      func(path, value string, span Span) error
+	other   bool // a value skipped unread may hold strings (parseChunk)
 }
 
 func (s *jsonScanner) fail(reason string) error {

@@ -41,6 +41,9 @@ type choiceText struct {
 // chunkMeta holds the raw JSON values a chunk's extra sibling copies.
 type chunkMeta struct {
 	id, created, model, fingerprint string
+	// other is set when the chunk has strings besides its choices' content and its identifiers
+	// (a refusal, tool calls, log probabilities): ReplyEvents rewrites those.
+	other bool
 }
 
 // NewOpenAIChunks returns a handler that rewrites every choice with a TextStream over t.

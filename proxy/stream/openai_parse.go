@@ -51,7 +51,7 @@ func parseChunk(doc []byte, choices []choiceInfo) (_ []choiceInfo, meta chunkMet
 				choices = choices[:0]
 				return s.elements(depth+1, func(depth int) error {
 					if s.doc[s.pos] != '{' {
-						return s.skip(depth)
+						return s.skipNoting(depth)
 					}
 					c, hasDelta, err := s.choice(depth + 1)
 					deltas = deltas || hasDelta
@@ -59,9 +59,12 @@ func parseChunk(doc []byte, choices []choiceInfo) (_ []choiceInfo, meta chunkMet
 					return err
 				})
 			}
+		case "service_tier", "obfuscation": // an identifier, and random padding
+			return s.skip(depth)
 		}
-		return s.skip(depth)
+		return s.skipNoting(depth)
 	})
+	meta.other = s.other
 	if err == nil {
 		s.skipWS()
 		if s.pos != len(doc) {
@@ -107,8 +110,12 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 			hasDelta = true
 			return s.members(depth+1, func(key []byte, depth int) error {
 				start := s.pos
-				if string(key) != "content" {
+				switch string(key) {
+				case "role":
 					return s.skip(depth)
+				case "content":
+				default: // a refusal, tool calls, ...
+					return s.skipNoting(depth)
 				}
 				if err := s.skip(depth); err != nil {
 					return err
@@ -125,7 +132,7 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 				return nil
 			})
 		}
-		return s.skip(depth)
+		return s.skipNoting(depth)
 	})
 	return c, hasDelta, err
 }
@@ -232,4 +239,13 @@ func (s *jsonScanner) elements(depth int, fn func(depth int) error) error {
 			return s.fail("expected ',' or ']' in an array")
 		}
 	}
+}
+
+// skipNoting skips a value of a member the parser does not read, noting in s.other when it may
+// hold strings (a string, an object or an array) that a reader must still look at.
+func (s *jsonScanner) skipNoting(depth int) error {
+	if c := s.doc[s.pos]; c == '"' || c == '{' || c == '[' {
+		s.other = true
+	}
+	return s.skip(depth)
 }

@@ -218,3 +218,26 @@ func FuzzOpenAIChunks(f *testing.F) {
 		}
 	})
 }
+
+// TestParseChunkOther: a chunk notes whether it has strings besides its content and identifiers,
+// which ReplyEvents then rewrites.
+func TestParseChunkOther(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		doc   string
+		other bool
+	}{
+		{`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"f","service_tier":"default","obfuscation":"x1",` +
+			`"choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"logprobs":null,"finish_reason":null}]}`, false},
+		{`{"object":"chat.completion.chunk","choices":[],"usage":{"total_tokens":3}}`, true},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"refusal":"no"}}]}`, true},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}}]}`, true},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"logprobs":{"content":[{"token":"hi"}]}}]}`, true},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}}],"note":"y"}`, true},
+	} {
+		_, meta, ok, err := parseChunk([]byte(tc.doc), nil)
+		if err != nil || !ok || meta.other != tc.other {
+			t.Errorf("%s: ok %v err %v other %v, want %v", tc.doc, ok, err, meta.other, tc.other)
+		}
+	}
+}
