@@ -474,6 +474,45 @@ func TestTokenizeMatchesReference(t *testing.T) {
 	}
 }
 
+func TestASCIITokens(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc  string
+		in    string
+		from  int
+		room  int    // capacity left in toks
+		stop  int    // where asciiTokens stops
+		want  string // the tokens appended, joined by '|'
+		lower string // buf's bytes up to stop
+	}{
+		{"to the end", "Hi Anna, call 030", 0, 9, 17, "Hi|Anna|call|030", "hi anna, call 030"},
+		{"from a byte inside", "Hi Anna", 2, 9, 7, "Anna", "Hi anna"},
+		{"a non-ASCII byte between tokens", "Hi — Anna", 0, 9, 3, "Hi", "hi "},
+		{"a token that goes on with a non-ASCII letter", "HI Müller", 0, 9, 3, "HI", "hi "},
+		{"a token that starts with one", "HI Łukasz", 0, 9, 3, "HI", "hi "},
+		{"no room", "AB CD EF", 0, 2, 6, "AB|CD", "ab cd "},
+		{"no room at all", "AB CD", 0, 0, 0, "", ""},
+		{"separators only", " , ;", 0, 9, 4, "", " , ;"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			buf := []byte(tc.in)
+			toks := make([]Token, 0, tc.room)
+			var all TokenFlag
+			stop, toks := asciiTokens(tc.in, buf, toks, tc.from, &all)
+			var got []string
+			var want TokenFlag
+			for _, k := range toks {
+				got = append(got, tc.in[k.Start:k.End])
+				want |= k.Flags
+			}
+			if stop != tc.stop || strings.Join(got, "|") != tc.want || string(buf[:stop]) != tc.lower || all != want {
+				t.Errorf("asciiTokens(%q) = %d, %q (flags %06b), buf %q; want %d, %q (flags %06b), buf %q",
+					tc.in, stop, got, all, buf[:stop], tc.stop, tc.want, want, tc.lower)
+			}
+		})
+	}
+}
+
 func TestFoldCheckExtend(t *testing.T) {
 	t.Parallel()
 	const word = HasLetter | HasLower

@@ -158,6 +158,11 @@ func (t *Text) tokenize(check bool) bool {
 	var all TokenFlag
 	i := 0
 	for i < len(s) {
+		// The ASCII stretches in a function without a call; this loop reads what stops them: a
+		// non-ASCII character, a token that holds one, a token that toks has no room for.
+		if i, toks = asciiTokens(s, buf, toks, i, &all); i == len(s) {
+			break
+		}
 		f := byteClass[s[i]]
 		size := 1
 		if f == slowPath {
@@ -210,6 +215,56 @@ func (t *Text) tokenize(check bool) bool {
 		t.Lower = bytesString(buf)
 	}
 	return true
+}
+
+// asciiTokens appends the tokens of s from byte i on to toks, as tokenize would, and folds their
+// capitals in buf, while they are made of ASCII bytes and toks has room for them. It stops at the
+// end of s, at a non-ASCII byte between tokens, or at the start of a token that holds a non-ASCII
+// character or that toks has no room for, and returns where it stopped; it adds the flags of the
+// tokens it appends to *all (in memory, once per token: a variable was kept in a register that the
+// byte loop needs, and reloaded on every byte). It makes no call (the tokens are written within
+// toks's capacity, the capitals folded in place): in tokenize's loop, whose calls read the
+// non-ASCII characters, the compiler stored five of the loop's variables on the stack at every
+// token and every byte between two tokens.
+func asciiTokens(s string, buf []byte, toks []Token, i int, all *TokenFlag) (int, []Token) {
+	n := len(toks)
+	for i < len(s) {
+		f := byteClass[s[i]]
+		if f == 0 {
+			i++
+			continue
+		}
+		if f == slowPath || n == cap(toks) {
+			break
+		}
+		start, flags := i, f
+		if f&HasUpper != 0 {
+			flags |= InitUpper
+		}
+		for i++; i < len(s); i++ {
+			g := byteClass[s[i]]
+			if g == 0 || g == slowPath {
+				break
+			}
+			flags |= g
+		}
+		if i < len(s) && byteClass[s[i]] == slowPath {
+			i = start // the token may go on with a non-ASCII character: tokenize reads it
+			break
+		}
+		if flags&HasUpper != 0 {
+			for k := start; k < i; k++ { // foldUpperASCII, without a call
+				if c := buf[k]; c-'A' < 26 {
+					buf[k] = c + 'a' - 'A'
+				}
+			}
+		}
+		toks = toks[:n+1]
+		toks[n] = Token{Start: start, End: i, Flags: flags}
+		n++
+		*all |= flags
+	}
+	return i, toks[:n]
 }
 
 // foldUpperASCII lower-cases the ASCII capitals of b, a token's bytes in Lower, in place; its other
