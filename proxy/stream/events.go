@@ -22,12 +22,12 @@ type ReplyConfig struct {
 	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
 	// empty: none.
 	Fields *Paths
-	// Notice, when set, is shown before the reply where the format has a place for it: in an
-	// Anthropic stream, as an extra text delta right after the first text block starts; in a bot's
-	// own JSON, as an extra event before the first one with a stream field, the notice in that
-	// field; in a plain-text stream, as an extra event before the first piece. OnNotice is called
-	// once it has been placed. (An OpenAI stream gets its notice from the caller, before the
-	// bot's first byte.)
+	// Notice, when set, is shown before the reply where the format has a place for it: in OpenAI
+	// chunks, as an extra chunk before the first one; in an Anthropic stream, as an extra text
+	// delta right after the first text block starts; in a bot's own JSON, as an extra event before
+	// the first one with a stream field, the notice in that field; in a plain-text stream, as an
+	// extra event before the first piece. OnNotice is called once it has been placed. (On an
+	// OpenAI route the caller sends the notice itself, before the bot's first byte.)
 	Notice   string
 	OnNotice func()
 }
@@ -121,9 +121,13 @@ func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 			return out, err
 		}
 		if ok {
+			// The chunk is the last event appended (an extra chunk with held text may precede it).
 			if r.openai.meta.other {
-				// The chunk is the last event appended (an extra chunk with held text may precede it).
 				r.chunkStrings(out[len(out)-1])
+			}
+			if notice := r.takeNotice(); notice != "" {
+				extra := r.openai.extraChunk([]choiceText{{r.openai.first, notice}})
+				out = slices.Insert(out, len(out)-1, extra)
 			}
 			return out, nil
 		}

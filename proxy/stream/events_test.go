@@ -482,3 +482,26 @@ func TestReplyEventsNoPlaceForNotice(t *testing.T) {
 		t.Errorf("out %q, notice shown %d times; want the stream unchanged and no notice", out, shown)
 	}
 }
+
+// TestReplyEventsNoticeOpenAI: OpenAI chunks on a route that is not OpenAI's get the notice in an
+// extra chunk before the first one, for the first choice.
+func TestReplyEventsNoticeOpenAI(t *testing.T) {
+	t.Parallel()
+	r := NewReplacer(tokens)
+	shown := 0
+	h := NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:     r.Transform,
+		Notice:    "Privacy <notice>",
+		OnNotice:  func() { shown++ },
+	})
+	reply := "Dear [NAME_aa], mail [EMAIL_7f3a2c]"
+	in := genStream([]string{reply}, rand.New(rand.NewPCG(3, 3)), true)
+	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := reassemble(t, string(out))[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || shown != 1 {
+		t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, shown, want)
+	}
+}

@@ -19,6 +19,7 @@ type OpenAIChunks struct {
 	streams   []choiceStream
 	meta      chunkMeta // of the last chunk
 	evType    string    // event type of the last chunk
+	first     int       // index of the last chunk's first choice
 	edits     []Edit
 	flushes   []choiceText
 	choices   []choiceInfo
@@ -80,7 +81,10 @@ func (a *OpenAIChunks) chunk(ev *Event, doc []byte, out []*Event) (_ []*Event, o
 	if err != nil || !ok {
 		return out, false, err
 	}
-	a.meta, a.evType = meta, ev.Type
+	a.meta, a.evType, a.first = meta, ev.Type, 0
+	if len(choices) > 0 {
+		a.first = choices[0].index
+	}
 	edits, flushes := a.edits[:0], a.flushes[:0]
 	for _, c := range choices {
 		s, err := a.stream(c.index)
