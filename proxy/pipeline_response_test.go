@@ -180,6 +180,10 @@ func TestStreamedReplyFormats(t *testing.T) {
 		return ev("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"`+text+`"}}`)
 	}
 	own := func(token string) string { return ev("", `{"id":"r1","token":"`+token+`"}`) }
+	jsonDelta := func(piece string) string {
+		p, _ := json.Marshal(piece)
+		return ev("content_block_delta", `{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":`+string(p)+`}}`)
+	}
 	rv := newReplyVeil(t, func(tok, quoted string) map[string]cannedReply {
 		return map[string]cannedReply{
 			"/anthropic": {"text/event-stream", ev("message_start", `{"type":"message_start","message":{"id":"msg_1","content":[]}}`) +
@@ -190,6 +194,9 @@ func TestStreamedReplyFormats(t *testing.T) {
 			"/own": {"text/event-stream", own("Hi "+tok[:4]) + own(tok[4:]+", write to bob.agent@exa") + own("mple.org"), true},
 			"/text": {"text/event-stream", ev("", "Hi "+tok[:7]) + ev("", tok[7:]+", write to bob.agent@exa") +
 				ev("", "mple.org") + ev("", "[DONE]"), false},
+			"/anthropic-tool": {"text/event-stream", ev("content_block_start", `{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t1","name":"mail","input":{}}}`) +
+				jsonDelta(`{"to": "`+quoted[:5]) + jsonDelta(quoted[5:]+`", "cc": "bob.agent@exa`) + jsonDelta(`mple.org"}`) +
+				ev("content_block_stop", `{"type":"content_block_stop","index":1}`), false},
 			"/tool": {"text/event-stream", ev("", `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1",`+
 				`"function":{"name":"mail","arguments":"{\"to\":\"`+quoted+`\",\"cc\":\"bob.agent@example.org\"}"}}]}}]}`) + ev("", "[DONE]"), false},
 		}
@@ -208,6 +215,29 @@ func TestStreamedReplyFormats(t *testing.T) {
 			checkReply(t, text.String(), []string{"[EMAIL]"}, nil)
 		})
 	}
+	// An Anthropic tool use's input, streamed in pieces: the token split over two is put back,
+	// escaped for the JSON, and the bot's own address, split too, is redacted.
+	var input strings.Builder
+	for line := range strings.Lines(rv.get(t, "/anthropic-tool")) {
+		data, ok := strings.CutPrefix(line, "data: ")
+		if !ok {
+			continue
+		}
+		var e struct {
+			Delta struct {
+				PartialJSON string `json:"partial_json"`
+			}
+		}
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			t.Fatalf("%v: %s", err, data)
+		}
+		input.WriteString(e.Delta.PartialJSON)
+	}
+	var toolInput struct{ To, Cc string }
+	if err := json.Unmarshal([]byte(input.String()), &toolInput); err != nil || toolInput.To != quotedName || toolInput.Cc != "[EMAIL]" {
+		t.Errorf("tool use input %q: %+v (%v)", input.String(), toolInput, err)
+	}
+
 	// A tool call's arguments: the value restored and escaped for the JSON they are, the bot's
 	// own address redacted.
 	reply := rv.get(t, "/tool")

@@ -50,7 +50,14 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 	if ex.transcript.Load() != nil {
 		shown = &strings.Builder{}
 	}
-	var rsJSON *vault.Restorer // rs escaped for JSON text, made when first needed
+	// rs escaped for JSON text (tool calls' arguments), made when first needed: most replies have none.
+	var rsJSON *vault.Restorer
+	escaped := func() *vault.Restorer {
+		if rsJSON == nil {
+			rsJSON = jsonEscaped(rs)
+		}
+		return rsJSON
+	}
 	cfg := stream.ReplyConfig{
 		NewStream: func() stream.TextStreamer {
 			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
@@ -59,10 +66,10 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}).Transform(s)
 		},
 		WholeJSON: func(s string) string {
-			if rsJSON == nil { // on the first tool call's arguments: most replies have none
-				rsJSON = jsonEscaped(rs)
-			}
-			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rsJSON}).Transform(s)
+			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: escaped()}).Transform(s)
+		},
+		NewJSONStream: func() stream.TextStreamer {
+			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: escaped()}, 4*p.Detector.MaxLen())
 		},
 		Fields: p.streamPathsFor(ex.Route),
 	}

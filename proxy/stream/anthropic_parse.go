@@ -2,7 +2,8 @@ package stream
 
 // Anthropic's Messages API streams a reply as events whose data carry a "type": the text of
 // content block "index" arrives in content_block_delta events as delta.text (delta.type
-// "text_delta"), the block ends with content_block_stop, the message with message_stop.
+// "text_delta"), a tool use's input as JSON text in delta.partial_json ("input_json_delta"), the
+// block ends with content_block_stop, the message with message_stop.
 
 // anthropicKind is the part of an Anthropic event's type that ReplyEvents acts on.
 type anthropicKind uint8
@@ -11,6 +12,7 @@ const (
 	anthropicOther     anthropicKind = iota // any other event, or not an Anthropic event
 	anthropicTextStart                      // content_block_start of a text block
 	anthropicTextDelta                      // content_block_delta with a text_delta
+	anthropicJSONDelta                      // content_block_delta with an input_json_delta (a tool use's input)
 	anthropicBlockStop                      // content_block_stop
 	anthropicStop                           // message_stop
 )
@@ -19,8 +21,8 @@ const (
 type anthropicEvent struct {
 	kind  anthropicKind
 	index int    // the content block's index (text deltas and block stops)
-	text  Span   // of delta.text's string (text deltas)
-	value string // delta.text decoded
+	text  Span   // of delta.text's (or delta.partial_json's) string
+	value string // that string decoded
 }
 
 // parseAnthropic reads the members of an Anthropic event that ReplyEvents needs. Anything it does
@@ -43,7 +45,7 @@ func parseAnthropic(doc []byte) anthropicEvent {
 					blockType = string(raw)
 				case string(key) == "type":
 					deltaType = string(raw)
-				case string(key) == "text" && !block && raw[0] == '"':
+				case (string(key) == "text" || string(key) == "partial_json") && !block && raw[0] == '"':
 					ev.text = Span{start, start + len(raw)}
 					ev.value = string(appendUnquoted(make([]byte, 0, len(raw)-2), raw[1:len(raw)-1]))
 				}
@@ -72,6 +74,8 @@ func parseAnthropic(doc []byte) anthropicEvent {
 		return anthropicEvent{}
 	case typ == `"content_block_delta"` && deltaType == `"text_delta"` && ev.index >= 0 && ev.text.Start >= 0:
 		ev.kind = anthropicTextDelta
+	case typ == `"content_block_delta"` && deltaType == `"input_json_delta"` && ev.index >= 0 && ev.text.Start >= 0:
+		ev.kind = anthropicJSONDelta
 	case typ == `"content_block_start"` && blockType == `"text"` && ev.index >= 0:
 		ev.kind = anthropicTextStart
 	case typ == `"content_block_stop"` && ev.index >= 0:

@@ -18,6 +18,9 @@ type ReplyConfig struct {
 	// use's partial input): a value it puts back must be escaped for a JSON string, so that the
 	// arguments still parse. Nil: Whole.
 	WholeJSON func(string) string
+	// NewJSONStream is NewStream for JSON text streamed in pieces (an Anthropic tool use's input),
+	// with values put back escaped as WholeJSON does. Nil: such pieces are rewritten one by one.
+	NewJSONStream func() TextStreamer
 	// Fields are the JSON paths whose string values, in the events of a bot's own format, are
 	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
 	// empty: none.
@@ -58,7 +61,7 @@ type ReplyEvents struct {
 	cfg      ReplyConfig
 	openai   *OpenAIChunks
 	mode     replyMode
-	blocks   []choiceStream         // Anthropic content blocks, by index
+	blocks   []blockStream          // Anthropic content blocks, by index
 	fields   map[string]fieldStream // by configured field
 	order    []string               // fields in the order they first appeared
 	text     TextStreamer           // the plain text; nil until its first piece
@@ -152,8 +155,8 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 			out = append(out, textDeltaEvent(a.index, notice))
 		}
 		return out
-	case anthropicTextDelta:
-		if s := r.block(a.index); s != nil {
+	case anthropicTextDelta, anthropicJSONDelta:
+		if s := r.block(a.index, a.kind == anthropicJSONDelta); s != nil {
 			if text := s.Write(a.value); text != a.value {
 				ev.Data = string(RewriteJSON(doc, []Edit{{a.text, text}}))
 			}
@@ -294,19 +297,32 @@ func (r *ReplyEvents) textEvent(ev *Event, out []*Event) []*Event {
 	return append(out, ev)
 }
 
-// block returns the streamer of Anthropic content block index, or nil when the reply already has
-// MaxChoices blocks (the event's strings are then rewritten whole, each on its own).
-func (r *ReplyEvents) block(index int) TextStreamer {
+// blockStream is the streamer of one Anthropic content block: its text, or its tool use's JSON
+// input.
+type blockStream struct {
+	index int
+	s     TextStreamer
+	json  bool
+}
+
+// block returns the streamer of Anthropic content block index (of JSON text when json), or nil
+// when the reply already has MaxChoices blocks, or the block is JSON text and no JSON streamer is
+// configured (the event's strings are then rewritten whole, each on its own).
+func (r *ReplyEvents) block(index int, json bool) TextStreamer {
 	for _, b := range r.blocks {
 		if b.index == index {
 			return b.s
 		}
 	}
-	if len(r.blocks) >= MaxChoices {
+	newStream := r.cfg.NewStream
+	if json {
+		newStream = r.cfg.NewJSONStream
+	}
+	if len(r.blocks) >= MaxChoices || newStream == nil {
 		return nil
 	}
-	s := r.cfg.NewStream()
-	r.blocks = append(r.blocks, choiceStream{index, s})
+	s := newStream()
+	r.blocks = append(r.blocks, blockStream{index, s, json})
 	return s
 }
 
@@ -350,18 +366,28 @@ func (r *ReplyEvents) flushAll(out []*Event) []*Event {
 
 // appendBlockRest appends a content_block_delta with what block b's streamer still holds, if
 // anything.
-func appendBlockRest(out []*Event, b choiceStream) []*Event {
+func appendBlockRest(out []*Event, b blockStream) []*Event {
 	if rest := b.s.Close(); rest != "" {
-		out = append(out, textDeltaEvent(b.index, rest))
+		if b.json {
+			out = append(out, blockDeltaEvent(b.index, "input_json_delta", "partial_json", rest))
+		} else {
+			out = append(out, textDeltaEvent(b.index, rest))
+		}
 	}
 	return out
 }
 
 // textDeltaEvent is an Anthropic content_block_delta adding text to block index.
 func textDeltaEvent(index int, text string) *Event {
+	return blockDeltaEvent(index, "text_delta", "text", text)
+}
+
+// blockDeltaEvent is an Anthropic content_block_delta of type typ adding value, as field, to
+// block index.
+func blockDeltaEvent(index int, typ, field, value string) *Event {
 	d := append([]byte(`{"type":"content_block_delta","index":`), strconv.Itoa(index)...)
-	d = append(d, `,"delta":{"type":"text_delta","text":`...)
-	d = append(AppendJSONString(d, text), "}}"...)
+	d = append(append(append(append(d, `,"delta":{"type":"`...), typ...), `","`...), field...)
+	d = append(AppendJSONString(append(d, `":`...), value), "}}"...)
 	return &Event{Type: "content_block_delta", Data: string(d), hasData: true}
 }
 

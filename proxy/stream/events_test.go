@@ -258,7 +258,7 @@ func TestParseAnthropic(t *testing.T) {
 	}{
 		{`{"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"a\u00e9\n"}}`, anthropicTextDelta, 2, "aé\n"},
 		{`{"delta":{"text":"x","type":"text_delta"},"index":0,"type":"content_block_delta"}`, anthropicTextDelta, 0, "x"},
-		{`{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\""}}`, anthropicOther, 0, ""},
+		{`{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\""}}`, anthropicJSONDelta, 0, `{"`},
 		{`{"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}}`, anthropicOther, -1, ""},
 		{`{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}`, anthropicOther, -1, ""},
 		{`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":7}}`, anthropicOther, 0, ""},
@@ -503,5 +503,56 @@ func TestReplyEventsNoticeOpenAI(t *testing.T) {
 	}
 	if got, want := reassemble(t, string(out))[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || shown != 1 {
 		t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, shown, want)
+	}
+}
+
+// TestReplyEventsAnthropicToolInputStreamed: with a JSON streamer, a tool use's input is one text
+// across its input_json_delta events: a token split over pieces is put back, escaped for the JSON,
+// and what the streamer holds goes out in an extra input_json_delta before the block stops.
+func TestReplyEventsAnthropicToolInputStreamed(t *testing.T) {
+	t.Parallel()
+	plain := NewReplacer(map[string]string{"[NAME_aa]": `O"Brien`})
+	escaped := NewReplacer(map[string]string{"[NAME_aa]": `O\"Brien`})
+	input := `{"who": "[NAME_aa] and [NAME_aa]", "tail": "[NAME_`
+	var b strings.Builder
+	for _, p := range cutPieces(input, rand.New(rand.NewPCG(9, 9))) {
+		piece, _ := json.Marshal(p)
+		fmt.Fprintf(&b, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":%s}}\n\n", piece)
+	}
+	b.WriteString("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n")
+	h := NewReplyEvents(ReplyConfig{
+		NewStream:     func() TextStreamer { return NewTextStream(plain, plain.MaxLen()) },
+		NewJSONStream: func() TextStreamer { return NewTextStream(escaped, escaped.MaxLen()) },
+		Whole:         plain.Transform,
+	})
+	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(b.String()), h, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	stopped := false
+	for _, ev := range refParseSSE(string(out)) {
+		var e struct {
+			Type  string
+			Delta struct {
+				Type        string
+				PartialJSON string `json:"partial_json"`
+			}
+		}
+		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
+			t.Fatalf("%v: %q", err, ev.Data)
+		}
+		switch {
+		case e.Type == "content_block_stop":
+			stopped = true
+		case stopped:
+			t.Fatalf("an event after the block stopped: %q", ev.Data)
+		case e.Delta.Type != "input_json_delta":
+			t.Fatalf("event %q", ev.Data)
+		}
+		got.WriteString(e.Delta.PartialJSON)
+	}
+	if want := escaped.Transform(input); got.String() != want {
+		t.Errorf("input %q, want %q", got.String(), want)
 	}
 }
