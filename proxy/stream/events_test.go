@@ -340,21 +340,14 @@ func TestReplyEventsNotice(t *testing.T) {
 			if f.name == "anthropic" { // a second text block must not get the notice again
 				in = strings.Replace(in, "event: message_delta", "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\nevent: message_delta", 1)
 			}
-			shown := 0
-			h := NewReplyEvents(ReplyConfig{
-				NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
-				Whole:     r.Transform,
-				Fields:    NewPaths(f.fields),
-				Notice:    "Privacy <notice>",
-				OnNotice:  func() { shown++ },
-			})
+			h, shown := noticeEvents(r, f.fields)
 			out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := f.reassemble(t, string(out))
-			if want := "Privacy <notice>\n\n" + r.Transform(reply); got != want || shown != 1 {
-				t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, shown, want)
+			if want := "Privacy <notice>\n\n" + r.Transform(reply); got != want || *shown != 1 {
+				t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, *shown, want)
 			}
 		})
 	}
@@ -465,21 +458,14 @@ func TestReplyEventsAnthropicToolInput(t *testing.T) {
 // notice: none is added, and OnNotice is not called (the notice is shown on a later reply).
 func TestReplyEventsNoPlaceForNotice(t *testing.T) {
 	t.Parallel()
-	r := NewReplacer(tokens)
-	shown := 0
-	h := NewReplyEvents(ReplyConfig{
-		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
-		Whole:     r.Transform,
-		Notice:    "Privacy notice",
-		OnNotice:  func() { shown++ },
-	})
+	h, shown := noticeEvents(NewReplacer(tokens), nil)
 	in := "data: {\"status\":\"thinking\"}\n\ndata: {\"status\":\"done\"}\n\n"
 	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(out) != in || shown != 0 {
-		t.Errorf("out %q, notice shown %d times; want the stream unchanged and no notice", out, shown)
+	if string(out) != in || *shown != 0 {
+		t.Errorf("out %q, notice shown %d times; want the stream unchanged and no notice", out, *shown)
 	}
 }
 
@@ -488,21 +474,15 @@ func TestReplyEventsNoPlaceForNotice(t *testing.T) {
 func TestReplyEventsNoticeOpenAI(t *testing.T) {
 	t.Parallel()
 	r := NewReplacer(tokens)
-	shown := 0
-	h := NewReplyEvents(ReplyConfig{
-		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
-		Whole:     r.Transform,
-		Notice:    "Privacy <notice>",
-		OnNotice:  func() { shown++ },
-	})
+	h, shown := noticeEvents(r, nil)
 	reply := "Dear [NAME_aa], mail [EMAIL_7f3a2c]"
 	in := genStream([]string{reply}, rand.New(rand.NewPCG(3, 3)), true)
 	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := reassemble(t, string(out))[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || shown != 1 {
-		t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, shown, want)
+	if got, want := reassemble(t, string(out))[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || *shown != 1 {
+		t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, *shown, want)
 	}
 }
 
@@ -555,4 +535,17 @@ func TestReplyEventsAnthropicToolInputStreamed(t *testing.T) {
 	if want := escaped.Transform(input); got.String() != want {
 		t.Errorf("input %q, want %q", got.String(), want)
 	}
+}
+
+// noticeEvents is a ReplyEvents over r with the notice "Privacy <notice>", and how many times it
+// has been placed.
+func noticeEvents(r *Replacer, fields []string) (*ReplyEvents, *int) {
+	shown := new(int)
+	return NewReplyEvents(ReplyConfig{
+		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:     r.Transform,
+		Fields:    NewPaths(fields),
+		Notice:    "Privacy <notice>",
+		OnNotice:  func() { *shown++ },
+	}), shown
 }
