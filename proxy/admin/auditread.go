@@ -3,6 +3,7 @@ package admin
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -59,11 +60,7 @@ func (a *api) auditRead(r *http.Request, _ principal) (result, error) {
 		}
 		limit = n
 	}
-	since, err := parseTime(q.Get("since"), "since")
-	if err != nil {
-		return result{}, err
-	}
-	until, err := parseTime(q.Get("until"), "until")
+	since, until, err := period(q)
 	if err != nil {
 		return result{}, err
 	}
@@ -109,11 +106,7 @@ func (a *api) auditReport(r *http.Request, _ principal) (result, error) {
 	if q.Get("since") == "" {
 		return result{}, errStatus(http.StatusBadRequest, "since: required (RFC 3339)")
 	}
-	since, err := parseTime(q.Get("since"), "since")
-	if err != nil {
-		return result{}, err
-	}
-	until, err := parseTime(q.Get("until"), "until")
+	since, until, err := period(q)
 	if err != nil {
 		return result{}, err
 	}
@@ -125,6 +118,14 @@ func (a *api) auditReport(r *http.Request, _ principal) (result, error) {
 		return result{}, err
 	}
 	return result{status: http.StatusOK, body: rep}, nil
+}
+
+// period reads the query's since and until (RFC 3339; zero when absent).
+func period(q url.Values) (since, until time.Time, err error) {
+	if since, err = parseTime(q.Get("since"), "since"); err == nil {
+		until, err = parseTime(q.Get("until"), "until")
+	}
+	return since, until, err
 }
 
 func parseTime(s, name string) (time.Time, error) {
