@@ -136,13 +136,19 @@ func cutPieces(s string, rng *rand.Rand) []string {
 	return pieces
 }
 
+// rewriteReply runs src through a ReplyEvents over r with the stream fields fields.
 func rewriteReply(t testing.TB, src io.Reader, r *Replacer, fields []string) string {
 	t.Helper()
-	h := NewReplyEvents(ReplyConfig{
+	return rewriteSSE(t, src, NewReplyEvents(ReplyConfig{
 		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
 		Whole:     r.Transform,
 		Fields:    NewPaths(fields),
-	})
+	}))
+}
+
+// rewriteSSE runs the event stream src through h and returns the output, failing on an error.
+func rewriteSSE(t testing.TB, src io.Reader, h EventHandler) string {
+	t.Helper()
 	out, err := io.ReadAll(NewSSERewriter(src, h, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -341,11 +347,8 @@ func TestReplyEventsNotice(t *testing.T) {
 				in = strings.Replace(in, "event: message_delta", "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\nevent: message_delta", 1)
 			}
 			h, shown := noticeEvents(r, f.fields)
-			out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := f.reassemble(t, string(out))
+			out := rewriteSSE(t, strings.NewReader(in), h)
+			got := f.reassemble(t, out)
 			if want := "Privacy <notice>\n\n" + r.Transform(reply); got != want || *shown != 1 {
 				t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, *shown, want)
 			}
@@ -389,10 +392,7 @@ func TestReplyEventsOpenAIOtherStrings(t *testing.T) {
 	in := `data: {"id":"[NAME_aa]","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"role":"assistant",` +
 		`"refusal":"not for [NAME_aa]","tool_calls":[{"index":0,"id":"call_[NAME_aa]","type":"function",` +
 		`"function":{"name":"[NAME_aa]","arguments":"{\"who\":\"[NAME_aa]\"}"}}]},"finish_reason":null}]}` + "\n\n"
-	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := rewriteSSE(t, strings.NewReader(in), h)
 	var c struct {
 		ID      string
 		Choices []struct {
@@ -405,7 +405,7 @@ func TestReplyEventsOpenAIOtherStrings(t *testing.T) {
 			}
 		}
 	}
-	data := strings.TrimSuffix(strings.TrimPrefix(string(out), "data: "), "\n\n")
+	data := strings.TrimSuffix(strings.TrimPrefix(out, "data: "), "\n\n")
 	if err := json.Unmarshal([]byte(data), &c); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -435,16 +435,13 @@ func TestReplyEventsAnthropicToolInput(t *testing.T) {
 	})
 	in := "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\"," +
 		"\"partial_json\":\"{\\\"who\\\": \\\"[NAME_aa]\\\"}\"}}\n\n"
-	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := rewriteSSE(t, strings.NewReader(in), h)
 	var ev struct {
 		Delta struct {
 			PartialJSON string `json:"partial_json"`
 		}
 	}
-	data := strings.TrimSuffix(strings.SplitN(string(out), "data: ", 2)[1], "\n\n")
+	data := strings.TrimSuffix(strings.SplitN(out, "data: ", 2)[1], "\n\n")
 	if err := json.Unmarshal([]byte(data), &ev); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -460,11 +457,8 @@ func TestReplyEventsNoPlaceForNotice(t *testing.T) {
 	t.Parallel()
 	h, shown := noticeEvents(NewReplacer(tokens), nil)
 	in := "data: {\"status\":\"thinking\"}\n\ndata: {\"status\":\"done\"}\n\n"
-	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out) != in || *shown != 0 {
+	out := rewriteSSE(t, strings.NewReader(in), h)
+	if out != in || *shown != 0 {
 		t.Errorf("out %q, notice shown %d times; want the stream unchanged and no notice", out, *shown)
 	}
 }
@@ -477,11 +471,8 @@ func TestReplyEventsNoticeOpenAI(t *testing.T) {
 	h, shown := noticeEvents(r, nil)
 	reply := "Dear [NAME_aa], mail [EMAIL_7f3a2c]"
 	in := genStream([]string{reply}, rand.New(rand.NewPCG(3, 3)), true)
-	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(in), h, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := reassemble(t, string(out))[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || *shown != 1 {
+	out := rewriteSSE(t, strings.NewReader(in), h)
+	if got, want := reassemble(t, out)[0], "Privacy <notice>\n\n"+r.Transform(reply); got != want || *shown != 1 {
 		t.Errorf("reassembled %q, notice shown %d times; want %q, once", got, *shown, want)
 	}
 }
@@ -505,13 +496,10 @@ func TestReplyEventsAnthropicToolInputStreamed(t *testing.T) {
 		NewJSONStream: func() TextStreamer { return NewTextStream(escaped, escaped.MaxLen()) },
 		Whole:         plain.Transform,
 	})
-	out, err := io.ReadAll(NewSSERewriter(strings.NewReader(b.String()), h, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := rewriteSSE(t, strings.NewReader(b.String()), h)
 	var got strings.Builder
 	stopped := false
-	for _, ev := range refParseSSE(string(out)) {
+	for _, ev := range refParseSSE(out) {
 		var e struct {
 			Type  string
 			Delta struct {

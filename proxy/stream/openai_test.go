@@ -97,11 +97,7 @@ func reassemble(t testing.TB, stream string) map[int]string {
 
 func rewriteOpenAI(t testing.TB, src io.Reader, r Transformer, maxHold int) string {
 	t.Helper()
-	out, err := io.ReadAll(NewSSERewriter(src, NewOpenAIChunks(r, maxHold), 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
+	return rewriteSSE(t, src, NewOpenAIChunks(r, maxHold))
 }
 
 func TestOpenAIChunks(t *testing.T) {
