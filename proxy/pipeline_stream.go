@@ -58,20 +58,17 @@ func (p *Pipeline) streamResponse(ctx context.Context, ex *Exchange, res *http.R
 		}
 		return rsJSON
 	}
+	// transformer rewrites reply text restoring with rs; the streamed reply text also goes to shown.
+	transformer := func(rs *vault.Restorer, shown *strings.Builder) *replyTransformer {
+		return &replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}
+	}
+	hold := 4 * p.Detector.MaxLen()
 	cfg := stream.ReplyConfig{
-		NewStream: func() stream.TextStreamer {
-			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs, shown: shown}, 4*p.Detector.MaxLen())
-		},
-		Whole: func(s string) string {
-			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: rs}).Transform(s)
-		},
-		WholeJSON: func(s string) string {
-			return (&replyTransformer{p: p, ctx: ctx, ex: ex, rs: escaped()}).Transform(s)
-		},
-		NewJSONStream: func() stream.TextStreamer {
-			return stream.NewTextStream(&replyTransformer{p: p, ctx: ctx, ex: ex, rs: escaped()}, 4*p.Detector.MaxLen())
-		},
-		Fields: p.streamPathsFor(ex.Route),
+		NewStream:     func() stream.TextStreamer { return stream.NewTextStream(transformer(rs, shown), hold) },
+		Whole:         func(s string) string { return transformer(rs, nil).Transform(s) },
+		WholeJSON:     func(s string) string { return transformer(escaped(), nil).Transform(s) },
+		NewJSONStream: func() stream.TextStreamer { return stream.NewTextStream(transformer(escaped(), nil), hold) },
+		Fields:        p.streamPathsFor(ex.Route),
 	}
 	if ex.Notice != "" && shapeOf(ex.Route) != ShapeOpenAI { // an OpenAI stream gets noticeEvent below
 		cfg.Notice = ex.Notice
