@@ -143,22 +143,12 @@ func TestPipelineRasa(t *testing.T) {
 
 func testPipelineRasa(t *testing.T, extra string) {
 	b, v, c := consentedChat(t, extra)
-	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
-	res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("status %d: %s", res.StatusCode, reply)
-	}
+	texts := rasaSay(t, v, c, plantedMessage)
 	assertNothingPlanted(t, b)
-	var out []struct{ Text string }
-	if err := json.Unmarshal(reply, &out); err != nil || len(out) != 1 {
-		t.Fatalf("reply %s", reply)
+	if len(texts) != 1 {
+		t.Fatalf("reply %q", texts)
 	}
-	assertRestored(t, out[0].Text)
+	assertRestored(t, texts[0])
 
 	// What the bot saw are tokens. Another subject who sends them gets them back as they are.
 	got := b.received(t)
@@ -166,12 +156,12 @@ func testPipelineRasa(t *testing.T, extra string) {
 	_ = json.Unmarshal([]byte(got[len(got)-1].Body), &sent)
 	other := subjectClient(t, v)
 	grantSupport(t, v, other)
-	body, _ = json.Marshal(map[string]string{"sender": "s2", "message": sent.Message})
-	res, err = other.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
+	body, _ := json.Marshal(map[string]string{"sender": "s2", "message": sent.Message})
+	res, err := other.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, _ = io.ReadAll(res.Body)
+	reply, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, p := range planted {
 		if strings.Contains(string(reply), p) {

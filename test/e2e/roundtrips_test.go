@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -29,19 +27,7 @@ func TestPipelineRedisReadsOnce(t *testing.T) {
 	}
 	srv := redistest.Start(t)
 	_, v, c := consentedChat(t, redisConfig(t, srv, ""))
-	body, _ := json.Marshal(map[string]string{"sender": "s1", "message": plantedMessage})
-	send := func() {
-		t.Helper()
-		res, err := c.Post(v.publicURL+"/webhooks/rest/webhook", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		reply, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			t.Fatalf("status %d: %s", res.StatusCode, reply)
-		}
-	}
+	send := func() { t.Helper(); rasaSay(t, v, c, plantedMessage) }
 	send() // creates the tokens
 	send()
 
