@@ -120,6 +120,7 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 		}
 	}
 	var edits []stream.Edit
+	var rsJSON *vault.Restorer // rs escaped for JSON text, made when first needed
 	shown := make([]string, 0, len(m.fields))
 	for i := range m.fields {
 		f := &m.fields[i]
@@ -128,7 +129,14 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 			out = p.replaceFindings(f.value, f.findings, m)
 		}
 		if rs != nil && rs.Len() > 0 {
-			out, _ = rs.Restore(out)
+			r := rs
+			if jsonTextPaths[f.path] {
+				if rsJSON == nil {
+					rsJSON = jsonEscaped(rs)
+				}
+				r = rsJSON
+			}
+			out, _ = r.Restore(out)
 		}
 		shown = append(shown, out)
 		if out != f.value {
@@ -142,6 +150,14 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 		return stream.RewriteJSON(body, edits), shown, nil
 	}
 	return []byte(edits[0].Value), shown, nil
+}
+
+// jsonTextPaths are the paths of strings in a complete JSON reply that are JSON text themselves:
+// a value restored in them is escaped for a JSON string, so that they still parse (an OpenAI
+// chat completion's tool calls' arguments, and the function call of older models).
+var jsonTextPaths = map[string]bool{
+	"choices.message.tool_calls.function.arguments": true,
+	"choices.message.function_call.arguments":       true,
 }
 
 // restorer returns the subject's tokens (prefetched while the bot worked, or loaded now); a

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -140,9 +141,11 @@ func checkReply(t *testing.T, reply string, want, not []string) {
 // encoded, and the bot's own personal data in the reply is redacted.
 func TestReplyRestoredThroughEncodings(t *testing.T) {
 	t.Parallel()
-	rv := newReplyVeil(t, func(tok, _ string) map[string]cannedReply {
+	rv := newReplyVeil(t, func(tok, quoted string) map[string]cannedReply {
 		return map[string]cannedReply{
 			"/json": {"application/json", `[{"recipient_id":"x","text":"Hello ` + tok + `, your agent is bob.agent@example.org"}]`, true},
+			"/json-tool": {"application/json", `{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,` +
+				`"tool_calls":[{"id":"c1","type":"function","function":{"name":"mail","arguments":"{\"to\":\"` + quoted + `\"}"}}]},"finish_reason":"tool_calls"}]}`, true},
 			"/html": {"text/html; charset=utf-8", `<p>Hello ` + tok + `</p>`, true},
 			"/sse":  {"text/event-stream", "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi " + tok[:5] + "\"}}]}\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + tok[5:] + "!\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true},
 		}
@@ -162,6 +165,23 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 			checkReply(t, rv.get(t, tc.path), tc.want, tc.not)
 		})
 	}
+	t.Run("json tool call arguments stay JSON", func(t *testing.T) {
+		reply := rv.get(t, "/json-tool")
+		var c struct {
+			Choices []struct {
+				Message struct {
+					ToolCalls []struct{ Function struct{ Arguments string } } `json:"tool_calls"`
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(reply), &c); err != nil || len(c.Choices) != 1 || len(c.Choices[0].Message.ToolCalls) != 1 {
+			t.Fatalf("reply %v: %s", err, reply)
+		}
+		var args struct{ To string }
+		if err := json.Unmarshal([]byte(c.Choices[0].Message.ToolCalls[0].Function.Arguments), &args); err != nil || args.To != quotedName {
+			t.Errorf("arguments %+v (%v): %s", args, err, reply)
+		}
+	})
 }
 
 // TestStreamedReplyFormats: event streams that are not OpenAI chunks (Anthropic's Messages events,
@@ -184,6 +204,13 @@ func TestStreamedReplyFormats(t *testing.T) {
 		p, _ := json.Marshal(piece)
 		return ev("content_block_delta", `{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":`+string(p)+`}}`)
 	}
+	toolChunk := func(index int, call string) string {
+		return ev("", `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":`+strconv.Itoa(index)+`,`+call+`}]},"finish_reason":null}]}`)
+	}
+	toolArgs := func(index int, piece string) string {
+		p, _ := json.Marshal(piece)
+		return toolChunk(index, `"function":{"arguments":`+string(p)+`}`)
+	}
 	rv := newReplyVeil(t, func(tok, quoted string) map[string]cannedReply {
 		return map[string]cannedReply{
 			"/anthropic": {"text/event-stream", ev("message_start", `{"type":"message_start","message":{"id":"msg_1","content":[]}}`) +
@@ -197,8 +224,10 @@ func TestStreamedReplyFormats(t *testing.T) {
 			"/anthropic-tool": {"text/event-stream", ev("content_block_start", `{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t1","name":"mail","input":{}}}`) +
 				jsonDelta(`{"to": "`+quoted[:5]) + jsonDelta(quoted[5:]+`", "cc": "bob.agent@exa`) + jsonDelta(`mple.org"}`) +
 				ev("content_block_stop", `{"type":"content_block_stop","index":1}`), false},
-			"/tool": {"text/event-stream", ev("", `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1",`+
-				`"function":{"name":"mail","arguments":"{\"to\":\"`+quoted+`\",\"cc\":\"bob.agent@example.org\"}"}}]}}]}`) + ev("", "[DONE]"), false},
+			"/tool": {"text/event-stream", toolChunk(0, `"id":"c1","function":{"name":"mail","arguments":""}`) +
+				toolArgs(0, `{"to": "`+quoted[:5]) + toolArgs(0, quoted[5:]+`", "cc": "bob.agent@exa`) + toolArgs(0, `mple.org"}`) +
+				toolChunk(1, `"id":"c2","function":{"name":"mail","arguments":"{\"to\":\"`+quoted+`\"}"}`) +
+				ev("", `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}`) + ev("", "[DONE]"), false},
 		}
 	}, func(r *Route) { r.StreamFields = []string{"token"} })
 	tok := rv.tok
@@ -238,24 +267,38 @@ func TestStreamedReplyFormats(t *testing.T) {
 		t.Errorf("tool use input %q: %+v (%v)", input.String(), toolInput, err)
 	}
 
-	// A tool call's arguments: the value restored and escaped for the JSON they are, the bot's
-	// own address redacted.
+	// OpenAI tool calls' arguments, streamed in pieces: the token split over two is put back,
+	// escaped for the JSON they are, the bot's own address, split too, redacted; the second call
+	// (whole in one piece) too.
 	reply := rv.get(t, "/tool")
-	var c struct {
-		Choices []struct {
-			Delta struct {
-				ToolCalls []struct{ Function struct{ Arguments string } } `json:"tool_calls"`
+	var calls [2]strings.Builder
+	for line := range strings.Lines(reply) {
+		data, ok := strings.CutPrefix(line, "data: ")
+		if !ok || data == "[DONE]\n" {
+			continue
+		}
+		var c struct {
+			Choices []struct {
+				Delta struct {
+					ToolCalls []struct {
+						Index    int
+						Function struct{ Arguments string }
+					} `json:"tool_calls"`
+				}
 			}
 		}
+		if err := json.Unmarshal([]byte(data), &c); err != nil || len(c.Choices) != 1 {
+			t.Fatalf("tool call reply %v: %s", err, data)
+		}
+		for _, tc := range c.Choices[0].Delta.ToolCalls {
+			calls[tc.Index%2].WriteString(tc.Function.Arguments)
+		}
 	}
-	data, _, _ := strings.Cut(strings.TrimPrefix(reply, "data: "), "\n")
-	if err := json.Unmarshal([]byte(data), &c); err != nil || len(c.Choices) == 0 || len(c.Choices[0].Delta.ToolCalls) == 0 {
-		t.Fatalf("tool call reply %v: %s", err, reply)
-	}
-	var args struct{ To, Cc string }
-	if err := json.Unmarshal([]byte(c.Choices[0].Delta.ToolCalls[0].Function.Arguments), &args); err != nil ||
-		args.To != quotedName || args.Cc != "[EMAIL]" {
-		t.Errorf("tool call arguments %+v (%v): %s", args, err, reply)
+	for i, want := range []struct{ To, Cc string }{{quotedName, "[EMAIL]"}, {quotedName, ""}} {
+		var args struct{ To, Cc string }
+		if err := json.Unmarshal([]byte(calls[i].String()), &args); err != nil || args != want {
+			t.Errorf("tool call %d arguments %q: %+v (%v), want %+v", i, calls[i].String(), args, err, want)
+		}
 	}
 }
 

@@ -18,8 +18,9 @@ type ReplyConfig struct {
 	// use's partial input): a value it puts back must be escaped for a JSON string, so that the
 	// arguments still parse. Nil: Whole.
 	WholeJSON func(string) string
-	// NewJSONStream is NewStream for JSON text streamed in pieces (an Anthropic tool use's input),
-	// with values put back escaped as WholeJSON does. Nil: such pieces are rewritten one by one.
+	// NewJSONStream is NewStream for JSON text streamed in pieces (an OpenAI tool call's
+	// arguments, an Anthropic tool use's input), with values put back escaped as WholeJSON does.
+	// Nil: such pieces are rewritten one by one.
 	NewJSONStream func() TextStreamer
 	// Fields are the JSON paths whose string values, in the events of a bot's own format, are
 	// consecutive pieces of one text ("token", "delta.text"): one streamed text per path. Nil or
@@ -39,8 +40,9 @@ type ReplyConfig struct {
 // that no text in it reaches the client uninspected:
 //
 //   - OpenAI chat-completion chunks as OpenAIChunks does: each choice's delta.content is one
-//     streamed text; the chunk's other strings (a refusal, a tool call's arguments, anything a
-//     bot adds) are rewritten whole, each on its own, its identifiers excepted;
+//     streamed text, and so are each tool call's arguments with a NewJSONStream; the chunk's
+//     other strings (a refusal, the arguments without a NewJSONStream, anything a bot adds) are
+//     rewritten whole, each on its own, its identifiers excepted;
 //   - Anthropic Messages events: each content block's delta.text is one streamed text, and what its
 //     streamer still holds goes out in an extra content_block_delta just before the block's
 //     content_block_stop (or message_stop);
@@ -99,7 +101,11 @@ type jsonString struct {
 
 // NewReplyEvents returns a handler for one streamed reply.
 func NewReplyEvents(cfg ReplyConfig) *ReplyEvents {
-	return &ReplyEvents{cfg: cfg, openai: NewOpenAIChunksFunc(cfg.NewStream)}
+	openai := NewOpenAIChunksFunc(cfg.NewStream)
+	if cfg.NewJSONStream != nil {
+		openai.SetJSONStream(cfg.NewJSONStream)
+	}
+	return &ReplyEvents{cfg: cfg, openai: openai}
 }
 
 // HandleEvent rewrites one event of the stream.
@@ -129,7 +135,7 @@ func (r *ReplyEvents) HandleEvent(ev *Event, out []*Event) ([]*Event, error) {
 				r.chunkStrings(out[len(out)-1])
 			}
 			if notice := r.takeNotice(); notice != "" {
-				extra := r.openai.extraChunk([]choiceText{{r.openai.first, notice}})
+				extra := r.openai.extraChunk([]choiceText{{index: r.openai.first, text: notice}})
 				out = slices.Insert(out, len(out)-1, extra)
 			}
 			return out, nil
@@ -250,9 +256,12 @@ var chunkIDs = map[string]bool{
 	"choices.delta.tool_calls.function.name": true,
 }
 
+// toolArguments is the path of an OpenAI tool call's arguments in a chunk.
+const toolArguments = "choices.delta.tool_calls.function.arguments"
+
 // jsonText are the paths of strings that are JSON text themselves, streamed in pieces: an OpenAI
 // tool call's arguments, an Anthropic tool use's input (input_json_delta).
-var jsonText = map[string]bool{"choices.delta.tool_calls.function.arguments": true, "delta.partial_json": true}
+var jsonText = map[string]bool{toolArguments: true, "delta.partial_json": true}
 
 // whole returns the rewrite of a complete string at path: WholeJSON for JSON text, else Whole.
 func (r *ReplyEvents) whole(path string) func(string) string {
@@ -263,15 +272,15 @@ func (r *ReplyEvents) whole(path string) func(string) string {
 }
 
 // chunkStrings rewrites the strings of an OpenAI chunk that OpenAIChunks leaves alone, each whole:
-// a refusal, a tool call's arguments (a value split over two pieces is not found), anything a bot
-// adds. Identifiers and the streamed content are not touched.
+// a refusal, a tool call's arguments when no NewJSONStream streams them (a value split over two
+// pieces is then not found), anything a bot adds. Identifiers and streamed texts are not touched.
 func (r *ReplyEvents) chunkStrings(ev *Event) {
 	doc := []byte(ev.Data)
 	edits := r.edits[:0]
 	// The chunk parsed, so it is valid JSON: this cannot fail.
 	_ = JSONStrings(doc, nil, func(path, value string, span Span) error {
-		if chunkIDs[path] {
-			return nil
+		if chunkIDs[path] || path == toolArguments && r.cfg.NewJSONStream != nil {
+			return nil // an identifier, or a tool call's arguments streamed by OpenAIChunks
 		}
 		if text := r.whole(path)(value); text != value {
 			edits = append(edits, Edit{span, text})

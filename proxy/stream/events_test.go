@@ -100,6 +100,79 @@ var replyFormats = []replyFormat{
 		},
 	},
 	{
+		// The reply is the arguments of tool call 0, streamed in pieces; call 1 follows with a
+		// token of its own, and the choice finishes with tool_calls. Reassembled: the content (a
+		// notice), then call 0's arguments.
+		name: "openai tool calls",
+		gen: func(_ string, pieces []string) string {
+			var b strings.Builder
+			chunk := func(delta, finish string) {
+				fmt.Fprintf(&b, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","+
+					"\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n", delta, finish)
+			}
+			// call sends a piece of tool call index's arguments; the first piece of a call has its
+			// id, type and name.
+			call := func(index int, first bool, args string) {
+				id, name := "", ""
+				if first {
+					id, name = fmt.Sprintf(`"id":"call_%d","type":"function",`, index), `"name":"f",`
+				}
+				a, _ := json.Marshal(args)
+				chunk(fmt.Sprintf(`{"tool_calls":[{"index":%d,%s"function":{%s"arguments":%s}}]}`, index, id, name, a), "null")
+			}
+			chunk(`{"role":"assistant","content":null}`, "null")
+			call(0, true, "")
+			for _, p := range pieces {
+				call(0, false, p)
+			}
+			call(1, true, `{"to":"[EMAIL_7f3a2c]"}`)
+			chunk(`{}`, `"tool_calls"`)
+			b.WriteString("data: [DONE]\n\n")
+			return b.String()
+		},
+		reassemble: func(t testing.TB, stream string) string {
+			var content strings.Builder
+			var args [2]strings.Builder
+			finished := false
+			for _, ev := range refParseSSE(stream) {
+				if ev.Data == "[DONE]" {
+					continue
+				}
+				var c struct {
+					Object  string
+					Choices []struct {
+						Delta struct {
+							Content   string
+							ToolCalls []struct {
+								Index    int
+								Function struct{ Arguments string }
+							} `json:"tool_calls"`
+						}
+						FinishReason *string `json:"finish_reason"`
+					}
+				}
+				if err := json.Unmarshal([]byte(ev.Data), &c); err != nil || c.Object != "chat.completion.chunk" || len(c.Choices) != 1 {
+					t.Fatalf("not a chunk (%v): %q", err, ev.Data)
+				}
+				for _, tc := range c.Choices[0].Delta.ToolCalls {
+					switch {
+					case finished:
+						t.Fatalf("a tool call after the choice finished: %q", ev.Data)
+					case tc.Index == 0 && args[1].Len() > 0:
+						t.Fatalf("call 0 goes on after call 1 began: %q", ev.Data)
+					}
+					args[tc.Index].WriteString(tc.Function.Arguments)
+				}
+				content.WriteString(c.Choices[0].Delta.Content)
+				finished = finished || c.Choices[0].FinishReason != nil
+			}
+			if strings.Contains(args[1].String(), "[EMAIL_7f3a2c]") {
+				t.Fatalf("call 1's arguments were not rewritten: %q", args[1].String())
+			}
+			return content.String() + args[0].String()
+		},
+	},
+	{
 		name: "plain text",
 		gen: func(_ string, pieces []string) string {
 			var b strings.Builder
@@ -136,13 +209,15 @@ func cutPieces(s string, rng *rand.Rand) []string {
 	return pieces
 }
 
-// rewriteReply runs src through a ReplyEvents over r with the stream fields fields.
+// rewriteReply runs src through a ReplyEvents over r (for JSON text too) with the stream fields
+// fields.
 func rewriteReply(t testing.TB, src io.Reader, r *Replacer, fields []string) string {
 	t.Helper()
 	return rewriteSSE(t, src, NewReplyEvents(ReplyConfig{
-		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
-		Whole:     r.Transform,
-		Fields:    NewPaths(fields),
+		NewStream:     func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		NewJSONStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:         r.Transform,
+		Fields:        NewPaths(fields),
 	}))
 }
 
@@ -530,10 +605,11 @@ func TestReplyEventsAnthropicToolInputStreamed(t *testing.T) {
 func noticeEvents(r *Replacer, fields []string) (*ReplyEvents, *int) {
 	shown := new(int)
 	return NewReplyEvents(ReplyConfig{
-		NewStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
-		Whole:     r.Transform,
-		Fields:    NewPaths(fields),
-		Notice:    "Privacy <notice>",
-		OnNotice:  func() { *shown++ },
+		NewStream:     func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		NewJSONStream: func() TextStreamer { return NewTextStream(r, r.MaxLen()) },
+		Whole:         r.Transform,
+		Fields:        NewPaths(fields),
+		Notice:        "Privacy <notice>",
+		OnNotice:      func() { *shown++ },
 	}), shown
 }

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,10 +14,18 @@ import (
 // end of the stream, in an extra chunk sent just before (with the id, model and created of the
 // last chunk). Other events (comments, errors, unknown JSON) pass through untouched. So the text a
 // client reassembles from the deltas of a choice is the streamer's rewrite of the whole reply.
+//
+// With a JSON streamer (SetJSONStream), each tool call's arguments, JSON text streamed in pieces,
+// are one streamed text too, keyed by choice and tool-call index; what its streamer holds goes
+// out in an extra chunk for that tool call once a later chunk of the choice carries another tool
+// call and not this one, when the choice finishes, or at the end. Without one, the arguments are
+// left to the caller (ReplyEvents rewrites them piece by piece).
 // An OpenAIChunks serves one response; it is not safe for concurrent use.
 type OpenAIChunks struct {
 	newStream func() TextStreamer
+	newJSON   func() TextStreamer
 	streams   []choiceStream
+	tools     []toolStream
 	meta      chunkMeta // of the last chunk
 	evType    string    // event type of the last chunk
 	first     int       // index of the last chunk's first choice
@@ -33,10 +42,19 @@ type choiceStream struct {
 	s     TextStreamer
 }
 
-// choiceText is text to send for one choice.
+// toolStream is the streamer of one tool call's arguments.
+type toolStream struct {
+	choice, call int
+	s            TextStreamer
+}
+
+// choiceText is text to send for one choice: its content, or when tool is set the arguments of
+// its tool call with index call (-1: none given).
 type choiceText struct {
 	index int
 	text  string
+	tool  bool
+	call  int
 }
 
 // chunkMeta holds the raw JSON values a chunk's extra sibling copies.
@@ -57,6 +75,10 @@ func NewOpenAIChunks(t Transformer, maxHold int) *OpenAIChunks {
 func NewOpenAIChunksFunc(newStream func() TextStreamer) *OpenAIChunks {
 	return &OpenAIChunks{newStream: newStream}
 }
+
+// SetJSONStream makes each tool call's arguments one streamed text through a streamer from
+// newJSON, whose restored values must be escaped for a JSON string.
+func (a *OpenAIChunks) SetJSONStream(newJSON func() TextStreamer) { a.newJSON = newJSON }
 
 // errMalformedChunk is a chunk that says it is a chat.completion.chunk but is not one.
 var errMalformedChunk = &SyntaxError{Format: "chat.completion.chunk", Reason: "unexpected shape"}
@@ -102,7 +124,12 @@ func (a *OpenAIChunks) chunk(ev *Event, doc []byte, out []*Event) (_ []*Event, o
 			}
 		case c.finished:
 			if rest := s.Close(); rest != "" {
-				flushes = append(flushes, choiceText{c.index, rest})
+				flushes = append(flushes, choiceText{index: c.index, text: rest})
+			}
+		}
+		if len(c.calls) > 0 || c.finished && len(a.tools) > 0 {
+			if edits, flushes, err = a.toolCalls(c, edits, flushes); err != nil {
+				return out, false, err
 			}
 		}
 	}
@@ -135,14 +162,82 @@ func (a *OpenAIChunks) stream(index int) (TextStreamer, error) {
 	return s, nil
 }
 
+// toolCalls streams the arguments of choice c's tool calls, appending the edits of this chunk and
+// the rests of the calls that are over, to go out in an extra chunk before it.
+func (a *OpenAIChunks) toolCalls(c choiceInfo, edits []Edit, flushes []choiceText) ([]Edit, []choiceText, error) {
+	if a.newJSON == nil {
+		a.meta.other = true // the arguments are the caller's
+		return edits, flushes, nil
+	}
+	// Calls of this choice that this chunk does not carry are over if it carries another one or
+	// the choice finishes.
+	a.tools = slices.DeleteFunc(a.tools, func(t toolStream) bool {
+		over := t.choice == c.index && !slices.ContainsFunc(c.calls, func(tc toolCall) bool { return tc.index == t.call })
+		if over {
+			if rest := t.s.Close(); rest != "" {
+				flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
+			}
+		}
+		return over
+	})
+	for _, tc := range c.calls {
+		if tc.args.Start < 0 {
+			continue
+		}
+		s, err := a.toolStream(c.index, tc.index)
+		if err != nil {
+			return edits, flushes, err
+		}
+		text := s.Write(tc.value)
+		if text != tc.value {
+			edits = append(edits, Edit{tc.args, text})
+		}
+	}
+	if c.finished {
+		// The arguments in this chunk were its last pieces: what their streamers hold goes out
+		// in an extra chunk before it, as a finished choice's other calls' rests do.
+		a.tools = slices.DeleteFunc(a.tools, func(t toolStream) bool {
+			if t.choice != c.index {
+				return false
+			}
+			if rest := t.s.Close(); rest != "" {
+				flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
+			}
+			return true
+		})
+	}
+	return edits, flushes, nil
+}
+
+// toolStream returns the streamer of tool call call of choice choice, new on its first piece.
+func (a *OpenAIChunks) toolStream(choice, call int) (TextStreamer, error) {
+	for _, t := range a.tools {
+		if t.choice == choice && t.call == call {
+			return t.s, nil
+		}
+	}
+	if len(a.tools) >= MaxChoices {
+		return nil, errors.New("chat completion stream has too many tool calls open")
+	}
+	s := a.newJSON()
+	a.tools = append(a.tools, toolStream{choice, call, s})
+	return s, nil
+}
+
 // flushAll appends an extra chunk with what every streamer still holds, if anything.
 func (a *OpenAIChunks) flushAll(out []*Event) []*Event {
 	flushes := a.flushes[:0]
 	for _, cs := range a.streams {
 		if rest := cs.s.Close(); rest != "" {
-			flushes = append(flushes, choiceText{cs.index, rest})
+			flushes = append(flushes, choiceText{index: cs.index, text: rest})
 		}
 	}
+	for _, t := range a.tools {
+		if rest := t.s.Close(); rest != "" {
+			flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
+		}
+	}
+	a.tools = a.tools[:0]
 	if len(flushes) > 0 {
 		out = append(out, a.extraChunk(flushes))
 	}
@@ -168,8 +263,20 @@ func (a *OpenAIChunks) extraChunk(texts []choiceText) *Event {
 		}
 		b = append(b, `{"index":`...)
 		b = strconv.AppendInt(b, int64(t.index), 10)
-		b = append(b, `,"delta":{"content":`...)
+		switch {
+		case !t.tool:
+			b = append(b, `,"delta":{"content":`...)
+		case t.call >= 0:
+			b = append(b, `,"delta":{"tool_calls":[{"index":`...)
+			b = strconv.AppendInt(b, int64(t.call), 10)
+			b = append(b, `,"function":{"arguments":`...)
+		default:
+			b = append(b, `,"delta":{"tool_calls":[{"function":{"arguments":`...)
+		}
 		b = AppendJSONString(b, t.text)
+		if t.tool {
+			b = append(b, "}}]"...)
+		}
 		b = append(b, `},"finish_reason":null}`...)
 	}
 	b = append(b, "]}"...)

@@ -7,6 +7,15 @@ type choiceInfo struct {
 	text     string // delta.content decoded
 	finished bool   // finish_reason is set
 	bad      bool   // delta.content is neither a string nor null
+	calls    []toolCall
+}
+
+// toolCall is what a chunk says about one of a choice's tool calls: its index, and the piece of
+// its arguments (JSON text streamed in pieces) it carries.
+type toolCall struct {
+	index int    // -1 when absent or not a small integer
+	args  Span   // of function.arguments' string; Start -1 when absent or not a string
+	value string // that string decoded
 }
 
 // parseChunk reads a chat.completion.chunk. ok is false for anything else (not JSON, not an object,
@@ -113,8 +122,20 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 				switch string(key) {
 				case "role":
 					return s.skip(depth)
+				case "tool_calls":
+					if s.doc[s.pos] != '[' {
+						return s.skipNoting(depth)
+					}
+					return s.elements(depth+1, func(depth int) error {
+						if s.doc[s.pos] != '{' {
+							return s.skipNoting(depth)
+						}
+						tc, err := s.toolCall(depth + 1)
+						c.calls = append(c.calls, tc)
+						return err
+					})
 				case "content":
-				default: // a refusal, tool calls, ...
+				default: // a refusal, ...
 					return s.skipNoting(depth)
 				}
 				if err := s.skip(depth); err != nil {
@@ -135,6 +156,49 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 		return s.skipNoting(depth)
 	})
 	return c, hasDelta, err
+}
+
+// toolCall reads one element of a delta's "tool_calls". Its id, type and function name are
+// identifiers, skipped; anything besides them and the arguments is noted for ReplyEvents.
+func (s *jsonScanner) toolCall(depth int) (tc toolCall, err error) {
+	tc.index, tc.args.Start = -1, -1
+	err = s.members(depth, func(key []byte, depth int) error {
+		start := s.pos
+		switch string(key) {
+		case "index":
+			if err := s.skip(depth); err != nil {
+				return err
+			}
+			tc.index = smallInt(s.doc[start:s.pos])
+			return nil
+		case "id", "type":
+			return s.skip(depth)
+		case "function":
+			if s.doc[s.pos] != '{' {
+				break
+			}
+			return s.members(depth+1, func(key []byte, depth int) error {
+				start := s.pos
+				switch string(key) {
+				case "name":
+					return s.skip(depth)
+				case "arguments":
+					if s.doc[s.pos] == '"' {
+						if _, err := s.str(); err != nil {
+							return err
+						}
+						raw := s.doc[start:s.pos]
+						tc.args = Span{start, s.pos}
+						tc.value = string(appendUnquoted(make([]byte, 0, len(raw)-2), raw[1:len(raw)-1]))
+						return nil
+					}
+				}
+				return s.skipNoting(depth)
+			})
+		}
+		return s.skipNoting(depth)
+	})
+	return tc, err
 }
 
 // smallInt parses a non-negative JSON integer below one billion, -1 for anything else.

@@ -227,7 +227,11 @@ func TestParseChunkOther(t *testing.T) {
 			`"choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"logprobs":null,"finish_reason":null}]}`, false},
 		{`{"object":"chat.completion.chunk","choices":[],"usage":{"total_tokens":3}}`, true},
 		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"refusal":"no"}}]}`, true},
-		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}}]}`, true},
+		// A tool call's id, type, name and arguments are read (the arguments are streamed), not
+		// left to the caller; anything else in it is.
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]}}]}`, false},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}","note":"x"}}]}}]}`, true},
+		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":{"a":"x"}}}]}}]}`, true},
 		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"logprobs":{"content":[{"token":"hi"}]}}]}`, true},
 		{`{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}}],"note":"y"}`, true},
 	} {
