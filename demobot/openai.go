@@ -18,6 +18,29 @@ type chatRequest struct {
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
+	Tools []struct {
+		Type     string `json:"type"`
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	} `json:"tools"`
+}
+
+// toolName is the function the bot calls: the first function tool the request offers, "" for
+// none.
+func (req *chatRequest) toolName() string {
+	for _, t := range req.Tools {
+		if t.Type == "function" && t.Function.Name != "" {
+			return t.Function.Name
+		}
+	}
+	return ""
+}
+
+// toolArguments are the arguments of the bot's tool call: the prompt, as JSON text.
+func toolArguments(prompt string) string {
+	b, _ := json.Marshal(map[string]string{"message": prompt}) // a string always marshals
+	return string(b)
 }
 
 // chatMessage is one request message; Content is a string or an array of parts.
@@ -98,8 +121,22 @@ type chatChoice struct {
 }
 
 type assistantText struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
+	Role      string     `json:"role"`
+	Content   *string    `json:"content"` // null with tool calls
+	ToolCalls []toolCall `json:"tool_calls,omitempty"`
+}
+
+// toolCall is a function call the bot makes, whole or (with Index) a streamed piece of one.
+type toolCall struct {
+	Index    *int         `json:"index,omitempty"`
+	ID       string       `json:"id,omitempty"`
+	Type     string       `json:"type,omitempty"`
+	Function toolFunction `json:"function"`
+}
+
+type toolFunction struct {
+	Name      string `json:"name,omitempty"`
+	Arguments string `json:"arguments"`
 }
 
 // chatChunk is one streamed event.
@@ -119,8 +156,9 @@ type chunkChoice struct {
 }
 
 type chunkDelta struct {
-	Role    string  `json:"role,omitempty"`
-	Content *string `json:"content,omitempty"`
+	Role      string     `json:"role,omitempty"`
+	Content   *string    `json:"content,omitempty"`
+	ToolCalls []toolCall `json:"tool_calls,omitempty"`
 }
 
 // openAIError sends the error shape OpenAI clients parse.
@@ -130,7 +168,9 @@ func openAIError(w http.ResponseWriter, status int, msg string) {
 	}})
 }
 
-// handleChatCompletions answers POST /v1/chat/completions like OpenAI's API.
+// handleChatCompletions answers POST /v1/chat/completions like OpenAI's API: it echoes the last
+// user message, or, when the request offers a function tool, calls it with that message as the
+// arguments' "message".
 func (b *Bot) handleChatCompletions(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -152,12 +192,16 @@ func (b *Bot) handleChatCompletions(w http.ResponseWriter, r *http.Request) {
 		b.streamCompletion(w, r, &req, id, created, prompt, reply)
 		return
 	}
+	choice := chatChoice{Message: assistantText{Role: "assistant", Content: &reply}, FinishReason: "stop"}
+	if name := req.toolName(); name != "" {
+		choice.Message = assistantText{Role: "assistant", ToolCalls: []toolCall{{
+			ID: id + "-call", Type: "function", Function: toolFunction{Name: name, Arguments: toolArguments(prompt)},
+		}}}
+		choice.FinishReason = "tool_calls"
+	}
 	writeJSON(w, http.StatusOK, chatCompletion{
 		ID: id, Object: "chat.completion", Created: created, Model: req.Model,
-		Choices: []chatChoice{{
-			Message:      assistantText{Role: "assistant", Content: reply},
-			FinishReason: "stop",
-		}},
-		Usage: usageFor(prompt, reply),
+		Choices: []chatChoice{choice},
+		Usage:   usageFor(prompt, reply),
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
 )
 
 // newOpenAIClient returns the official client pointed at srv.
@@ -201,4 +202,55 @@ func TestChatCompletionClientError(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Fatalf("error = %v, want an *openai.Error with status 400", err)
 	}
+}
+
+// TestChatCompletionToolCall: offered a function tool, the bot calls it with the prompt as the
+// arguments' "message", whole or streamed in pieces (reassembled by the official client).
+func TestChatCompletionToolCall(t *testing.T) {
+	t.Parallel()
+	_, srv := newTestServer(t, Config{})
+	client := newOpenAIClient(srv.URL)
+	const message = `Grüße, "Jane" <jane.doe@example.com> 東京`
+	params := openai.ChatCompletionNewParams{
+		Model:    "demo",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(message)},
+		Tools:    []openai.ChatCompletionToolUnionParam{openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{Name: "remember"})},
+	}
+	check := func(t *testing.T, calls []openai.ChatCompletionMessageToolCallUnion, finish string) {
+		t.Helper()
+		if len(calls) != 1 || calls[0].Function.Name != "remember" || calls[0].ID == "" || finish != "tool_calls" {
+			t.Fatalf("tool calls %+v, finish %q", calls, finish)
+		}
+		var args struct{ Message string }
+		if err := json.Unmarshal([]byte(calls[0].Function.Arguments), &args); err != nil || args.Message != message {
+			t.Errorf("arguments %q: %+v (%v)", calls[0].Function.Arguments, args, err)
+		}
+	}
+	t.Run("whole", func(t *testing.T) {
+		comp, err := client.Chat.Completions.New(context.Background(), params)
+		if err != nil || len(comp.Choices) != 1 {
+			t.Fatalf("completion %+v: %v", comp, err)
+		}
+		check(t, comp.Choices[0].Message.ToolCalls, comp.Choices[0].FinishReason)
+	})
+	t.Run("streamed", func(t *testing.T) {
+		stream := client.Chat.Completions.NewStreaming(context.Background(), params)
+		defer stream.Close()
+		var acc openai.ChatCompletionAccumulator
+		pieces := 0
+		for stream.Next() {
+			chunk := stream.Current()
+			acc.AddChunk(chunk)
+			if len(chunk.Choices) > 0 && len(chunk.Choices[0].Delta.ToolCalls) > 0 && chunk.Choices[0].Delta.ToolCalls[0].Function.Arguments != "" {
+				pieces++
+			}
+		}
+		if err := stream.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if pieces < 2 {
+			t.Errorf("arguments in %d pieces, want them split", pieces)
+		}
+		check(t, acc.Choices[0].Message.ToolCalls, acc.Choices[0].FinishReason)
+	})
 }

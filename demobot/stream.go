@@ -8,7 +8,9 @@ import (
 )
 
 // streamCompletion sends reply as server-sent events: a role event, the reply in
-// pieces of 3..8 bytes, a finish event, an optional usage event, then [DONE]. Every
+// pieces of 3..8 bytes, a finish event, an optional usage event, then [DONE]. When the
+// request offers a function tool, the reply is a call to it instead: its id and name, then
+// its arguments (the prompt, as JSON) in pieces, finishing with "tool_calls". Every
 // event is flushed on its own; Config.StreamDelay and Config.StreamGate run between them.
 func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chatRequest, id string, created int64, prompt, reply string) {
 	chunk := func(delta chunkDelta, finish *string) chatChunk {
@@ -18,11 +20,24 @@ func (b *Bot) streamCompletion(w http.ResponseWriter, r *http.Request, req *chat
 		}
 	}
 	empty, stop := "", "stop"
-	events := []chatChunk{chunk(chunkDelta{Role: "assistant", Content: &empty}, nil)}
-	for _, p := range splitPieces(reply) {
-		events = append(events, chunk(chunkDelta{Content: &p}, nil))
+	var events []chatChunk
+	if name := req.toolName(); name != "" {
+		// A tool call: its head, then its arguments in pieces.
+		zero, finish := 0, "tool_calls"
+		events = append(events, chunk(chunkDelta{Role: "assistant", ToolCalls: []toolCall{{
+			Index: &zero, ID: id + "-call", Type: "function", Function: toolFunction{Name: name},
+		}}}, nil))
+		for _, p := range splitPieces(toolArguments(prompt)) {
+			events = append(events, chunk(chunkDelta{ToolCalls: []toolCall{{Index: &zero, Function: toolFunction{Arguments: p}}}}, nil))
+		}
+		events = append(events, chunk(chunkDelta{}, &finish))
+	} else {
+		events = append(events, chunk(chunkDelta{Role: "assistant", Content: &empty}, nil))
+		for _, p := range splitPieces(reply) {
+			events = append(events, chunk(chunkDelta{Content: &p}, nil))
+		}
+		events = append(events, chunk(chunkDelta{}, &stop))
 	}
-	events = append(events, chunk(chunkDelta{}, &stop))
 	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
 		u := usageFor(prompt, reply)
 		events = append(events, chatChunk{

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
 )
 
 // openAIChat sends text with the official OpenAI client, whole or streamed, and returns the
@@ -41,6 +43,49 @@ func openAIChat(t *testing.T, v *veil, c *http.Client, text string, stream bool)
 		t.Fatal(err)
 	}
 	return reply.String()
+}
+
+// openAIToolCall sends text with the official OpenAI client offering a function tool, whole or
+// streamed (accumulated as the client does), and returns the "message" of the arguments of the
+// tool call demobot answers with, failing unless they are JSON.
+func openAIToolCall(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	params := openai.ChatCompletionNewParams{Model: "demo",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(text)},
+		Tools:    []openai.ChatCompletionToolUnionParam{openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{Name: "remember"})}}
+	var msg openai.ChatCompletionMessage
+	if stream {
+		s := client.Chat.Completions.NewStreaming(ctx, params)
+		var acc openai.ChatCompletionAccumulator
+		for s.Next() {
+			acc.AddChunk(s.Current())
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(acc.Choices) == 0 {
+			t.Fatal("a streamed reply without choices")
+		}
+		msg = acc.Choices[0].Message
+	} else {
+		comp, err := client.Chat.Completions.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg = comp.Choices[0].Message
+	}
+	if len(msg.ToolCalls) != 1 {
+		t.Fatalf("reply %+v: want one tool call", msg)
+	}
+	var args struct{ Message string }
+	if err := json.Unmarshal([]byte(msg.ToolCalls[0].Function.Arguments), &args); err != nil {
+		t.Fatalf("tool call arguments %q: %v", msg.ToolCalls[0].Function.Arguments, err)
+	}
+	return args.Message
 }
 
 // anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated

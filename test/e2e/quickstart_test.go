@@ -50,6 +50,7 @@ func TestQuickstart(t *testing.T) {
 	restored(strings.Join(rasaSay(t, v, c, plantedMessage), " "))
 	for _, stream := range []bool{false, true} {
 		restored(openAIChat(t, v, c, plantedMessage, stream))
+		restored(openAIToolCall(t, v, c, plantedMessage, stream))
 		restored(anthropicChat(t, v, c, plantedMessage, stream))
 	}
 
