@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,9 @@ commands:
 
 Every command finds the trail with one of:
   --config FILE      Veil's configuration (store, audit.stream, data_dir, keys)
-  --redis URL        redis://[user:password@]host:port/db, with --stream NAME and --key-prefix
+  --redis URL        redis://[user:password@]host:port/db, with --stream NAME and --key-prefix;
+                     Sentinel: redis://[:password@]sentinel:port/db?master_name=NAME[&addr=sentinel2:port];
+                     Cluster: redis://[user:password@]node:port?cluster=true[&addr=node2:port]
   --data-dir DIR     the embedded store in DIR (stop Veil first: the file is locked while it runs)
 `
 
@@ -64,6 +67,41 @@ func runAudit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	return errUsage
 }
 
+// redisClient connects to the Redis that --redis names: a server, a master behind Sentinels
+// (master_name), or a Cluster (cluster=true). Errors never repeat the URL, which may hold a
+// password.
+func redisClient(raw string) (redis.UniversalClient, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "redis" && u.Scheme != "rediss" {
+		return nil, errors.New("--redis: not a redis:// or rediss:// URL")
+	}
+	q := u.Query()
+	switch {
+	case q.Has("master_name"):
+		opt, err := redis.ParseFailoverURL(raw)
+		if err != nil {
+			return nil, errors.New("--redis: not a Sentinel URL (redis://[:password@]sentinel:port/db?master_name=NAME)")
+		}
+		return redis.NewFailoverClient(opt), nil
+	case q.Has("cluster"):
+		if q.Get("cluster") != "true" {
+			return nil, errors.New("--redis: cluster must be true")
+		}
+		q.Del("cluster")
+		u.RawQuery = q.Encode()
+		opt, err := redis.ParseClusterURL(u.String())
+		if err != nil {
+			return nil, errors.New("--redis: not a Cluster URL (redis://[user:password@]node:port?cluster=true)")
+		}
+		return redis.NewClusterClient(opt), nil
+	}
+	opt, err := redis.ParseURL(raw)
+	if err != nil {
+		return nil, errors.New("--redis: not a redis:// or rediss:// URL")
+	}
+	return redis.NewClient(opt), nil
+}
+
 // trailFlags say where the trail is.
 type trailFlags struct {
 	config, redisURL, keyPrefix, stream, dataDir string
@@ -72,7 +110,7 @@ type trailFlags struct {
 func addTrailFlags(fs *flag.FlagSet) *trailFlags {
 	f := &trailFlags{}
 	fs.StringVar(&f.config, "config", "", "Veil's configuration file")
-	fs.StringVar(&f.redisURL, "redis", "", "Redis URL (redis:// or rediss://) holding the trail")
+	fs.StringVar(&f.redisURL, "redis", "", "Redis URL (redis:// or rediss://; ?master_name=NAME for Sentinel, ?cluster=true for Cluster) holding the trail")
 	fs.StringVar(&f.keyPrefix, "key-prefix", store.DefaultKeyPrefix, "key prefix of Veil's Redis keys (with --redis)")
 	fs.StringVar(&f.stream, "stream", "", "audit stream name (default: audit.stream, or "+audit.DefaultStream+")")
 	fs.StringVar(&f.dataDir, "data-dir", "", "Veil's data directory: the embedded store and default keys")
@@ -115,11 +153,10 @@ func (f *trailFlags) open(ctx context.Context) (*trail, error) {
 		}
 		t.r, t.close = s, s.Close
 	case f.redisURL != "":
-		opt, err := redis.ParseURL(f.redisURL)
+		c, err := redisClient(f.redisURL)
 		if err != nil {
-			return nil, errors.New("--redis: not a redis:// or rediss:// URL")
+			return nil, err
 		}
-		c := redis.NewClient(opt)
 		s, err := redisstore.New(c, f.keyPrefix)
 		if err != nil {
 			c.Close()

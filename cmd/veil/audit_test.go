@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/veil-privacy/veil/audit"
@@ -169,6 +170,41 @@ func TestAuditVerifyRedisTampered(t *testing.T) {
 	code, out, _ = runVeil("audit", "report", "--redis", url, "--public-key", pub, "--since", "2000-01-01")
 	if code != 1 || !strings.HasPrefix(out, "audit stream") || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, "Messages") {
 		t.Errorf("report after XDEL: %d\n%s", code, out)
+	}
+}
+
+// TestAuditRedisTopologies: --redis reaches a trail behind Sentinels (master_name) and on a
+// Cluster (cluster=true), and a bad URL's error does not repeat its password.
+func TestAuditRedisTopologies(t *testing.T) {
+	t.Parallel()
+	sentinel := redistest.StartSentinel(t, 0)
+	cluster := redistest.StartCluster(t, 3)
+	for _, tc := range []struct {
+		name   string
+		client redis.UniversalClient
+		url    string
+	}{
+		{"sentinel", sentinel.Client(), "redis://" + sentinel.Sentinel.Addr() + "/0?master_name=" + redistest.SentinelMaster},
+		{"cluster", cluster.Client(), "redis://" + cluster.Addrs()[0] + "?cluster=true&addr=" + cluster.Addrs()[1]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := redisstore.New(tc.client, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			writeAuditTrail(t, s, dir, 7)
+			code, out, errOut := runVeil("audit", "verify", "--redis", tc.url, "--public-key", filepath.Join(dir, audit.DefaultPublicKeyFile))
+			if code != 0 || !strings.Contains(out, "OK: the chain is intact") {
+				t.Fatalf("verify: %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+	for _, bad := range []string{"http://:s3cret@h:1", "redis://:s3cret@h:1?cluster=maybe", "redis://:s3cret@h:1?master_name=m&nope=1", "redis://:s3cret@h:1?cluster=true&nope=1"} {
+		code, _, errOut := runVeil("audit", "verify", "--redis", bad)
+		if code != 1 || !strings.Contains(errOut, "--redis") || strings.Contains(errOut, "s3cret") {
+			t.Errorf("%s: exit %d, %q", bad, code, errOut)
+		}
 	}
 }
 
