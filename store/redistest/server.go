@@ -189,7 +189,9 @@ func (s *Server) start() error {
 			s.busPort = p
 		}
 		args = append(args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-port", strconv.Itoa(s.busPort), "--cluster-node-timeout", "2000")
+			"--cluster-port", strconv.Itoa(s.busPort), "--cluster-node-timeout", "2000",
+			// A replica's first sync starts at once instead of waiting 5 s for more replicas.
+			"--repl-diskless-sync-delay", "0")
 	}
 	if s.opts.sentinel != "" {
 		conf, err := s.sentinelConfig()

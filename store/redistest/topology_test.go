@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -68,6 +69,50 @@ func TestSentinelFailover(t *testing.T) {
 	for k, want := range map[string]string{"before": "1", "after": "2"} {
 		if v, err := m.Get(ctx, k).Result(); err != nil || v != want {
 			t.Errorf("the new master has %s=%q, %v", k, v, err)
+		}
+	}
+}
+
+// TestClusterFailover: after a failover each replica is the master of its slots with the old
+// master's writes, and a cluster client keeps reading and writing every slot.
+func TestClusterFailover(t *testing.T) {
+	t.Parallel()
+	c := StartReplicatedCluster(t, 3)
+	cl := c.Client()
+	ctx := context.Background()
+	for i := range 300 {
+		if err := cl.Set(ctx, fmt.Sprintf("k%d", i), i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := slices.Clone(c.Nodes)
+	c.Failover()
+	if !slices.Equal(c.Replicas, old) {
+		t.Fatal("the topology was not updated")
+	}
+	var held int64
+	for _, n := range c.Nodes {
+		one := redis.NewClient(&redis.Options{Addr: n.Addr()})
+		keys, err := one.DBSize(ctx).Result()
+		_ = one.Close()
+		if err != nil || keys == 0 {
+			t.Errorf("new master %s holds %d keys (%v)", n.Addr(), keys, err)
+		}
+		held += keys
+	}
+	if held != 300 {
+		t.Errorf("the new masters hold %d keys, want 300", held)
+	}
+	ctx2, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	for i := range 300 {
+		k := fmt.Sprintf("k%d", i)
+		// The client learns of the new masters from MOVED replies (or a read-only error first).
+		if err := waitFor(ctx2, func() error { return cl.Incr(ctx, k).Err() }); err != nil {
+			t.Fatalf("%s after the failover: %v", k, err)
+		}
+		if v, err := cl.Get(ctx, k).Int(); err != nil || v != i+1 {
+			t.Fatalf("%s = %d, %v; want %d", k, v, err, i+1)
 		}
 	}
 }
