@@ -211,8 +211,15 @@ func TestStreamedReplyFormats(t *testing.T) {
 		p, _ := json.Marshal(piece)
 		return toolChunk(index, `"function":{"arguments":`+string(p)+`}`)
 	}
+	respDelta := func(text string) string {
+		return ev("response.output_text.delta", `{"type":"response.output_text.delta","item_id":"m1","output_index":0,"content_index":0,"delta":"`+text+`"}`)
+	}
 	rv := newReplyVeil(t, func(tok, quoted string) map[string]cannedReply {
 		return map[string]cannedReply{
+			"/responses": {"text/event-stream", ev("response.created", `{"type":"response.created","response":{"id":"r1","output":[]}}`) +
+				respDelta("Hi "+tok[:5]) + respDelta(tok[5:]+", write to bob.agent@exa") + respDelta("mple.org") +
+				ev("response.output_text.done", `{"type":"response.output_text.done","item_id":"m1","output_index":0,"content_index":0,"text":"Hi `+tok+`, write to bob.agent@example.org"}`) +
+				ev("error", `{"type":"error","message":"ask carla.bianchi@example.com"}`), false},
 			"/anthropic": {"text/event-stream", ev("message_start", `{"type":"message_start","message":{"id":"msg_1","content":[]}}`) +
 				anthropicDelta("Hi "+tok[:6]) + ev("ping", `{"type":"ping"}`) + anthropicDelta(tok[6:]+", write to bob.agent@exa") +
 				anthropicDelta("mple.org") + ev("content_block_stop", `{"type":"content_block_stop","index":0}`) +
@@ -231,7 +238,7 @@ func TestStreamedReplyFormats(t *testing.T) {
 		}
 	}, func(r *Route) { r.StreamFields = []string{"token"} })
 	tok := rv.tok
-	for _, path := range []string{"/anthropic", "/own", "/text"} {
+	for _, path := range []string{"/anthropic", "/own", "/text", "/responses"} {
 		t.Run(path, func(t *testing.T) {
 			reply := rv.get(t, path)
 			checkReply(t, reply, []string{"Maria"}, []string{tok[:4], tok[7:], "bob.agent", "mple.org", "carla.bianchi"})

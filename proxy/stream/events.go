@@ -46,6 +46,11 @@ type ReplyConfig struct {
 //   - Anthropic Messages events: each content block's delta.text is one streamed text, and what its
 //     streamer still holds goes out in an extra content_block_delta just before the block's
 //     content_block_stop (or message_stop);
+//   - OpenAI Responses events: the "delta" of each "<kind>.delta" event is a piece of one streamed
+//     text per kind and indexes (an output text, a refusal, a reasoning summary; a function
+//     call's arguments as JSON text), and what its streamer still holds goes out in an extra
+//     delta event just before the matching "<kind>.done" (or response.completed); the full texts
+//     those repeat are rewritten whole;
 //   - any other JSON event: the string values at a stream field (ReplyConfig.Fields) are pieces of
 //     one streamed text per field, every other string value is rewritten whole, on its own;
 //   - data that is not JSON: the data of the stream's events are the pieces of one text, as in a
@@ -64,6 +69,7 @@ type ReplyEvents struct {
 	openai   *OpenAIChunks
 	mode     replyMode
 	blocks   []blockStream          // Anthropic content blocks, by index
+	keyed    []keyedStream          // OpenAI Responses texts, by kind and indexes
 	fields   map[string]fieldStream // by configured field
 	order    []string               // fields in the order they first appeared
 	text     TextStreamer           // the plain text; nil until its first piece
@@ -178,8 +184,21 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 		for _, b := range r.blocks {
 			out = appendBlockRest(out, b)
 		}
+	case anthropicOther:
+		var handled bool
+		if out, handled = r.responsesEvent(ev, doc, out); handled {
+			return out
+		}
+		ev = r.jsonStringsAt(ev, doc, responsesJSONText)
+		return r.placeFieldNotice(ev, out)
 	}
 	ev = r.jsonStrings(ev, doc)
+	return r.placeFieldNotice(ev, out)
+}
+
+// placeFieldNotice appends ev, preceded by the notice in an extra event when ev is the first
+// event with a stream field.
+func (r *ReplyEvents) placeFieldNotice(ev *Event, out []*Event) []*Event {
 	if r.cfg.Notice != "" && len(r.order) > 0 {
 		// The first event with a stream field: the notice goes before it, in that field.
 		fs := r.fields[r.order[0]]
@@ -204,9 +223,96 @@ func (r *ReplyEvents) takeNotice() string {
 	return notice + "\n\n"
 }
 
+// responsesEvent handles an OpenAI Responses event that carries or ends a streamed text;
+// handled is false for any other event, whose strings the caller rewrites.
+func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, out []*Event) (_ []*Event, handled bool) {
+	switch e := parseResponses(doc); e.kind {
+	case responsesDelta, responsesJSONDelta:
+		ks := r.keyedStream(e.key, e.kind == responsesJSONDelta)
+		if ks == nil {
+			return out, false
+		}
+		if strings.HasPrefix(e.key, "response.output_text/") {
+			if notice := r.takeNotice(); notice != "" {
+				out = append(out, &Event{Type: ev.Type, Data: string(RewriteJSON(doc, []Edit{{e.text, notice}})), hasData: true})
+			}
+		}
+		if text := ks.s.Write(e.value); text != e.value {
+			ev.Data = string(RewriteJSON(doc, []Edit{{e.text, text}}))
+		}
+		ks.evType, ks.last = ev.Type, ev.Data
+		return append(out, ev), true
+	case responsesDone:
+		r.keyed = slices.DeleteFunc(r.keyed, func(ks keyedStream) bool {
+			if ks.key == e.key {
+				out = appendKeyedRest(out, ks)
+				return true
+			}
+			return false
+		})
+	case responsesEnd:
+		for _, ks := range r.keyed {
+			out = appendKeyedRest(out, ks)
+		}
+		r.keyed = r.keyed[:0]
+	}
+	return out, false
+}
+
+// responsesJSONText are the paths of the strings of OpenAI Responses events that are JSON text:
+// a function call's whole arguments in its done event, its output item and the completed
+// response.
+var responsesJSONText = map[string]bool{"arguments": true, "item.arguments": true, "response.output.arguments": true}
+
+// keyedStream is the streamer of one OpenAI Responses text and its last delta event as sent, from
+// which an extra event with the text's rest is made.
+type keyedStream struct {
+	key    string
+	s      TextStreamer
+	evType string
+	last   string
+}
+
+// keyedStream returns the stream of the Responses text key (of JSON text when json), new on its
+// first piece, or nil when the reply already has MaxChoices texts open or the text is JSON and no
+// JSON streamer is configured (its pieces are then rewritten whole, each on its own).
+func (r *ReplyEvents) keyedStream(key string, json bool) *keyedStream {
+	for i := range r.keyed {
+		if r.keyed[i].key == key {
+			return &r.keyed[i]
+		}
+	}
+	newStream := r.cfg.NewStream
+	if json {
+		newStream = r.cfg.NewJSONStream
+	}
+	if len(r.keyed) >= MaxChoices || newStream == nil {
+		return nil
+	}
+	r.keyed = append(r.keyed, keyedStream{key: key, s: newStream()})
+	return &r.keyed[len(r.keyed)-1]
+}
+
+// appendKeyedRest appends what ks's streamer still holds, if anything, as its last delta event
+// again with the delta replaced.
+func appendKeyedRest(out []*Event, ks keyedStream) []*Event {
+	rest := ks.s.Close()
+	if rest == "" {
+		return out
+	}
+	last := []byte(ks.last)
+	e := parseResponses(last) // a delta event as sent: it parses as one
+	return append(out, &Event{Type: ks.evType, Data: string(RewriteJSON(last, []Edit{{e.text, rest}})), hasData: true})
+}
+
 // jsonStrings rewrites the string values of any other JSON event: pieces of the stream fields'
 // texts through their streamers, the others whole.
 func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
+	return r.jsonStringsAt(ev, doc, jsonText)
+}
+
+// jsonStringsAt is jsonStrings with jtext the paths of strings that are JSON text.
+func (r *ReplyEvents) jsonStringsAt(ev *Event, doc []byte, jtext map[string]bool) *Event {
 	strs := r.strs[:0]
 	fields, streamed := r.cfg.Fields, false
 	// The document is valid JSON (checked by the caller), so this cannot fail.
@@ -225,7 +331,7 @@ func (r *ReplyEvents) jsonStrings(ev *Event, doc []byte) *Event {
 	for i, s := range strs {
 		var text string
 		if !s.field {
-			text = r.whole(s.path)(s.value)
+			text = r.whole(jtext, s.path)(s.value)
 		}
 		if tmpl != nil {
 			tmpl[i] = Edit{s.span, text}
@@ -263,9 +369,10 @@ const toolArguments = "choices.delta.tool_calls.function.arguments"
 // tool call's arguments, an Anthropic tool use's input (input_json_delta).
 var jsonText = map[string]bool{toolArguments: true, "delta.partial_json": true}
 
-// whole returns the rewrite of a complete string at path: WholeJSON for JSON text, else Whole.
-func (r *ReplyEvents) whole(path string) func(string) string {
-	if jsonText[path] && r.cfg.WholeJSON != nil {
+// whole returns the rewrite of a complete string at path: WholeJSON for JSON text (the paths in
+// jtext), else Whole.
+func (r *ReplyEvents) whole(jtext map[string]bool, path string) func(string) string {
+	if jtext[path] && r.cfg.WholeJSON != nil {
 		return r.cfg.WholeJSON
 	}
 	return r.cfg.Whole
@@ -282,7 +389,7 @@ func (r *ReplyEvents) chunkStrings(ev *Event) {
 		if chunkIDs[path] || path == toolArguments && r.cfg.NewJSONStream != nil {
 			return nil // an identifier, or a tool call's arguments streamed by OpenAIChunks
 		}
-		if text := r.whole(path)(value); text != value {
+		if text := r.whole(jsonText, path)(value); text != value {
 			edits = append(edits, Edit{span, text})
 		}
 		return nil
@@ -353,6 +460,10 @@ func (r *ReplyEvents) flushAll(out []*Event) []*Event {
 	for _, b := range r.blocks {
 		out = appendBlockRest(out, b)
 	}
+	for _, ks := range r.keyed {
+		out = appendKeyedRest(out, ks)
+	}
+	r.keyed = r.keyed[:0]
 	for _, path := range r.order {
 		fs := r.fields[path]
 		rest := fs.s.Close()

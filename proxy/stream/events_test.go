@@ -173,6 +173,70 @@ var replyFormats = []replyFormat{
 		},
 	},
 	{
+		// An OpenAI Responses stream: the reply in output_text.delta events, repeated whole in the
+		// done events and the completed response. Reassembled: the deltas, which the whole texts
+		// must end with (a notice comes only in a delta).
+		name: "openai responses",
+		gen: func(reply string, pieces []string) string {
+			var b strings.Builder
+			ev := func(typ, data string, args ...any) {
+				fmt.Fprintf(&b, "event: %s\ndata: {\"type\":%q,"+data+"}\n\n", append([]any{typ, typ}, args...)...)
+			}
+			text, _ := json.Marshal(reply)
+			ev("response.created", `"response":{"id":"resp_1","status":"in_progress","output":[]}`)
+			ev("response.output_item.added", `"output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","content":[]}`)
+			ev("response.content_part.added", `"item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":""}`)
+			for _, p := range pieces {
+				d, _ := json.Marshal(p)
+				ev("response.output_text.delta", `"item_id":"msg_1","output_index":0,"content_index":0,"delta":%s`, d)
+			}
+			ev("response.output_text.done", `"item_id":"msg_1","output_index":0,"content_index":0,"text":%s`, text)
+			ev("response.content_part.done", `"item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":%s}`, text)
+			ev("response.completed", `"response":{"id":"resp_1","status":"completed","output":[{"id":"msg_1","type":"message","content":[{"type":"output_text","text":%s}]}]}`, text)
+			return b.String()
+		},
+		reassemble: func(t testing.TB, stream string) string {
+			var deltas strings.Builder
+			var wholes []string
+			done := false
+			for _, ev := range refParseSSE(stream) {
+				var e struct {
+					Type, Delta, Text string
+					Part              struct{ Text string }
+					Response          struct {
+						Output []struct{ Content []struct{ Text string } }
+					}
+				}
+				if err := json.Unmarshal([]byte(ev.Data), &e); err != nil || e.Type != ev.Type {
+					t.Fatalf("event %q (%v): %q", ev.Type, err, ev.Data)
+				}
+				switch e.Type {
+				case "response.output_text.delta":
+					if done {
+						t.Fatalf("a delta after the text was done: %q", ev.Data)
+					}
+					deltas.WriteString(e.Delta)
+				case "response.output_text.done":
+					done = true
+					wholes = append(wholes, e.Text)
+				case "response.content_part.done":
+					wholes = append(wholes, e.Part.Text)
+				case "response.completed":
+					wholes = append(wholes, e.Response.Output[0].Content[0].Text)
+				}
+			}
+			if len(wholes) != 3 {
+				t.Fatalf("%d whole texts, want 3", len(wholes))
+			}
+			for _, w := range wholes {
+				if !strings.HasSuffix(deltas.String(), w) {
+					t.Fatalf("whole text %q, the deltas say %q", w, deltas.String())
+				}
+			}
+			return deltas.String()
+		},
+	},
+	{
 		name: "plain text",
 		gen: func(_ string, pieces []string) string {
 			var b strings.Builder
@@ -612,4 +676,81 @@ func noticeEvents(r *Replacer, fields []string) (*ReplyEvents, *int) {
 		Notice:        "Privacy <notice>",
 		OnNotice:      func() { *shown++ },
 	}), shown
+}
+
+// TestReplyEventsResponsesFunctionCall: an OpenAI Responses function call's arguments are one
+// JSON text across their delta events: a token split over pieces is put back escaped for the
+// JSON, the rest goes out before the done event, and the whole arguments the done event and the
+// completed response repeat get the same escaped values.
+func TestReplyEventsResponsesFunctionCall(t *testing.T) {
+	t.Parallel()
+	plain := NewReplacer(map[string]string{"[NAME_aa]": `O"Brien`})
+	escaped := NewReplacer(map[string]string{"[NAME_aa]": `O\"Brien`})
+	args := `{"who": "[NAME_aa] and [NAME_aa]", "tail": "[NAME_`
+	quoted, _ := json.Marshal(args)
+	var b strings.Builder
+	for _, p := range cutPieces(args, rand.New(rand.NewPCG(5, 5))) {
+		piece, _ := json.Marshal(p)
+		fmt.Fprintf(&b, "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"item_id\":\"fc_1\",\"output_index\":1,\"delta\":%s}\n\n", piece)
+	}
+	fmt.Fprintf(&b, "event: response.function_call_arguments.done\ndata: {\"type\":\"response.function_call_arguments.done\",\"item_id\":\"fc_1\",\"output_index\":1,\"arguments\":%s}\n\n", quoted)
+	fmt.Fprintf(&b, "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"function_call\",\"name\":\"[NAME_aa]\",\"arguments\":%s}]}}\n\n", quoted)
+	h := NewReplyEvents(ReplyConfig{
+		NewStream:     func() TextStreamer { return NewTextStream(plain, plain.MaxLen()) },
+		NewJSONStream: func() TextStreamer { return NewTextStream(escaped, escaped.MaxLen()) },
+		Whole:         plain.Transform,
+		WholeJSON:     escaped.Transform,
+	})
+	var deltas strings.Builder
+	var wholes []string
+	for _, ev := range refParseSSE(rewriteSSE(t, strings.NewReader(b.String()), h)) {
+		var e struct {
+			Type, Delta, Arguments string
+			Response               struct {
+				Output []struct{ Name, Arguments string }
+			}
+		}
+		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
+			t.Fatalf("%v: %q", err, ev.Data)
+		}
+		switch e.Type {
+		case "response.function_call_arguments.delta":
+			if len(wholes) > 0 {
+				t.Fatalf("a delta after done: %q", ev.Data)
+			}
+			deltas.WriteString(e.Delta)
+		case "response.function_call_arguments.done":
+			wholes = append(wholes, e.Arguments)
+		case "response.completed":
+			wholes = append(wholes, e.Response.Output[0].Arguments)
+			if e.Response.Output[0].Name != `O"Brien` {
+				t.Errorf("name %q: other strings are rewritten whole", e.Response.Output[0].Name)
+			}
+		}
+	}
+	want := escaped.Transform(args)
+	if deltas.String() != want || len(wholes) != 2 || wholes[0] != want || wholes[1] != want {
+		t.Errorf("deltas %q, whole %q; want %q", deltas.String(), wholes, want)
+	}
+}
+
+// FuzzParseResponses: any bytes parse without panicking, and a delta's span is the quoted string
+// it decoded.
+func FuzzParseResponses(f *testing.F) {
+	f.Add([]byte(`{"type":"response.output_text.delta","output_index":0,"content_index":0,"delta":"a\u00e9"}`))
+	f.Add([]byte(`{"type":"response.function_call_arguments.done","output_index":1,"arguments":"{}"}`))
+	f.Add([]byte(`{"type":"response.completed","response":{"output":[]}}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		ev := parseResponses(doc)
+		if ev.kind != responsesDelta && ev.kind != responsesJSONDelta {
+			return
+		}
+		if ev.text.Start < 0 || ev.text.End > len(doc) || ev.text.Len() < 2 || doc[ev.text.Start] != '"' || doc[ev.text.End-1] != '"' {
+			t.Fatalf("span %v of %q", ev.text, doc)
+		}
+		var v string
+		if err := json.Unmarshal(doc[ev.text.Start:ev.text.End], &v); err != nil || v != ev.value {
+			t.Fatalf("value %q, the span decodes to %q (%v)", ev.value, v, err)
+		}
+	})
 }
