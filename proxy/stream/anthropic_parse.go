@@ -1,5 +1,7 @@
 package stream
 
+import "strings"
+
 // Anthropic's Messages API streams a reply as events whose data carry a "type": the text of
 // content block "index" arrives in content_block_delta events as delta.text (delta.type
 // "text_delta"), a tool use's input as JSON text in delta.partial_json ("input_json_delta"), the
@@ -23,6 +25,8 @@ type anthropicEvent struct {
 	index int    // the content block's index (text deltas and block stops)
 	text  Span   // of delta.text's (or delta.partial_json's) string
 	value string // that string decoded
+	// responses: the event's type starts with "response.", as an OpenAI Responses event's does.
+	responses bool
 }
 
 // parseAnthropic reads the members of an Anthropic event that ReplyEvents needs. Anything it does
@@ -72,6 +76,8 @@ func parseAnthropic(doc []byte) anthropicEvent {
 	switch {
 	case err != nil:
 		return anthropicEvent{}
+	case strings.HasPrefix(typ, `"response.`):
+		ev.responses = true
 	case typ == `"content_block_delta"` && deltaType == `"text_delta"` && ev.index >= 0 && ev.text.Start >= 0:
 		ev.kind = anthropicTextDelta
 	case typ == `"content_block_delta"` && deltaType == `"input_json_delta"` && ev.index >= 0 && ev.text.Start >= 0:

@@ -185,6 +185,9 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 			out = appendBlockRest(out, b)
 		}
 	case anthropicOther:
+		if !a.responses {
+			break
+		}
 		var handled bool
 		if out, handled = r.responsesEvent(ev, doc, out); handled {
 			return out
