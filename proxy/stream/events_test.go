@@ -506,13 +506,7 @@ func FuzzParseAnthropic(f *testing.F) {
 		if ev.kind != anthropicTextDelta {
 			return
 		}
-		if ev.text.Start < 0 || ev.text.End > len(doc) || ev.text.Len() < 2 || doc[ev.text.Start] != '"' || doc[ev.text.End-1] != '"' {
-			t.Fatalf("span %v of %q", ev.text, doc)
-		}
-		var v string
-		if err := json.Unmarshal(doc[ev.text.Start:ev.text.End], &v); err != nil || v != ev.value {
-			t.Fatalf("value %q, the span decodes to %q (%v)", ev.value, v, err)
-		}
+		checkStringSpan(t, doc, ev.text, ev.value)
 	})
 }
 
@@ -734,6 +728,18 @@ func TestReplyEventsResponsesFunctionCall(t *testing.T) {
 	}
 }
 
+// checkStringSpan fails unless span is a quoted string of doc that decodes to value.
+func checkStringSpan(t *testing.T, doc []byte, span Span, value string) {
+	t.Helper()
+	if span.Start < 0 || span.End > len(doc) || span.Len() < 2 || doc[span.Start] != '"' || doc[span.End-1] != '"' {
+		t.Fatalf("span %v of %q", span, doc)
+	}
+	var v string
+	if err := json.Unmarshal(doc[span.Start:span.End], &v); err != nil || v != value {
+		t.Fatalf("value %q, the span decodes to %q (%v)", value, v, err)
+	}
+}
+
 // FuzzParseResponses: any bytes parse without panicking, and a delta's span is the quoted string
 // it decoded.
 func FuzzParseResponses(f *testing.F) {
@@ -745,12 +751,6 @@ func FuzzParseResponses(f *testing.F) {
 		if ev.kind != responsesDelta && ev.kind != responsesJSONDelta {
 			return
 		}
-		if ev.text.Start < 0 || ev.text.End > len(doc) || ev.text.Len() < 2 || doc[ev.text.Start] != '"' || doc[ev.text.End-1] != '"' {
-			t.Fatalf("span %v of %q", ev.text, doc)
-		}
-		var v string
-		if err := json.Unmarshal(doc[ev.text.Start:ev.text.End], &v); err != nil || v != ev.value {
-			t.Fatalf("value %q, the span decodes to %q (%v)", ev.value, v, err)
-		}
+		checkStringSpan(t, doc, ev.text, ev.value)
 	})
 }

@@ -101,11 +101,9 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 		start := s.pos
 		switch string(key) {
 		case "index":
-			if err := s.skip(depth); err != nil {
-				return err
-			}
-			c.index = smallInt(s.doc[start:s.pos])
-			return nil
+			var err error
+			c.index, err = s.smallIntValue(depth)
+			return err
 		case "finish_reason":
 			if err := s.skip(depth); err != nil {
 				return err
@@ -163,14 +161,11 @@ func (s *jsonScanner) choice(depth int) (c choiceInfo, hasDelta bool, err error)
 func (s *jsonScanner) toolCall(depth int) (tc toolCall, err error) {
 	tc.index, tc.args.Start = -1, -1
 	err = s.members(depth, func(key []byte, depth int) error {
-		start := s.pos
 		switch string(key) {
 		case "index":
-			if err := s.skip(depth); err != nil {
-				return err
-			}
-			tc.index = smallInt(s.doc[start:s.pos])
-			return nil
+			var err error
+			tc.index, err = s.smallIntValue(depth)
+			return err
 		case "id", "type":
 			return s.skip(depth)
 		case "function":
@@ -199,6 +194,15 @@ func (s *jsonScanner) toolCall(depth int) (tc toolCall, err error) {
 		return s.skipNoting(depth)
 	})
 	return tc, err
+}
+
+// smallIntValue reads the value at s.pos as smallInt does.
+func (s *jsonScanner) smallIntValue(depth int) (int, error) {
+	start := s.pos
+	if err := s.skip(depth); err != nil {
+		return -1, err
+	}
+	return smallInt(s.doc[start:s.pos]), nil
 }
 
 // smallInt parses a non-negative JSON integer below one billion, -1 for anything else.

@@ -15,14 +15,19 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 )
 
+// openAIClient is the official OpenAI client pointed at Veil, through c.
+func openAIClient(v *veil, c *http.Client) openai.Client {
+	return openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
+		option.WithHTTPClient(c), option.WithMaxRetries(0))
+}
+
 // openAIChat sends text with the official OpenAI client, whole or streamed, and returns the
 // reply's text (a streamed one reassembled from its deltas).
 func openAIChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
-		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	client := openAIClient(v, c)
 	params := openai.ChatCompletionNewParams{Model: "demo",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(text)}}
 	if !stream {
@@ -52,8 +57,7 @@ func openAIToolCall(t *testing.T, v *veil, c *http.Client, text string, stream b
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client := openai.NewClient(option.WithBaseURL(v.publicURL+"/v1"), option.WithAPIKey("test"),
-		option.WithHTTPClient(c), option.WithMaxRetries(0))
+	client := openAIClient(v, c)
 	params := openai.ChatCompletionNewParams{Model: "demo",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(text)},
 		Tools:    []openai.ChatCompletionToolUnionParam{openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{Name: "remember"})}}

@@ -18,7 +18,6 @@ import (
 	"github.com/coder/websocket"
 	"github.com/klauspost/compress/zstd"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 )
 
 func TestTLS13Only(t *testing.T) {
@@ -86,19 +85,10 @@ func TestRasaREST(t *testing.T) {
 	}
 }
 
-func openAIClient(v *veil) openai.Client {
-	return openai.NewClient(
-		option.WithBaseURL(v.publicURL+"/v1"),
-		option.WithAPIKey("test"),
-		option.WithHTTPClient(v.client),
-		option.WithMaxRetries(0),
-	)
-}
-
 func TestOpenAI(t *testing.T) {
 	b := startBot(t, false)
 	v := startVeil(t, fmt.Sprintf(veilConfig, b.URL))
-	client := openAIClient(v)
+	client := openAIClient(v, v.client)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	params := openai.ChatCompletionNewParams{
