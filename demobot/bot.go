@@ -41,6 +41,7 @@ func (b *Bot) routes() {
 	b.mux.HandleFunc("POST /webhooks/rest/webhook", b.handleRasa)
 	b.mux.HandleFunc("POST /v1/chat/completions", b.handleChatCompletions)
 	b.mux.HandleFunc("POST /v1/messages", b.handleMessages)
+	b.mux.HandleFunc("POST /v1/responses", b.handleResponses)
 	b.mux.HandleFunc("GET /ws", b.handleWebSocket)
 	b.mux.HandleFunc("GET /debug/received", b.handleReceivedList)
 	b.mux.HandleFunc("DELETE /debug/received", b.handleReceivedClear)

@@ -49,7 +49,8 @@ type chatMessage struct {
 	Content json.RawMessage `json:"content"`
 }
 
-// contentPart is one element of an array content; only "text" parts carry text.
+// contentPart is one element of an array content; only "text" parts (the Responses API's
+// "input_text") carry text.
 type contentPart struct {
 	Type string `json:"type"`
 	Text string `json:"text"`
@@ -72,7 +73,7 @@ func (m chatMessage) text() (string, error) {
 		}
 		var texts []string
 		for _, p := range parts {
-			if p.Type == "text" {
+			if p.Type == "text" || p.Type == "input_text" {
 				texts = append(texts, p.Text)
 			}
 		}

@@ -177,9 +177,9 @@ func (c *Config) Validate() error {
 			r.Purpose = "support"
 		}
 		switch r.Shape {
-		case ShapeAuto, ShapeRasa, ShapeOpenAI, ShapeAnthropic, ShapeJSON, ShapeText:
+		case ShapeAuto, ShapeRasa, ShapeOpenAI, ShapeResponses, ShapeAnthropic, ShapeJSON, ShapeText:
 		default:
-			add(p+".shape", "unknown shape %q (want rasa, openai, anthropic, json or text)", r.Shape)
+			add(p+".shape", "unknown shape %q (want rasa, openai, responses, anthropic, json or text)", r.Shape)
 		}
 		if r.Subject.Header != "" && r.Subject.JSONField != "" {
 			add(p+".subject", "set header or json_field, not both")

@@ -25,7 +25,7 @@ type VeilReply struct {
 	// Recipient is the Rasa sender id to address the reply to, when known.
 	Recipient string
 	// Stream is set when the client asked for an event stream (an OpenAI or Anthropic request
-	// with "stream": true): the reply is then sent as that format's stream.
+	// with "stream": true): the reply is then sent as that format's stream (streamedShape).
 	Stream bool
 }
 
@@ -33,7 +33,7 @@ func (r *VeilReply) Error() string { return "answered by Veil" }
 
 // writeVeilReply answers a chat request with Veil's own message in the shape of its route.
 func writeVeilReply(w http.ResponseWriter, shape Shape, rep *VeilReply, requestID string) {
-	if rep.Stream && (shape == ShapeOpenAI || shape == ShapeAnthropic) {
+	if rep.Stream && streamedShape(shape) {
 		writeStreamedReply(w, shape, rep.Text, requestID)
 		return
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // withNotice adds the exchange's consent notice to a complete reply in the route's shape: an extra
-// first message in a Rasa REST list, text before the content of an OpenAI completion or before the
-// first text block of an Anthropic message, text before a plain-text reply. It reports whether the
+// first message in a Rasa REST list, text before the content of an OpenAI completion, before the
+// first output text of an OpenAI response or before the first text block of an Anthropic message,
+// text before a plain-text reply. It reports whether the
 // notice went in (other JSON shapes have no place for it).
 func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 	switch shapeOf(ex.Route) {
@@ -35,9 +36,12 @@ func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 			out = append(out, ',')
 		}
 		return append(out, rest...), true
-	case ShapeOpenAI, ShapeAnthropic:
+	case ShapeOpenAI, ShapeResponses, ShapeAnthropic:
 		paths := completionContent
-		if shapeOf(ex.Route) == ShapeAnthropic {
+		switch shapeOf(ex.Route) {
+		case ShapeResponses:
+			paths = responsesText
+		case ShapeAnthropic:
 			paths = messageText
 		}
 		var edit *stream.Edit
@@ -64,6 +68,7 @@ var (
 	recipientPath     = stream.NewPaths([]string{"recipient_id"})
 	completionContent = stream.NewPaths([]string{"choices.message.content"})
 	messageText       = stream.NewPaths([]string{"content.text"})
+	responsesText     = stream.NewPaths([]string{"output.content.text"})
 )
 
 // noticeEvent is the consent notice as the first event of an OpenAI-style stream.

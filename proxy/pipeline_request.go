@@ -163,7 +163,7 @@ var senderPath = stream.NewPaths([]string{"sender"})
 // streamRequested reports whether an OpenAI or Anthropic request asks for its reply as an event
 // stream ("stream": true), so that Veil's own reply is one too.
 func streamRequested(req *ChatRequest) bool {
-	if sh := shapeOf(req.Exchange.Route); sh != ShapeOpenAI && sh != ShapeAnthropic || !isJSON(req.MediaType) {
+	if !streamedShape(shapeOf(req.Exchange.Route)) || !isJSON(req.MediaType) {
 		return false
 	}
 	var body struct {

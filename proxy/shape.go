@@ -16,6 +16,7 @@ const (
 	ShapeAuto      Shape = ""          // inferred from the path
 	ShapeRasa      Shape = "rasa"      // Rasa REST channel: [{"recipient_id","text"}]
 	ShapeOpenAI    Shape = "openai"    // OpenAI chat completions
+	ShapeResponses Shape = "responses" // OpenAI Responses API
 	ShapeAnthropic Shape = "anthropic" // Anthropic Messages API
 	ShapeJSON      Shape = "json"      // any other JSON API: {"error": message}
 	ShapeText      Shape = "text"      // plain text
@@ -33,8 +34,16 @@ func shapeOf(r *Route) Shape {
 		return ShapeRasa
 	case strings.HasSuffix(strings.TrimSuffix(r.Path, "/"), "/v1/messages"):
 		return ShapeAnthropic
+	case strings.HasSuffix(strings.TrimSuffix(r.Path, "/"), "/v1/responses"):
+		return ShapeResponses
 	}
 	return ShapeJSON
+}
+
+// streamedShape reports whether Veil's own reply in shape can be an event stream, when the
+// request asks for one (writeStreamedReply).
+func streamedShape(shape Shape) bool {
+	return shape == ShapeOpenAI || shape == ShapeResponses || shape == ShapeAnthropic
 }
 
 // StatusBlocked is the status of a message that policy refused: 451 Unavailable For Legal
@@ -58,8 +67,8 @@ func writeBlocked(w http.ResponseWriter, shape Shape, e *BlockedError, requestID
 }
 
 // writeShaped answers a chat request with Veil's own text in the shape of its route: a Rasa
-// reply list, an OpenAI completion or an Anthropic message (or, for a refusal, their error
-// objects), plain text, or JSON.
+// reply list, an OpenAI completion or response, or an Anthropic message (or, for a refusal, their
+// error objects), plain text, or JSON.
 func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient, requestID string, refusal bool) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -71,12 +80,15 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 			recipient = "default"
 		}
 		body = []map[string]string{{"recipient_id": recipient, "text": text}}
-	case ShapeOpenAI:
-		if refusal {
+	case ShapeOpenAI, ShapeResponses:
+		switch {
+		case refusal:
 			body = map[string]any{"error": map[string]any{
 				"message": text, "type": "veil_policy", "code": "personal_data_blocked", "param": nil,
 			}}
-		} else {
+		case shape == ShapeResponses:
+			body = responsesObject("veil-"+requestID, "completed", []any{responsesMessage("veil-msg-"+requestID, text)})
+		default:
 			body = map[string]any{
 				"id": "veil-" + requestID, "object": "chat.completion", "created": 0, "model": "veil",
 				"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
@@ -110,7 +122,8 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 
 // writeStreamedReply answers a chat request that asked for an event stream with Veil's own text
 // as a complete stream of the route's format: OpenAI chunks (the text, then the finish, then
-// [DONE]) or Anthropic Messages events (message_start to message_stop).
+// [DONE]), OpenAI Responses events (response.created to response.completed) or Anthropic Messages
+// events (message_start to message_stop).
 func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID string) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -124,14 +137,34 @@ func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID stri
 	var events []event
 	add := func(name string, data any) { events = append(events, event{name, data}) }
 	id := "veil-" + requestID
-	if shape == ShapeOpenAI {
+	switch shape {
+	case ShapeOpenAI:
 		chunk := func(delta map[string]string, finish any) map[string]any {
 			return map[string]any{"id": id, "object": "chat.completion.chunk", "created": 0, "model": "veil",
 				"choices": []map[string]any{{"index": 0, "delta": delta, "finish_reason": finish}}}
 		}
 		add("", chunk(map[string]string{"role": "assistant", "content": text}, nil))
 		add("", chunk(map[string]string{}, "stop"))
-	} else {
+	case ShapeResponses:
+		itemID := "veil-msg-" + requestID
+		part := map[string]any{"type": "output_text", "text": text, "annotations": []any{}}
+		at := func(typ string, v map[string]any) map[string]any {
+			v["type"], v["item_id"], v["output_index"], v["content_index"] = typ, itemID, 0, 0
+			return v
+		}
+		add("response.created", map[string]any{"type": "response.created", "response": responsesObject(id, "in_progress", []any{})})
+		add("response.output_item.added", map[string]any{"type": "response.output_item.added", "output_index": 0,
+			"item": map[string]any{"type": "message", "id": itemID, "status": "in_progress", "role": "assistant", "content": []any{}}})
+		add("response.content_part.added", at("response.content_part.added", map[string]any{"part": map[string]any{"type": "output_text", "text": "", "annotations": []any{}}}))
+		add("response.output_text.delta", at("response.output_text.delta", map[string]any{"delta": text}))
+		add("response.output_text.done", at("response.output_text.done", map[string]any{"text": text}))
+		add("response.content_part.done", at("response.content_part.done", map[string]any{"part": part}))
+		add("response.output_item.done", map[string]any{"type": "response.output_item.done", "output_index": 0, "item": responsesMessage(itemID, text)})
+		add("response.completed", map[string]any{"type": "response.completed", "response": responsesObject(id, "completed", []any{responsesMessage(itemID, text)})})
+		for i, ev := range events {
+			ev.data.(map[string]any)["sequence_number"] = i
+		}
+	default:
 		add("message_start", map[string]any{"type": "message_start", "message": anthropicMessage(id, []map[string]string{}, nil)})
 		add("content_block_start", map[string]any{"type": "content_block_start", "index": 0,
 			"content_block": map[string]string{"type": "text", "text": ""}})
@@ -156,6 +189,18 @@ func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID stri
 		b.WriteString("data: [DONE]\n\n")
 	}
 	_, _ = w.Write(b.Bytes())
+}
+
+// responsesObject is a Responses API response from Veil with status and output.
+func responsesObject(id, status string, output []any) map[string]any {
+	return map[string]any{"id": id, "object": "response", "created_at": 0, "status": status, "model": "veil",
+		"output": output, "usage": map[string]int{"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}}
+}
+
+// responsesMessage is a complete output message of a response, saying text.
+func responsesMessage(id, text string) map[string]any {
+	return map[string]any{"type": "message", "id": id, "status": "completed", "role": "assistant",
+		"content": []any{map[string]any{"type": "output_text", "text": text, "annotations": []any{}}}}
 }
 
 // anthropicMessage is a Messages API message from Veil with content and stop reason stop (a

@@ -14,6 +14,7 @@ func TestShapeOf(t *testing.T) {
 		"/webhooks/rest/webhook": ShapeRasa,
 		"/v1/messages":           ShapeAnthropic,
 		"/bot/v1/messages/":      ShapeAnthropic,
+		"/v1/responses":          ShapeResponses,
 		"/v1/messages/batches":   ShapeJSON,
 		"/api/chat":              ShapeJSON,
 	} {
@@ -38,6 +39,9 @@ func TestWriteShaped(t *testing.T) {
 		{ShapeRasa, false, 200, `[{"recipient_id":"r1","text":"hi <b>"}]`},
 		{ShapeOpenAI, true, 451, `{"error":{"code":"personal_data_blocked","message":"hi <b>","param":null,"type":"veil_policy"}}`},
 		{ShapeOpenAI, false, 200, `{"choices":[{"finish_reason":"stop","index":0,"message":{"content":"hi <b>","role":"assistant"}}],"created":0,"id":"veil-req1","model":"veil","object":"chat.completion"}`},
+		{ShapeResponses, true, 451, `{"error":{"code":"personal_data_blocked","message":"hi <b>","param":null,"type":"veil_policy"}}`},
+		{ShapeResponses, false, 200, `{"created_at":0,"id":"veil-req1","model":"veil","object":"response","output":[{"content":[{"annotations":[],"text":"hi <b>","type":"output_text"}],` +
+			`"id":"veil-msg-req1","role":"assistant","status":"completed","type":"message"}],"status":"completed","usage":{"input_tokens":0,"output_tokens":0,"total_tokens":0}}`},
 		{ShapeAnthropic, true, 451, `{"error":{"message":"hi <b>","type":"veil_policy"},"type":"error"}`},
 		{ShapeAnthropic, false, 200, `{"content":[{"text":"hi <b>","type":"text"}],"id":"veil-req1","model":"veil","role":"assistant","stop_reason":"end_turn","stop_sequence":null,"type":"message","usage":{"input_tokens":0,"output_tokens":0}}`},
 		{ShapeJSON, true, 451, `{"error":"hi <b>","request_id":"req1"}`},
@@ -79,6 +83,8 @@ func TestWithNotice(t *testing.T) {
 		{"/v1/messages", "application/json", `{"content":[{"type":"tool_use","input":{"text":"x"}},{"type":"text","text":"hi"},{"type":"text","text":"more"}]}`,
 			`{"content":[{"type":"tool_use","input":{"text":"x"}},{"type":"text","text":"NOTICE\n\nhi"},{"type":"text","text":"more"}]}`, true},
 		{"/v1/messages", "application/json", `{"content":[]}`, `{"content":[]}`, false},
+		{"/v1/responses", "application/json", `{"output":[{"type":"reasoning","summary":[]},{"type":"message","content":[{"type":"output_text","text":"hi"}]}]}`,
+			`{"output":[{"type":"reasoning","summary":[]},{"type":"message","content":[{"type":"output_text","text":"NOTICE\n\nhi"}]}]}`, true},
 		{"/api/chat", "application/json", `{"reply":"hi"}`, `{"reply":"hi"}`, false},
 		{"/api/chat", "text/plain", `hi`, "NOTICE\n\nhi", true},
 	}

@@ -110,7 +110,8 @@ func (s *Service) takePending(ctx context.Context, subject string) (*pendingEras
 
 // utterance picks the newest thing the person said from a message's text fields. In a
 // chat-completions body (OpenAI, Anthropic: messages[] with a role and a content, a string or text
-// parts) it is the content of the last message whose role is "user"; otherwise, the last field.
+// parts; an OpenAI Responses body: input[] likewise, or input alone, a string) it is the content
+// of the last message whose role is "user"; otherwise, the last field.
 //
 // Paths carry no array indices, so the messages are told apart by their roles: every message has
 // one, and one encoder writes it on the same side of the content in every message of a body, so
@@ -128,7 +129,7 @@ func utterance(texts []proxy.TextField) string {
 	roleFirst, roles := false, 0
 	for _, f := range texts {
 		switch f.Path {
-		case "messages.role":
+		case "messages.role", "input.role":
 			if roles == 0 {
 				roleFirst = len(cur.content) == 0
 			}
@@ -143,7 +144,7 @@ func utterance(texts []proxy.TextField) string {
 				msgs = append(msgs, cur)
 				cur = message{}
 			}
-		case "messages.content", "messages.content.text":
+		case "messages.content", "messages.content.text", "input", "input.content", "input.content.text":
 			cur.content = append(cur.content, f.Value)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
 	"github.com/openai/openai-go/v3/shared"
 )
 
@@ -90,6 +91,45 @@ func openAIToolCall(t *testing.T, v *veil, c *http.Client, text string, stream b
 		t.Fatalf("tool call arguments %q: %v", msg.ToolCalls[0].Function.Arguments, err)
 	}
 	return args.Message
+}
+
+// responsesChat sends text with the official OpenAI client's Responses API, whole or streamed,
+// and returns the reply's output text (a streamed one reassembled from its deltas), failing unless
+// the whole texts of a stream's end say the same.
+func responsesChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := openAIClient(v, c)
+	params := responses.ResponseNewParams{Model: "demo", Input: responses.ResponseNewParamsInputUnion{OfString: openai.String(text)}}
+	if !stream {
+		res, err := client.Responses.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.OutputText()
+	}
+	s := client.Responses.NewStreaming(ctx, params)
+	var reply strings.Builder
+	var done, completed string
+	for s.Next() {
+		switch ev := s.Current(); ev.Type {
+		case "response.output_text.delta":
+			reply.WriteString(ev.Delta)
+		case "response.output_text.done":
+			done = ev.Text
+		case "response.completed":
+			completed = ev.Response.OutputText()
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The notice comes only as a delta; the whole texts are the bot's reply.
+	if !strings.HasSuffix(reply.String(), done) || completed != done || done == "" {
+		t.Errorf("streamed %q, but done %q and completed %q", reply.String(), done, completed)
+	}
+	return reply.String()
 }
 
 // anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated

@@ -206,8 +206,8 @@ func TestObjectionTakesEffectAtOnce(t *testing.T) {
 	}
 }
 
-// TestInChatConsentEachShape runs the in-chat flow on the OpenAI and Anthropic shapes (JSON and
-// SSE, with their official clients) and on a WebSocket: the first message gets the notice in that shape and reaches the bot redacted; the
+// TestInChatConsentEachShape runs the in-chat flow on the OpenAI (chat completions and Responses)
+// and Anthropic shapes (JSON and SSE, with their official clients) and on a WebSocket: the first message gets the notice in that shape and reaches the bot redacted; the
 // second is forwarded with tokens and the reply restores the values.
 func TestInChatConsentEachShape(t *testing.T) {
 	b := startBot(t, false)
@@ -235,6 +235,14 @@ func TestInChatConsentEachShape(t *testing.T) {
 	t.Run("openai-sse", func(t *testing.T) {
 		c := subjectClient(t, v)
 		check(t, c, openAIChat(t, v, c, plantedMessage, true), openAIChat(t, v, c, plantedMessage, true))
+	})
+	t.Run("responses-json", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, responsesChat(t, v, c, plantedMessage, false), responsesChat(t, v, c, plantedMessage, false))
+	})
+	t.Run("responses-sse", func(t *testing.T) {
+		c := subjectClient(t, v)
+		check(t, c, responsesChat(t, v, c, plantedMessage, true), responsesChat(t, v, c, plantedMessage, true))
 	})
 	t.Run("anthropic-json", func(t *testing.T) {
 		c := subjectClient(t, v)

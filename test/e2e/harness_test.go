@@ -134,6 +134,9 @@ routes:
   - name: anthropic
     path: /v1/messages
     kind: chat
+  - name: responses
+    path: /v1/responses
+    kind: chat
   - name: ws
     path: /ws
     kind: websocket

@@ -31,6 +31,7 @@ func pipelineConfig(upstream string) string {
 	c = strings.Replace(c, "    kind: chat\n    fields: [message]\n", "    kind: chat\n    fields: [message]\n    allowed_types: [IBAN]\n", 1)
 	c = strings.Replace(c, "    path: /v1/chat/completions\n    kind: chat\n", "    path: /v1/chat/completions\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
 	c = strings.Replace(c, "    path: /v1/messages\n    kind: chat\n", "    path: /v1/messages\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
+	c = strings.Replace(c, "    path: /v1/responses\n    kind: chat\n", "    path: /v1/responses\n    kind: chat\n    allowed_types: [IBAN]\n", 1)
 	c = strings.Replace(c, "    path: /ws\n    kind: websocket\n", "    path: /ws\n    kind: websocket\n    allowed_types: [IBAN]\n", 1)
 	return c
 }

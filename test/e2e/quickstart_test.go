@@ -51,6 +51,7 @@ func TestQuickstart(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		restored(openAIChat(t, v, c, plantedMessage, stream))
 		restored(openAIToolCall(t, v, c, plantedMessage, stream))
+		restored(responsesChat(t, v, c, plantedMessage, stream))
 		restored(anthropicChat(t, v, c, plantedMessage, stream))
 	}
 

@@ -355,15 +355,15 @@ func testRightsInChat(t *testing.T, extra string) {
 	}
 }
 
-// TestRightsInChatStreamed: a data-subject request typed into an OpenAI or Anthropic chat that
-// asked for a streamed reply is answered by Veil as a stream of that format, which the official
+// TestRightsInChatStreamed: a data-subject request typed into an OpenAI (chat completions or
+// Responses) or Anthropic chat that asked for a streamed reply is answered by Veil as a stream of that format, which the official
 // clients read; the bot never sees it.
 func TestRightsInChatStreamed(t *testing.T) {
 	b := startBot(t, false)
 	v := startVeil(t, pipelineConfig(b.URL))
 	requireRights(t, v, subjectClient(t, v))
 	for name, chat := range map[string]func(*testing.T, *veil, *http.Client, string, bool) string{
-		"openai": openAIChat, "anthropic": anthropicChat,
+		"openai": openAIChat, "responses": responsesChat, "anthropic": anthropicChat,
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := subjectClient(t, v)
