@@ -15,6 +15,21 @@ type responsesRequest struct {
 	Model  string          `json:"model"`
 	Input  json.RawMessage `json:"input"`
 	Stream bool            `json:"stream"`
+	Tools  []struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	} `json:"tools"`
+}
+
+// toolName is the function the bot calls: the first function tool the request offers, "" for
+// none.
+func (req *responsesRequest) toolName() string {
+	for _, t := range req.Tools {
+		if t.Type == "function" && t.Name != "" {
+			return t.Name
+		}
+	}
+	return ""
 }
 
 // lastUserText returns the input string, or the text of the last input message with role "user".
@@ -33,7 +48,8 @@ func (req *responsesRequest) lastUserText() (string, error) {
 }
 
 // handleResponses answers POST /v1/responses like OpenAI's Responses API: it echoes the last user
-// input, whole or as the API's event stream.
+// input, or, when the request offers a function tool, calls it with that input as the arguments'
+// "message"; whole or as the API's event stream.
 func (b *Bot) handleResponses(w http.ResponseWriter, r *http.Request) {
 	var req responsesRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -54,16 +70,20 @@ func (b *Bot) handleResponses(w http.ResponseWriter, r *http.Request) {
 	u := usageFor(prompt, reply)
 	usage := map[string]int{"input_tokens": u.PromptTokens, "output_tokens": u.CompletionTokens, "total_tokens": u.TotalTokens}
 	created := time.Now().Unix()
-	response := func(status string, text *string) map[string]any {
-		output := []any{}
-		if text != nil {
-			output = append(output, outputMessage(itemID, "completed", []any{outputText(*text)}))
-		}
+	tool := req.toolName()
+	if tool != "" {
+		itemID = fmt.Sprintf("fc_demo%06d", n)
+	}
+	item := outputMessage(itemID, "completed", []any{outputText(reply)})
+	if tool != "" {
+		item = functionCall(itemID, tool, toolArguments(prompt), "completed")
+	}
+	response := func(status string, output ...any) map[string]any {
 		return map[string]any{"id": id, "object": "response", "created_at": created, "status": status,
-			"model": req.Model, "output": output, "usage": usage}
+			"model": req.Model, "output": append([]any{}, output...), "usage": usage}
 	}
 	if !req.Stream {
-		writeJSON(w, http.StatusOK, response("completed", &reply))
+		writeJSON(w, http.StatusOK, response("completed", item))
 		return
 	}
 	var events []sseEvent
@@ -76,16 +96,25 @@ func (b *Bot) handleResponses(w http.ResponseWriter, r *http.Request) {
 		v["item_id"], v["output_index"], v["content_index"] = itemID, 0, 0
 		return v
 	}
-	add("response.created", map[string]any{"response": response("in_progress", nil)})
-	add("response.output_item.added", map[string]any{"output_index": 0, "item": outputMessage(itemID, "in_progress", []any{})})
-	add("response.content_part.added", at(map[string]any{"part": outputText("")}))
-	for _, p := range splitPieces(reply) {
-		add("response.output_text.delta", at(map[string]any{"delta": p}))
+	add("response.created", map[string]any{"response": response("in_progress")})
+	if tool != "" {
+		args := toolArguments(prompt)
+		add("response.output_item.added", map[string]any{"output_index": 0, "item": functionCall(itemID, tool, "", "in_progress")})
+		for _, p := range splitPieces(args) {
+			add("response.function_call_arguments.delta", map[string]any{"item_id": itemID, "output_index": 0, "delta": p})
+		}
+		add("response.function_call_arguments.done", map[string]any{"item_id": itemID, "output_index": 0, "name": tool, "arguments": args})
+	} else {
+		add("response.output_item.added", map[string]any{"output_index": 0, "item": outputMessage(itemID, "in_progress", []any{})})
+		add("response.content_part.added", at(map[string]any{"part": outputText("")}))
+		for _, p := range splitPieces(reply) {
+			add("response.output_text.delta", at(map[string]any{"delta": p}))
+		}
+		add("response.output_text.done", at(map[string]any{"text": reply}))
+		add("response.content_part.done", at(map[string]any{"part": outputText(reply)}))
 	}
-	add("response.output_text.done", at(map[string]any{"text": reply}))
-	add("response.content_part.done", at(map[string]any{"part": outputText(reply)}))
-	add("response.output_item.done", map[string]any{"output_index": 0, "item": outputMessage(itemID, "completed", []any{outputText(reply)})})
-	add("response.completed", map[string]any{"response": response("completed", &reply)})
+	add("response.output_item.done", map[string]any{"output_index": 0, "item": item})
+	add("response.completed", map[string]any{"response": response("completed", item)})
 	events[len(events)-1].last = true
 	b.sendEvents(w, r, events)
 }
@@ -93,6 +122,11 @@ func (b *Bot) handleResponses(w http.ResponseWriter, r *http.Request) {
 // outputMessage is an assistant message of a response's output.
 func outputMessage(id, status string, content []any) map[string]any {
 	return map[string]any{"type": "message", "id": id, "status": status, "role": "assistant", "content": content}
+}
+
+// functionCall is a function call item of a response's output.
+func functionCall(id, name, arguments, status string) map[string]any {
+	return map[string]any{"type": "function_call", "id": id, "call_id": "call_" + id, "name": name, "arguments": arguments, "status": status}
 }
 
 // outputText is an output_text part of an output message.

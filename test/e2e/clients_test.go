@@ -132,6 +132,57 @@ func responsesChat(t *testing.T, v *veil, c *http.Client, text string, stream bo
 	return reply.String()
 }
 
+// responsesToolCall sends text with the official OpenAI client's Responses API offering a function
+// tool, whole or streamed, and returns the "message" of the arguments of the function call demobot
+// answers with, failing unless they are JSON and, streamed, unless the argument deltas, the done
+// event and the completed response say the same.
+func responsesToolCall(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := openAIClient(v, c)
+	params := responses.ResponseNewParams{Model: "demo", Input: responses.ResponseNewParamsInputUnion{OfString: openai.String(text)},
+		Tools: []responses.ToolUnionParam{responses.ToolParamOfFunction("remember", map[string]any{"type": "object"}, false)}}
+	var args string
+	if stream {
+		s := client.Responses.NewStreaming(ctx, params)
+		var deltas strings.Builder
+		var completed string
+		for s.Next() {
+			switch ev := s.Current(); ev.Type {
+			case "response.function_call_arguments.delta":
+				deltas.WriteString(ev.Delta)
+			case "response.function_call_arguments.done":
+				args = ev.Arguments
+			case "response.completed":
+				if len(ev.Response.Output) > 0 {
+					completed = ev.Response.Output[0].Arguments.OfString
+				}
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if deltas.String() != args || completed != args {
+			t.Errorf("argument deltas %q, done %q, completed %q", deltas.String(), args, completed)
+		}
+	} else {
+		res, err := client.Responses.New(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Output) != 1 || res.Output[0].Type != "function_call" {
+			t.Fatalf("response %+v: want one function call", res.Output)
+		}
+		args = res.Output[0].Arguments.OfString
+	}
+	var a struct{ Message string }
+	if err := json.Unmarshal([]byte(args), &a); err != nil {
+		t.Fatalf("function call arguments %q: %v", args, err)
+	}
+	return a.Message
+}
+
 // anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated
 // as the client does), and returns the reply's one text block.
 func anthropicChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {

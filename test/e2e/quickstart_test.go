@@ -52,6 +52,7 @@ func TestQuickstart(t *testing.T) {
 		restored(openAIChat(t, v, c, plantedMessage, stream))
 		restored(openAIToolCall(t, v, c, plantedMessage, stream))
 		restored(responsesChat(t, v, c, plantedMessage, stream))
+		restored(responsesToolCall(t, v, c, plantedMessage, stream))
 		restored(anthropicChat(t, v, c, plantedMessage, stream))
 	}
 
