@@ -24,18 +24,22 @@ type VeilReply struct {
 	Text string
 	// Recipient is the Rasa sender id to address the reply to, when known.
 	Recipient string
-	// Stream is set when the client asked for an event stream (an OpenAI or Anthropic request
-	// with "stream": true): the reply is then sent as that format's stream (streamedShape).
+	// Stream is set when the client asked for an event stream (streamRequested): the reply is then
+	// sent as a stream of the route's format.
 	Stream bool
 }
 
 func (r *VeilReply) Error() string { return "answered by Veil" }
 
-// writeVeilReply answers a chat request with Veil's own message in the shape of its route.
-func writeVeilReply(w http.ResponseWriter, shape Shape, rep *VeilReply, requestID string) {
-	if rep.Stream && streamedShape(shape) {
+// writeVeilReply answers a chat request with Veil's own message in the shape of route.
+func writeVeilReply(w http.ResponseWriter, route *Route, rep *VeilReply, requestID string) {
+	shape := shapeOf(route)
+	switch {
+	case rep.Stream && streamedShape(shape):
 		writeStreamedReply(w, shape, rep.Text, requestID)
-		return
+	case rep.Stream && shape == ShapeJSON && len(route.StreamFields) > 0:
+		writeStreamFieldReply(w, route.StreamFields[0], rep.Text, requestID)
+	default:
+		writeShaped(w, shape, http.StatusOK, rep.Text, rep.Recipient, requestID, false)
 	}
-	writeShaped(w, shape, http.StatusOK, rep.Text, rep.Recipient, requestID, false)
 }

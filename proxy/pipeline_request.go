@@ -160,10 +160,15 @@ func rasaSender(req *ChatRequest) string {
 
 var senderPath = stream.NewPaths([]string{"sender"})
 
-// streamRequested reports whether an OpenAI or Anthropic request asks for its reply as an event
-// stream ("stream": true), so that Veil's own reply is one too.
+// streamRequested reports whether a request asks for its reply as an event stream, so that Veil's
+// own reply is one too: an OpenAI or Anthropic request with "stream": true, or, on a route of a
+// bot's own JSON with stream fields, one that accepts text/event-stream.
 func streamRequested(req *ChatRequest) bool {
-	if !streamedShape(shapeOf(req.Exchange.Route)) || !isJSON(req.MediaType) {
+	route := req.Exchange.Route
+	if shapeOf(route) == ShapeJSON && len(route.StreamFields) > 0 {
+		return strings.Contains(req.Request.Header.Get("Accept"), "text/event-stream")
+	}
+	if !streamedShape(shapeOf(route)) || !isJSON(req.MediaType) {
 		return false
 	}
 	var body struct {

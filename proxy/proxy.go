@@ -311,7 +311,7 @@ func (p *Proxy) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, ex *Exchange, rm *routeMetrics, err error, start time.Time) {
 	var vr *VeilReply
 	if errors.As(err, &vr) {
-		writeVeilReply(w, shapeOf(ex.Route), vr, ex.ID)
+		writeVeilReply(w, ex.Route, vr, ex.ID)
 		if rm != nil {
 			p.finish(r, ex, rm, http.StatusOK, 0, 0, start, "answered_by_veil")
 		}

@@ -203,6 +203,24 @@ func responsesMessage(id, text string) map[string]any {
 		"content": []any{map[string]any{"type": "output_text", "text": text, "annotations": []any{}}}}
 }
 
+// writeStreamFieldReply answers a request on a route of a bot's own JSON format that asked for an
+// event stream with Veil's own text as one event whose data has text at the stream field path
+// (each dotted part an object: "delta.text" is {"delta":{"text":...}}).
+func writeStreamFieldReply(w http.ResponseWriter, path, text, requestID string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set(HeaderRequestID, requestID)
+	h.Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	var v any = text
+	parts := strings.Split(path, ".")
+	for i := len(parts) - 1; i >= 0; i-- {
+		v = map[string]any{parts[i]: v}
+	}
+	data, _ := json.Marshal(v) // nested maps of a string: cannot fail
+	_, _ = w.Write([]byte("data: " + string(data) + "\n\n"))
+}
+
 // anthropicMessage is a Messages API message from Veil with content and stop reason stop (a
 // string, or nil while a stream is still going).
 func anthropicMessage(id string, content []map[string]string, stop any) map[string]any {

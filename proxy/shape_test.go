@@ -96,3 +96,38 @@ func TestWithNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedVeilReply: asked for a stream, Veil's own reply is one in the route's format (an
+// OpenAI, Responses or Anthropic stream, or one event with the text at a bot's own stream field);
+// otherwise it is the shape's complete reply.
+func TestStreamedVeilReply(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		route      Route
+		body       string
+		accept     string
+		wantStream bool
+		want       string // a piece of the reply
+	}{
+		{Route{Path: "/v1/chat/completions"}, `{"stream":true}`, "", true, `"delta":{"content":"hi \u003cb\u003e","role":"assistant"}`},
+		{Route{Path: "/v1/responses"}, `{"stream":true}`, "", true, "event: response.output_text.delta\ndata: {"},
+		{Route{Path: "/v1/messages"}, `{"stream":true}`, "", true, "event: content_block_delta\n"},
+		{Route{Path: "/v1/messages"}, `{"stream":false}`, "text/event-stream", false, `"type":"message"`},
+		{Route{Path: "/api/chat", StreamFields: []string{"delta.text", "token"}}, `{}`, "text/event-stream", true, `data: {"delta":{"text":"hi \u003cb\u003e"}}` + "\n\n"},
+		{Route{Path: "/api/chat", StreamFields: []string{"token"}}, `{}`, "application/json", false, `{"request_id":"req1","text":"hi \u003cb\u003e"}`},
+		{Route{Path: "/api/chat"}, `{}`, "text/event-stream", false, `"text":"hi \u003cb\u003e"`},
+	}
+	for _, tc := range tests {
+		r := httptest.NewRequest("POST", tc.route.Path, strings.NewReader(tc.body))
+		r.Header.Set("Accept", tc.accept)
+		req := &ChatRequest{Exchange: &Exchange{Route: &tc.route}, Request: r, Body: []byte(tc.body), MediaType: "application/json"}
+		stream := streamRequested(req)
+		w := httptest.NewRecorder()
+		writeVeilReply(w, &tc.route, &VeilReply{Text: "hi <b>", Stream: stream}, "req1")
+		sse := w.Header().Get("Content-Type") == "text/event-stream"
+		if stream != tc.wantStream || sse != tc.wantStream || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("%s (accept %q): stream %v, content type %q:\n%s\nwant a stream %v with %s", tc.route.Path, tc.accept, stream,
+				w.Header().Get("Content-Type"), w.Body.String(), tc.wantStream, tc.want)
+		}
+	}
+}
