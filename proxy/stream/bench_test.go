@@ -130,9 +130,10 @@ func BenchmarkSSEEvent(b *testing.B) {
 	r := NewReplacer(benchTokens)
 	newReply := func() EventHandler {
 		return NewReplyEvents(ReplyConfig{
-			NewStream: func() TextStreamer { return NewTextStream(r, 0) },
-			Whole:     r.Transform,
-			Fields:    NewPaths([]string{"token"}),
+			NewStream:     func() TextStreamer { return NewTextStream(r, 0) },
+			NewJSONStream: func() TextStreamer { return NewTextStream(r, 0) },
+			Whole:         r.Transform,
+			Fields:        NewPaths([]string{"token"}),
 		})
 	}
 	openai := genStream([]string{reply1K}, rand.New(rand.NewPCG(5, 6)), true)
