@@ -740,6 +740,33 @@ func checkStringSpan(t *testing.T, doc []byte, span Span, value string) {
 	}
 }
 
+// TestParseResponses: which Responses events carry a streamed text, end one, or end the reply.
+func TestParseResponses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		doc  string
+		kind responsesKind
+		key  string
+	}{
+		{`{"type":"response.output_text.delta","output_index":1,"content_index":0,"delta":"a"}`, responsesDelta, "response.output_text/1/0/"},
+		{`{"type":"response.output_text.done","output_index":1,"content_index":0,"text":"a"}`, responsesDone, "response.output_text/1/0/"},
+		{`{"type":"response.reasoning_summary_text.delta","output_index":0,"summary_index":2,"delta":"a"}`, responsesDelta, "response.reasoning_summary_text/0//2"},
+		{`{"type":"response.function_call_arguments.delta","output_index":3,"delta":"{"}`, responsesJSONDelta, "response.function_call_arguments/3//"},
+		{`{"type":"response.audio.transcript.delta","output_index":0,"delta":"hi"}`, responsesDelta, "response.audio.transcript/0//"},
+		{`{"type":"response.audio.delta","output_index":0,"delta":"UklGRg=="}`, responsesOther, ""},
+		{`{"type":"response.output_text.delta","content_index":0,"delta":"a"}`, responsesOther, ""},
+		{`{"type":"response.output_text.delta","output_index":0,"delta":7}`, responsesOther, ""},
+		{`{"type":"response.completed","response":{}}`, responsesEnd, ""},
+		{`{"type":"response.created","response":{}}`, responsesOther, ""},
+		{`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"}}`, responsesOther, ""},
+		{`{"type":"response.output_text.delta","output_index":0,"delta":"a"`, responsesOther, ""},
+	} {
+		if ev := parseResponses([]byte(tc.doc)); ev.kind != tc.kind || ev.key != tc.key {
+			t.Errorf("%s: kind %d key %q, want %d %q", tc.doc, ev.kind, ev.key, tc.kind, tc.key)
+		}
+	}
+}
+
 // FuzzParseResponses: any bytes parse without panicking, and a delta's span is the quoted string
 // it decoded.
 func FuzzParseResponses(f *testing.F) {

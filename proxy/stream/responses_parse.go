@@ -76,7 +76,9 @@ func parseResponses(doc []byte) responsesEvent {
 			return responsesEvent{}
 		}
 	}
-	if smallInt([]byte(output)) < 0 {
+	if smallInt([]byte(output)) < 0 || kind == "response.audio" {
+		// (response.audio.delta carries base64 audio, not text: its strings are left to the
+		// caller, each on its own, as any other event's.)
 		return responsesEvent{}
 	}
 	ev.key = kind + "/" + output + "/" + content + "/" + summary
