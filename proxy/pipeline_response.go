@@ -154,10 +154,12 @@ func (p *Pipeline) filterReply(ctx context.Context, ex *Exchange, body []byte, m
 
 // jsonTextPaths are the paths of strings in a complete JSON reply that are JSON text themselves:
 // a value restored in them is escaped for a JSON string, so that they still parse (an OpenAI
-// chat completion's tool calls' arguments, and the function call of older models).
+// chat completion's tool calls' arguments, the function call of older models, an OpenAI
+// response's function calls' arguments).
 var jsonTextPaths = map[string]bool{
 	"choices.message.tool_calls.function.arguments": true,
 	"choices.message.function_call.arguments":       true,
+	"output.arguments":                              true,
 }
 
 // restorer returns the subject's tokens (prefetched while the bot worked, or loaded now); a

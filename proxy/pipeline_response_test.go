@@ -146,6 +146,8 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 			"/json": {"application/json", `[{"recipient_id":"x","text":"Hello ` + tok + `, your agent is bob.agent@example.org"}]`, true},
 			"/json-tool": {"application/json", `{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,` +
 				`"tool_calls":[{"id":"c1","type":"function","function":{"name":"mail","arguments":"{\"to\":\"` + quoted + `\"}"}}]},"finish_reason":"tool_calls"}]}`, true},
+			"/responses-tool": {"application/json", `{"object":"response","status":"completed","output":[{"type":"function_call","id":"fc1","call_id":"c1",` +
+				`"name":"mail","arguments":"{\"to\":\"` + quoted + `\"}"}]}`, true},
 			"/html": {"text/html; charset=utf-8", `<p>Hello ` + tok + `</p>`, true},
 			"/sse":  {"text/event-stream", "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi " + tok[:5] + "\"}}]}\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + tok[5:] + "!\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true},
 		}
@@ -165,7 +167,15 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 			checkReply(t, rv.get(t, tc.path), tc.want, tc.not)
 		})
 	}
-	t.Run("json tool call arguments stay JSON", func(t *testing.T) {
+	// A tool call's arguments are JSON text: the restored value is escaped for it.
+	toolArgs := func(t *testing.T, args string) {
+		t.Helper()
+		var a struct{ To string }
+		if err := json.Unmarshal([]byte(args), &a); err != nil || a.To != quotedName {
+			t.Errorf("arguments %q: %+v (%v)", args, a, err)
+		}
+	}
+	t.Run("chat completion tool call arguments stay JSON", func(t *testing.T) {
 		reply := rv.get(t, "/json-tool")
 		var c struct {
 			Choices []struct {
@@ -177,10 +187,15 @@ func TestReplyRestoredThroughEncodings(t *testing.T) {
 		if err := json.Unmarshal([]byte(reply), &c); err != nil || len(c.Choices) != 1 || len(c.Choices[0].Message.ToolCalls) != 1 {
 			t.Fatalf("reply %v: %s", err, reply)
 		}
-		var args struct{ To string }
-		if err := json.Unmarshal([]byte(c.Choices[0].Message.ToolCalls[0].Function.Arguments), &args); err != nil || args.To != quotedName {
-			t.Errorf("arguments %+v (%v): %s", args, err, reply)
+		toolArgs(t, c.Choices[0].Message.ToolCalls[0].Function.Arguments)
+	})
+	t.Run("response function call arguments stay JSON", func(t *testing.T) {
+		reply := rv.get(t, "/responses-tool")
+		var r struct{ Output []struct{ Arguments string } }
+		if err := json.Unmarshal([]byte(reply), &r); err != nil || len(r.Output) != 1 {
+			t.Fatalf("reply %v: %s", err, reply)
 		}
+		toolArgs(t, r.Output[0].Arguments)
 	})
 }
 
