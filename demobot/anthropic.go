@@ -15,6 +15,11 @@ type messagesRequest struct {
 	Stream    bool          `json:"stream"`
 }
 
+// lastUserText returns the text of the last message with role "user".
+func (req *messagesRequest) lastUserText() (string, error) {
+	return (&chatRequest{Messages: req.Messages}).lastUserText()
+}
+
 // message is the Messages API's response, and the message of a stream's message_start.
 type message struct {
 	ID           string         `json:"id"`
@@ -47,17 +52,9 @@ func anthropicError(w http.ResponseWriter, status int, msg string) {
 // handleMessages answers POST /v1/messages like Anthropic's Messages API.
 func (b *Bot) handleMessages(w http.ResponseWriter, r *http.Request) {
 	var req messagesRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		anthropicError(w, http.StatusBadRequest, "invalid JSON body")
+	prompt, ok := readPrompt(w, r, &req, &req.Model, anthropicError)
+	if !ok {
 		return
-	}
-	prompt, err := (&chatRequest{Messages: req.Messages}).lastUserText()
-	if err != nil {
-		anthropicError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if req.Model == "" {
-		req.Model = DefaultModel
 	}
 	reply := echoPrefix + prompt
 	u := usageFor(prompt, reply)

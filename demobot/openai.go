@@ -162,6 +162,28 @@ type chunkDelta struct {
 	ToolCalls []toolCall `json:"tool_calls,omitempty"`
 }
 
+// prompter is a chat request body that knows its last user text.
+type prompter interface{ lastUserText() (string, error) }
+
+// readPrompt decodes the request body into req and returns its last user text, with *model set to
+// DefaultModel when the request names none; or it answers 400 through fail, in the API's error
+// shape, and reports false.
+func readPrompt(w http.ResponseWriter, r *http.Request, req prompter, model *string, fail func(http.ResponseWriter, int, string)) (string, bool) {
+	if err := json.NewDecoder(r.Body).Decode(req); err != nil {
+		fail(w, http.StatusBadRequest, "invalid JSON body")
+		return "", false
+	}
+	prompt, err := req.lastUserText()
+	if err != nil {
+		fail(w, http.StatusBadRequest, err.Error())
+		return "", false
+	}
+	if *model == "" {
+		*model = DefaultModel
+	}
+	return prompt, true
+}
+
 // openAIError sends the error shape OpenAI clients parse.
 func openAIError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{
@@ -174,17 +196,9 @@ func openAIError(w http.ResponseWriter, status int, msg string) {
 // arguments' "message".
 func (b *Bot) handleChatCompletions(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		openAIError(w, http.StatusBadRequest, "invalid JSON body")
+	prompt, ok := readPrompt(w, r, &req, &req.Model, openAIError)
+	if !ok {
 		return
-	}
-	prompt, err := req.lastUserText()
-	if err != nil {
-		openAIError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if req.Model == "" {
-		req.Model = DefaultModel
 	}
 	reply := echoPrefix + prompt
 	id := fmt.Sprintf("chatcmpl-demo%06d", b.ids.Add(1))

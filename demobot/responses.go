@@ -52,17 +52,9 @@ func (req *responsesRequest) lastUserText() (string, error) {
 // "message"; whole or as the API's event stream.
 func (b *Bot) handleResponses(w http.ResponseWriter, r *http.Request) {
 	var req responsesRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		openAIError(w, http.StatusBadRequest, "invalid JSON body")
+	prompt, ok := readPrompt(w, r, &req, &req.Model, openAIError)
+	if !ok {
 		return
-	}
-	prompt, err := req.lastUserText()
-	if err != nil {
-		openAIError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if req.Model == "" {
-		req.Model = DefaultModel
 	}
 	n := b.ids.Add(1)
 	id, itemID := fmt.Sprintf("resp_demo%06d", n), fmt.Sprintf("msg_demo%06d", n)

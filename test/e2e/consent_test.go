@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -228,30 +229,17 @@ func TestInChatConsentEachShape(t *testing.T) {
 			t.Errorf("consent %v, want support only", got)
 		}
 	}
-	t.Run("openai-json", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, openAIChat(t, v, c, plantedMessage, false), openAIChat(t, v, c, plantedMessage, false))
-	})
-	t.Run("openai-sse", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, openAIChat(t, v, c, plantedMessage, true), openAIChat(t, v, c, plantedMessage, true))
-	})
-	t.Run("responses-json", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, responsesChat(t, v, c, plantedMessage, false), responsesChat(t, v, c, plantedMessage, false))
-	})
-	t.Run("responses-sse", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, responsesChat(t, v, c, plantedMessage, true), responsesChat(t, v, c, plantedMessage, true))
-	})
-	t.Run("anthropic-json", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, anthropicChat(t, v, c, plantedMessage, false), anthropicChat(t, v, c, plantedMessage, false))
-	})
-	t.Run("anthropic-sse", func(t *testing.T) {
-		c := subjectClient(t, v)
-		check(t, c, anthropicChat(t, v, c, plantedMessage, true), anthropicChat(t, v, c, plantedMessage, true))
-	})
+	for _, client := range []struct {
+		name string
+		chat func(*testing.T, *veil, *http.Client, string, bool) string
+	}{{"openai", openAIChat}, {"responses", responsesChat}, {"anthropic", anthropicChat}} {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s-stream=%v", client.name, stream), func(t *testing.T) {
+				c := subjectClient(t, v)
+				check(t, c, client.chat(t, v, c, plantedMessage, stream), client.chat(t, v, c, plantedMessage, stream))
+			})
+		}
+	}
 	t.Run("websocket", func(t *testing.T) {
 		c := subjectClient(t, v)
 		conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(v.publicURL, "https")+"/ws", &websocket.DialOptions{HTTPClient: c})
