@@ -160,7 +160,8 @@ func (r *ReplyEvents) EndStream(out []*Event) ([]*Event, error) {
 
 // jsonEvent rewrites an event whose data, doc, is a JSON document other than an OpenAI chunk.
 func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
-	switch a := parseAnthropic(doc); a.kind {
+	te := parseTyped(doc)
+	switch a := te.anthropic(); a.kind {
 	case anthropicTextStart:
 		out = append(out, r.jsonStrings(ev, doc))
 		if notice := r.takeNotice(); notice != "" {
@@ -185,11 +186,11 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 			out = appendBlockRest(out, b)
 		}
 	case anthropicOther:
-		if !a.responses {
+		if !te.isResponses() {
 			break
 		}
 		var handled bool
-		if out, handled = r.responsesEvent(ev, doc, out); handled {
+		if out, handled = r.responsesEvent(ev, doc, te.responses(), out); handled {
 			return out
 		}
 		ev = r.jsonStringsAt(ev, doc, responsesJSONText)
@@ -226,10 +227,10 @@ func (r *ReplyEvents) takeNotice() string {
 	return notice + "\n\n"
 }
 
-// responsesEvent handles an OpenAI Responses event that carries or ends a streamed text;
-// handled is false for any other event, whose strings the caller rewrites.
-func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, out []*Event) (_ []*Event, handled bool) {
-	switch e := parseResponses(doc); e.kind {
+// responsesEvent handles an OpenAI Responses event, read as e, that carries or ends a streamed
+// text; handled is false for any other event, whose strings the caller rewrites.
+func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, e responsesEvent, out []*Event) (_ []*Event, handled bool) {
+	switch e.kind {
 	case responsesDelta, responsesJSONDelta:
 		ks := r.keyedStream(e.key, e.kind == responsesJSONDelta)
 		if ks == nil {
