@@ -56,6 +56,10 @@ func NewPhone(regions []string) *Phone {
 		if c == nil {
 			continue
 		}
+		// Every national candidate is tried in these regions, and an international number of
+		// their codes in every region sharing the code: compiled now (about 3 ms for the
+		// default regions, once per process), so that no message pays for it (see WarmPhones).
+		c.warm()
 		pr := phoneRegion{code: r, prefix: phonenumbers.GetNddPrefixForRegion(r, true), lengths: c.lengths, descs: c.regions()[r]}
 		p.regions = append(p.regions, pr)
 	}

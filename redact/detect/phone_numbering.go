@@ -141,11 +141,16 @@ func (c *phoneCountry) regions() map[string]*phoneDescs {
 // once at start, in the background, so that no message pays for it.
 func WarmPhones() {
 	for _, c := range phoneCountries() {
-		for _, d := range c.regions() {
-			d.general.once.Do(d.general.compile)
-			for _, t := range d.types {
-				t.once.Do(t.compile)
-			}
+		c.warm()
+	}
+}
+
+// warm compiles the descriptions of every region sharing c's calling code.
+func (c *phoneCountry) warm() {
+	for _, d := range c.regions() {
+		d.general.once.Do(d.general.compile)
+		for _, t := range d.types {
+			t.once.Do(t.compile)
 		}
 	}
 }
