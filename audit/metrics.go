@@ -10,6 +10,7 @@ type metrics struct {
 	spooled     prometheus.Counter
 	replayed    prometheus.Counter
 	dropped     prometheus.Counter
+	gaps        prometheus.Counter
 	unavailable prometheus.Counter
 	spoolDepth  prometheus.Gauge
 	spoolBytes  prometheus.Gauge
@@ -44,6 +45,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: "veil", Subsystem: "audit", Name: "events_dropped_total",
 			Help: "Acknowledged events that were lost (a damaged spool segment). Must stay 0; alert on any increase.",
 		}),
+		gaps: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "veil", Subsystem: "audit", Name: "store_gaps_total",
+			Help: "Times the store's stream did not end with the event the next one follows (events lost by the store: a failover, a restart without persistence): the chain goes on after its last event and verify reports the gap. Alert on any increase.",
+		}),
 		unavailable: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "veil", Subsystem: "audit", Name: "records_refused_total",
 			Help: "Record calls that failed with ErrUnavailable (store and spool both unusable): the request was refused with 503.",
@@ -67,7 +72,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.written, m.batches, m.batchSize, m.spooled, m.replayed, m.dropped,
+		reg.MustRegister(m.written, m.batches, m.batchSize, m.spooled, m.replayed, m.dropped, m.gaps,
 			m.unavailable, m.spoolDepth, m.spoolBytes, m.degraded, m.latency)
 	}
 	return m

@@ -9,9 +9,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
+	"github.com/veil-privacy/veil/store/redisstore"
 	"github.com/veil-privacy/veil/store/redistest"
 )
 
@@ -266,4 +269,88 @@ func TestUnavailableWhenSpoolCannotWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedisStalls stalls redis-server (DEBUG SLEEP) for longer than the sink's timeout, again and
+// again, under traffic: a write the writer gave up on may still be executed by Redis after the
+// writer has gone to the spool and looked at what the stream holds. The replay must not write
+// such events twice, nor leave a gap: every event is in the stream once and the chain verifies.
+func TestRedisStalls(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t, redistest.WithArgs("--enable-debug-command", "yes"))
+	// As Veil's own client: context deadlines bound each call (redisstore.NewFromConfig).
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
+	t.Cleanup(func() { c.Close() })
+	sink, err := redisstore.New(c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 50; c.SinkTimeout = 20 * time.Millisecond })
+	a := testAuditor(t, sink, dir, cfg, nil)
+
+	rec := startRecorders(t, a, 4)
+	stall := srv.Client()
+	for range 8 {
+		waitFor(t, "traffic", func() bool { return rec.n.Load() >= 50 || rec.failed.Load() > 0 })
+		if err := stall.Do(context.Background(), "DEBUG", "SLEEP", "0.05").Err(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitFor(t, "the spool to replay", func() bool {
+		return value(a.m.spoolDepth) == 0 && value(a.m.degraded) == 0 || rec.failed.Load() > 0
+	})
+	rec.halt()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rec.failed.Load() > 0 {
+		t.Fatalf("%d Records failed", rec.failed.Load())
+	}
+	checkExactlyOnce(t, rec.ok, countPlanted(t, sink, cfg.Stream))
+	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
+	t.Logf("%d events, %v spooled, %v replayed", len(rec.ok), value(a.m.spooled), value(a.m.replayed))
+}
+
+// TestConnectionsKilled kills the client's connections again and again under traffic, with the
+// client's own retries on as in Veil: a write whose reply was lost and that the client sends
+// again, or that the writer spools and replays, must still be in the stream once, in order.
+func TestConnectionsKilled(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
+	t.Cleanup(func() { c.Close() })
+	sink, err := redisstore.New(c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := srv.Client()
+	dir := t.TempDir()
+	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 50 })
+	a := testAuditor(t, sink, dir, cfg, nil)
+	rec := startRecorders(t, a, 8)
+	for i := 0; i < 20 && rec.failed.Load() == 0; i++ {
+		n := rec.n.Load()
+		waitFor(t, "traffic", func() bool { return rec.n.Load() >= n+50 || rec.failed.Load() > 0 })
+		if err := admin.Do(context.Background(), "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes").Err(); err != nil {
+			t.Fatalf("killing connections: %v", err)
+		}
+	}
+	waitFor(t, "the spool to replay", func() bool {
+		return value(a.m.spoolDepth) == 0 && value(a.m.degraded) == 0 || rec.failed.Load() > 0
+	})
+	rec.halt()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rec.failed.Load() > 0 {
+		t.Fatalf("%d Records failed", rec.failed.Load())
+	}
+	checkExactlyOnce(t, rec.ok, countPlanted(t, sink, cfg.Stream))
+	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
+	if value(a.m.dropped) != 0 || value(a.m.gaps) != 0 {
+		t.Errorf("dropped %v, gaps %v", value(a.m.dropped), value(a.m.gaps))
+	}
+	t.Logf("%d events, %v spooled, %v replayed", len(rec.ok), value(a.m.spooled), value(a.m.replayed))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -304,17 +305,89 @@ func (w *writer) appendSink(entries []map[string]string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()
-	ids, err := w.sink.Append(ctx, w.stream, send...)
-	if err == nil && len(ids) != len(send) {
-		err = errors.New("store acknowledged a different number of entries than it was given")
+	if aa, ok := w.sink.(afterAppender); ok {
+		err = w.appendAfter(ctx, aa, send)
+	} else {
+		var ids []string
+		ids, err = w.sink.Append(ctx, w.stream, send...)
+		if err == nil && len(ids) != len(send) {
+			err = errors.New("store acknowledged a different number of entries than it was given")
+		}
+		if err == nil {
+			w.after = ids[len(ids)-1]
+			w.m.written.Add(float64(len(send)))
+		}
 	}
 	if err != nil {
 		w.rescan = true
-		return err
 	}
-	w.after = ids[len(ids)-1]
-	w.m.written.Add(float64(len(send)))
-	return nil
+	return err
+}
+
+// afterAppender is the optional ability of a sink (the Redis store) to append entries only if the
+// stream's last entry has a field set to a value, checked and written in one atomic step.
+type afterAppender interface {
+	AppendAfter(ctx context.Context, stream, field, last string, entries ...map[string]string) (ids []string, ok bool, err error)
+}
+
+// errNotAfter: the stream kept changing under a conditional append.
+var errNotAfter = errors.New("the audit stream does not end with the event the batch follows")
+
+// appendAfter writes send, which links to the chain entry whose hash its first entry's prev is,
+// only right after that entry. A write the writer gave up on (a timeout) may still be executed by
+// Redis later, and a client may retry a write whose reply it lost: such a write is then refused,
+// never doubled. When refused, the stream's tail says why: entries of send up to the stream's last
+// sequence number are there already (skipped), and if the stream ends with another event than the
+// one send follows, events are missing from the store (a failover that lost the last writes, a
+// restart without persistence, retention): send goes after its last event, and the gap is logged
+// for veil audit verify to find.
+func (w *writer) appendAfter(ctx context.Context, aa afterAppender, send []map[string]string) error {
+	expect := send[0][fPrev]
+	for range 3 {
+		ids, ok, err := aa.AppendAfter(ctx, w.stream, fHash, expect, send...)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if len(ids) != len(send) {
+				return errors.New("store acknowledged a different number of entries than it was given")
+			}
+			w.after = ids[len(ids)-1]
+			w.m.written.Add(float64(len(send)))
+			return nil
+		}
+		tail, err := lastEntries(ctx, w.sink, w.stream, w.clock())
+		if err != nil {
+			return err
+		}
+		var lastSeq uint64
+		expect = ""
+		if len(tail) > 0 {
+			last := tail[len(tail)-1]
+			lastSeq, _ = strconv.ParseUint(last.Fields[fSeq], 10, 64)
+			expect, w.after = last.Fields[fHash], last.ID
+		}
+		present := 0
+		for present < len(send) && seqOf(send[present]) <= lastSeq {
+			present++
+		}
+		w.m.written.Add(float64(present))
+		if send = send[present:]; len(send) == 0 {
+			return nil
+		}
+		if send[0][fPrev] != expect {
+			w.m.gaps.Inc()
+			w.log.Error().Uint64(fieldSeq, seqOf(send[0])).Uint64(fieldLastSeq, lastSeq).
+				Msg("the audit stream does not end with the event the next one follows: events are missing from the store (a failover that lost the last writes, a restart without persistence, or retention); appending after its last event, and veil audit verify will report the gap")
+		}
+	}
+	return errNotAfter
+}
+
+// seqOf is an entry's chain sequence number, 0 if it has none.
+func seqOf(e map[string]string) uint64 {
+	n, _ := strconv.ParseUint(e[fSeq], 10, 64)
+	return n
 }
 
 // scanPresent reads the event ids the sink holds after w.after, the entries a failed write or an
