@@ -271,70 +271,34 @@ func TestUnavailableWhenSpoolCannotWrite(t *testing.T) {
 	}
 }
 
-// TestRedisStalls stalls redis-server (DEBUG SLEEP) for longer than the sink's timeout, again and
-// again, under traffic: a write the writer gave up on may still be executed by Redis after the
-// writer has gone to the spool and looked at what the stream holds. The replay must not write
-// such events twice, nor leave a gap: every event is in the stream once and the chain verifies.
-func TestRedisStalls(t *testing.T) {
-	t.Parallel()
-	srv := redistest.Start(t, redistest.WithArgs("--enable-debug-command", "yes"))
-	// As Veil's own client: context deadlines bound each call (redisstore.NewFromConfig).
+// openRedisAsVeil starts redis-server with opts and opens a store on it through a client set up as
+// Veil's own (redisstore.NewFromConfig): context deadlines bound each call, retries on.
+func openRedisAsVeil(t *testing.T, opts ...redistest.Option) (*redisstore.Store, *redistest.Server) {
+	t.Helper()
+	srv := redistest.Start(t, opts...)
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
 	sink, err := redisstore.New(c, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 50; c.SinkTimeout = 20 * time.Millisecond })
-	a := testAuditor(t, sink, dir, cfg, nil)
-
-	rec := startRecorders(t, a, 4)
-	stall := srv.Client()
-	for range 8 {
-		waitFor(t, "traffic", func() bool { return rec.n.Load() >= 50 || rec.failed.Load() > 0 })
-		if err := stall.Do(context.Background(), "DEBUG", "SLEEP", "0.05").Err(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	waitFor(t, "the spool to replay", func() bool {
-		return value(a.m.spoolDepth) == 0 && value(a.m.degraded) == 0 || rec.failed.Load() > 0
-	})
-	rec.halt()
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if rec.failed.Load() > 0 {
-		t.Fatalf("%d Records failed", rec.failed.Load())
-	}
-	checkExactlyOnce(t, rec.ok, countPlanted(t, sink, cfg.Stream))
-	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
-	t.Logf("%d events, %v spooled, %v replayed", len(rec.ok), value(a.m.spooled), value(a.m.replayed))
+	return sink, srv
 }
 
-// TestConnectionsKilled kills the client's connections again and again under traffic, with the
-// client's own retries on as in Veil: a write whose reply was lost and that the client sends
-// again, or that the writer spools and replays, must still be in the stream once, in order.
-func TestConnectionsKilled(t *testing.T) {
-	t.Parallel()
-	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
-	t.Cleanup(func() { c.Close() })
-	sink, err := redisstore.New(c, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := srv.Client()
+// disturbUnderTraffic records from goroutines recorders, calls disturb times times, once 50 events
+// are in and then each time after every more events, waits for the spool to be replayed, and
+// checks that every event whose Record succeeded is in the stream once, in a chain that verifies,
+// with nothing dropped and no gap.
+func disturbUnderTraffic(t *testing.T, sink Sink, cfg Config, goroutines, times, every int, disturb func() error) {
+	t.Helper()
 	dir := t.TempDir()
-	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 50 })
 	a := testAuditor(t, sink, dir, cfg, nil)
-	rec := startRecorders(t, a, 8)
-	for i := 0; i < 20 && rec.failed.Load() == 0; i++ {
+	rec := startRecorders(t, a, goroutines)
+	for i := 0; i < times && rec.failed.Load() == 0; i++ {
 		n := rec.n.Load()
-		waitFor(t, "traffic", func() bool { return rec.n.Load() >= n+50 || rec.failed.Load() > 0 })
-		if err := admin.Do(context.Background(), "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes").Err(); err != nil {
-			t.Fatalf("killing connections: %v", err)
+		waitFor(t, "traffic", func() bool { return rec.n.Load() >= max(n+int64(every), 50) || rec.failed.Load() > 0 })
+		if err := disturb(); err != nil {
+			t.Fatal(err)
 		}
 	}
 	waitFor(t, "the spool to replay", func() bool {
@@ -353,4 +317,33 @@ func TestConnectionsKilled(t *testing.T) {
 		t.Errorf("dropped %v, gaps %v", value(a.m.dropped), value(a.m.gaps))
 	}
 	t.Logf("%d events, %v spooled, %v replayed", len(rec.ok), value(a.m.spooled), value(a.m.replayed))
+}
+
+// TestRedisStalls stalls redis-server (DEBUG SLEEP) for longer than the sink's timeout, again and
+// again (16 times), under traffic: a write the writer gave up on may still be executed by Redis after the
+// writer has gone to the spool and looked at what the stream holds. The replay must not write
+// such events twice, nor leave a gap: every event is in the stream once and the chain verifies.
+func TestRedisStalls(t *testing.T) {
+	t.Parallel()
+	sink, srv := openRedisAsVeil(t, redistest.WithArgs("--enable-debug-command", "yes"))
+	stall := srv.Client()
+	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 50; c.SinkTimeout = 20 * time.Millisecond })
+	// Back to back: the next stall comes while the spool of the last one is being replayed.
+	disturbUnderTraffic(t, sink, cfg, 4, 16, 0, func() error {
+		err := stall.Do(context.Background(), "DEBUG", "SLEEP", "0.05").Err()
+		time.Sleep(20 * time.Millisecond)
+		return err
+	})
+}
+
+// TestConnectionsKilled kills the client's connections again and again under traffic, with the
+// client's own retries on as in Veil: a write whose reply was lost and that the client sends
+// again, or that the writer spools and replays, must still be in the stream once, in order.
+func TestConnectionsKilled(t *testing.T) {
+	t.Parallel()
+	sink, srv := openRedisAsVeil(t)
+	admin := srv.Client()
+	disturbUnderTraffic(t, sink, testConfig(func(c *Config) { c.CheckpointEvery = 50 }), 8, 20, 50, func() error {
+		return admin.Do(context.Background(), "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes").Err()
+	})
 }
