@@ -319,8 +319,8 @@ func disturbUnderTraffic(t *testing.T, sink Sink, cfg Config, goroutines, times,
 	t.Logf("%d events, %v spooled, %v replayed", len(rec.ok), value(a.m.spooled), value(a.m.replayed))
 }
 
-// TestRedisStalls stalls redis-server (DEBUG SLEEP) for longer than the sink's timeout, again and
-// again (16 times), under traffic: a write the writer gave up on may still be executed by Redis after the
+// TestRedisStalls stalls redis-server (DEBUG SLEEP) for longer than the sink's timeout, sixteen
+// times, under traffic: a write the writer gave up on may still be executed by Redis after the
 // writer has gone to the spool and looked at what the stream holds. The replay must not write
 // such events twice, nor leave a gap: every event is in the stream once and the chain verifies.
 func TestRedisStalls(t *testing.T) {
