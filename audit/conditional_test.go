@@ -51,12 +51,7 @@ func TestLateWriteNotDoubled(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 0 })
 	a := testAuditor(t, sink, dir, cfg, nil)
-	ctx := context.Background()
-	for i := range 5 {
-		if err := a.Record(ctx, event(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	recordEvents(t, a, 0, 5)
 	sink.mu.Lock()
 	calls := sink.calls
 	sink.mu.Unlock()
@@ -64,11 +59,7 @@ func TestLateWriteNotDoubled(t *testing.T) {
 		t.Fatal("the writer did not append conditionally")
 	}
 	waitFor(t, "the spool to replay", func() bool { return value(a.m.spooled) > 0 && value(a.m.degraded) == 0 })
-	for i := 5; i < 8; i++ {
-		if err := a.Record(ctx, event(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	recordEvents(t, a, 5, 8)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +85,7 @@ func TestStoreLostEvents(t *testing.T) {
 	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 0 })
 	a := testAuditor(t, sink, dir, cfg, nil)
 	ctx := context.Background()
-	for i := range 5 {
-		if err := a.Record(ctx, event(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	recordEvents(t, a, 0, 5)
 	entries, err := sink.Range(ctx, cfg.Stream, "-", "+", 0)
 	if err != nil || len(entries) != 5 {
 		t.Fatalf("%d entries, %v", len(entries), err)
@@ -106,11 +93,7 @@ func TestStoreLostEvents(t *testing.T) {
 	if err := srv.Client().XDel(ctx, "veil:stream:"+cfg.Stream, entries[3].ID, entries[4].ID).Err(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 5; i < 8; i++ {
-		if err := a.Record(ctx, event(i)); err != nil {
-			t.Fatalf("Record after the store lost events: %v", err)
-		}
-	}
+	recordEvents(t, a, 5, 8) // Record keeps succeeding after the store lost events
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}

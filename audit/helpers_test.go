@@ -191,6 +191,16 @@ func event(i int) Event {
 	}
 }
 
+// recordEvents records event(i) for from <= i < to, one after the other, failing on an error.
+func recordEvents(t testing.TB, a *Auditor, from, to int) {
+	t.Helper()
+	for i := from; i < to; i++ {
+		if err := a.Record(context.Background(), event(i)); err != nil {
+			t.Fatalf("Record %d: %v", i, err)
+		}
+	}
+}
+
 // backend is a store the trail can be written to, with raw access for tampering.
 type backend struct {
 	name string

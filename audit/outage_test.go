@@ -55,6 +55,20 @@ func startRecorders(t *testing.T, a *Auditor, goroutines int) *recorders {
 
 func (r *recorders) halt() { r.stop.Store(true); r.wg.Wait() }
 
+// finish stops the recorders and the auditor, and fails unless every Record succeeded and every
+// event whose Record succeeded is in the stream once.
+func (r *recorders) finish(t *testing.T, a *Auditor, sink Sink, stream string) {
+	t.Helper()
+	r.halt()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r.failed.Load() > 0 {
+		t.Fatalf("%d Records failed", r.failed.Load())
+	}
+	checkExactlyOnce(t, r.ok, countPlanted(t, sink, stream))
+}
+
 // countPlanted counts each planted request id in the stream.
 func countPlanted(t *testing.T, sink Sink, stream string) map[string]int {
 	t.Helper()
@@ -109,15 +123,7 @@ func TestRedisOutage(t *testing.T) {
 	})
 	after := rec.n.Load()
 	waitFor(t, "traffic after the outage", func() bool { return rec.n.Load() >= after+200 || rec.failed.Load() > 0 })
-	rec.halt()
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	if rec.failed.Load() > 0 {
-		t.Fatalf("%d Records failed", rec.failed.Load())
-	}
-	checkExactlyOnce(t, rec.ok, countPlanted(t, sink, cfg.Stream))
+	rec.finish(t, a, sink, cfg.Stream)
 	res := verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
 	if value(a.m.dropped) != 0 {
 		t.Errorf("dropped %v", value(a.m.dropped))
@@ -304,14 +310,7 @@ func disturbUnderTraffic(t *testing.T, sink Sink, cfg Config, goroutines, times,
 	waitFor(t, "the spool to replay", func() bool {
 		return value(a.m.spoolDepth) == 0 && value(a.m.degraded) == 0 || rec.failed.Load() > 0
 	})
-	rec.halt()
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if rec.failed.Load() > 0 {
-		t.Fatalf("%d Records failed", rec.failed.Load())
-	}
-	checkExactlyOnce(t, rec.ok, countPlanted(t, sink, cfg.Stream))
+	rec.finish(t, a, sink, cfg.Stream)
 	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
 	if value(a.m.dropped) != 0 || value(a.m.gaps) != 0 {
 		t.Errorf("dropped %v, gaps %v", value(a.m.dropped), value(a.m.gaps))

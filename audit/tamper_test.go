@@ -30,11 +30,7 @@ func writeTrail(t *testing.T, sink Sink) (Config, ed25519.PublicKey) {
 	dir := t.TempDir()
 	cfg := testConfig(nil)
 	a := testAuditor(t, sink, dir, cfg, nil)
-	for i := range 30 {
-		if err := a.Record(context.Background(), event(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	recordEvents(t, a, 0, 30)
 	a.Close()
 	return cfg, publicKey(t, dir)
 }
