@@ -86,11 +86,18 @@ func openAIToolCall(t *testing.T, v *veil, c *http.Client, text string, stream b
 	if len(msg.ToolCalls) != 1 {
 		t.Fatalf("reply %+v: want one tool call", msg)
 	}
-	var args struct{ Message string }
-	if err := json.Unmarshal([]byte(msg.ToolCalls[0].Function.Arguments), &args); err != nil {
-		t.Fatalf("tool call arguments %q: %v", msg.ToolCalls[0].Function.Arguments, err)
+	return argumentsMessage(t, msg.ToolCalls[0].Function.Arguments)
+}
+
+// argumentsMessage is the "message" of the arguments demobot's tool calls carry, failing unless
+// they are JSON.
+func argumentsMessage(t *testing.T, args string) string {
+	t.Helper()
+	var a struct{ Message string }
+	if err := json.Unmarshal([]byte(args), &a); err != nil {
+		t.Fatalf("tool call arguments %q: %v", args, err)
 	}
-	return args.Message
+	return a.Message
 }
 
 // responsesChat sends text with the official OpenAI client's Responses API, whole or streamed,
@@ -176,11 +183,7 @@ func responsesToolCall(t *testing.T, v *veil, c *http.Client, text string, strea
 		}
 		args = res.Output[0].Arguments.OfString
 	}
-	var a struct{ Message string }
-	if err := json.Unmarshal([]byte(args), &a); err != nil {
-		t.Fatalf("function call arguments %q: %v", args, err)
-	}
-	return a.Message
+	return argumentsMessage(t, args)
 }
 
 // anthropicChat sends text with the official Anthropic client, whole or streamed (accumulated
