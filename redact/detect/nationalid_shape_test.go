@@ -47,27 +47,33 @@ func nidClassify(raw string) nidClasses {
 
 // TestNIDShape checks nidShape.match against the byte-by-byte reference on every pattern, with
 // candidates built from the pattern and mutated, and random ones.
+// nidRunFrom makes a run from pattern pat ('#' a digit or letter, '_' a separator), then changes up
+// to two of its bytes to anything a run may hold.
+func nidRunFrom(r *rand.Rand, pat string) string {
+	const alphabet = "0123456789AZaz .-/+#_x"
+	b := []byte(pat)
+	for i := range b {
+		switch b[i] {
+		case '#':
+			b[i] = "0123456789ABCxyz"[r.IntN(16)]
+		case '_':
+			b[i] = " .-/"[r.IntN(4)]
+		}
+	}
+	for range r.IntN(3) {
+		b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
 func TestNIDShape(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 5))
-	const alphabet = "0123456789AZaz .-/+#_x"
 	n := 0
 	for _, ps := range nidByLen {
 		for _, p := range ps {
 			for range 200 {
-				b := []byte(p.pat)
-				for i := range b {
-					switch b[i] {
-					case '#':
-						b[i] = "0123456789ABCxyz"[r.IntN(16)]
-					case '_':
-						b[i] = " .-/"[r.IntN(4)]
-					}
-				}
-				for range r.IntN(3) {
-					b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
-				}
-				raw := string(b)
+				raw := nidRunFrom(r, p.pat)
 				n++
 				if got, want := p.shape.match(nidClassify(raw), raw), nidMatchRef(p.pat, raw); got != want {
 					t.Fatalf("pattern %q, candidate %q: shape %v, reference %v", p.pat, raw, got, want)
@@ -134,23 +140,10 @@ func TestNIDMayMatch(t *testing.T) {
 	}
 	// Every run that a pattern matches passes: runs made from each pattern and mutated.
 	r := rand.New(rand.NewPCG(8, 8))
-	const alphabet = "0123456789AZaz .-/+#_x"
 	for _, ps := range nidByLen {
 		for _, p := range ps {
 			for range 200 {
-				b := []byte(p.pat)
-				for i := range b {
-					switch b[i] {
-					case '#':
-						b[i] = "0123456789ABCxyz"[r.IntN(16)]
-					case '_':
-						b[i] = " .-/"[r.IntN(4)]
-					}
-				}
-				for range r.IntN(3) {
-					b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
-				}
-				raw := string(b)
+				raw := nidRunFrom(r, p.pat)
 				if c := nidClassify(raw); p.shape.match(c, raw) && !nidMayMatch(c, len(raw)) {
 					t.Fatalf("pattern %q matches %q, which nidMayMatch rejects", p.pat, raw)
 				}
