@@ -68,7 +68,7 @@ type ReplyEvents struct {
 	cfg      ReplyConfig
 	openai   *OpenAIChunks
 	mode     replyMode
-	blocks   []blockStream          // Anthropic content blocks, by index
+	blocks   []keyedStream          // Anthropic content blocks, by index
 	keyed    []keyedStream          // OpenAI Responses texts, by kind and indexes
 	fields   map[string]fieldStream // by configured field
 	order    []string               // fields in the order they first appeared
@@ -169,8 +169,8 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 		}
 		return out
 	case anthropicTextDelta, anthropicJSONDelta:
-		if s := r.block(a.index, a.kind == anthropicJSONDelta); s != nil {
-			if text := s.Write(a.value); text != a.value {
+		if b := r.openStream(&r.blocks, "", a.index, a.kind == anthropicJSONDelta); b != nil {
+			if text := b.s.Write(a.value); text != a.value {
 				ev.Data = string(RewriteJSON(doc, []Edit{{a.text, text}}))
 			}
 			return append(out, ev)
@@ -232,7 +232,7 @@ func (r *ReplyEvents) takeNotice() string {
 func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, e responsesEvent, out []*Event) (_ []*Event, handled bool) {
 	switch e.kind {
 	case responsesDelta, responsesJSONDelta:
-		ks := r.keyedStream(e.key, e.kind == responsesJSONDelta)
+		ks := r.openStream(&r.keyed, e.key, -1, e.kind == responsesJSONDelta)
 		if ks == nil {
 			return out, false
 		}
@@ -268,33 +268,36 @@ func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, e responsesEvent, ou
 // response.
 var responsesJSONText = map[string]bool{"arguments": true, "item.arguments": true, "response.output.arguments": true}
 
-// keyedStream is the streamer of one OpenAI Responses text and its last delta event as sent, from
-// which an extra event with the text's rest is made.
+// keyedStream is the streamer of one text that a format's events name: an Anthropic content
+// block's text or tool input (by index), or an OpenAI Responses text (by key), with, for Responses,
+// its last delta event as sent, from which an extra event with the text's rest is made.
 type keyedStream struct {
-	key    string
+	key    string // Responses: the text's kind and indexes
+	index  int    // Anthropic: the content block
+	json   bool   // JSON text (a tool's input or arguments)
 	s      TextStreamer
 	evType string
 	last   string
 }
 
-// keyedStream returns the stream of the Responses text key (of JSON text when json), new on its
-// first piece, or nil when the reply already has MaxChoices texts open or the text is JSON and no
-// JSON streamer is configured (its pieces are then rewritten whole, each on its own).
-func (r *ReplyEvents) keyedStream(key string, json bool) *keyedStream {
-	for i := range r.keyed {
-		if r.keyed[i].key == key {
-			return &r.keyed[i]
+// openStream returns the streamer for key and index in *list, new on its first piece (of JSON text
+// when json), or nil when the list already has MaxChoices texts or the text is JSON and no JSON
+// streamer is configured (its pieces are then rewritten whole, each on its own).
+func (r *ReplyEvents) openStream(list *[]keyedStream, key string, index int, json bool) *keyedStream {
+	for i := range *list {
+		if ks := &(*list)[i]; ks.key == key && ks.index == index {
+			return ks
 		}
 	}
 	newStream := r.cfg.NewStream
 	if json {
 		newStream = r.cfg.NewJSONStream
 	}
-	if len(r.keyed) >= MaxChoices || newStream == nil {
+	if len(*list) >= MaxChoices || newStream == nil {
 		return nil
 	}
-	r.keyed = append(r.keyed, keyedStream{key: key, s: newStream()})
-	return &r.keyed[len(r.keyed)-1]
+	*list = append(*list, keyedStream{key: key, index: index, json: json, s: newStream()})
+	return &(*list)[len(*list)-1]
 }
 
 // appendKeyedRest appends what ks's streamer still holds, if anything, as its last delta event
@@ -417,35 +420,6 @@ func (r *ReplyEvents) textEvent(ev *Event, out []*Event) []*Event {
 	return append(out, ev)
 }
 
-// blockStream is the streamer of one Anthropic content block: its text, or its tool use's JSON
-// input.
-type blockStream struct {
-	index int
-	s     TextStreamer
-	json  bool
-}
-
-// block returns the streamer of Anthropic content block index (of JSON text when json), or nil
-// when the reply already has MaxChoices blocks, or the block is JSON text and no JSON streamer is
-// configured (the event's strings are then rewritten whole, each on its own).
-func (r *ReplyEvents) block(index int, json bool) TextStreamer {
-	for _, b := range r.blocks {
-		if b.index == index {
-			return b.s
-		}
-	}
-	newStream := r.cfg.NewStream
-	if json {
-		newStream = r.cfg.NewJSONStream
-	}
-	if len(r.blocks) >= MaxChoices || newStream == nil {
-		return nil
-	}
-	s := newStream()
-	r.blocks = append(r.blocks, blockStream{index, s, json})
-	return s
-}
-
 // field returns the stream of a stream field, new on its first piece.
 func (r *ReplyEvents) field(path string) fieldStream {
 	if fs, ok := r.fields[path]; ok {
@@ -490,7 +464,7 @@ func (r *ReplyEvents) flushAll(out []*Event) []*Event {
 
 // appendBlockRest appends a content_block_delta with what block b's streamer still holds, if
 // anything.
-func appendBlockRest(out []*Event, b blockStream) []*Event {
+func appendBlockRest(out []*Event, b keyedStream) []*Event {
 	if rest := b.s.Close(); rest != "" {
 		if b.json {
 			out = append(out, blockDeltaEvent(b.index, "input_json_delta", "partial_json", rest))
