@@ -171,14 +171,8 @@ func (a *OpenAIChunks) toolCalls(c choiceInfo, edits []Edit, flushes []choiceTex
 	}
 	// Calls of this choice that this chunk does not carry are over if it carries another one or
 	// the choice finishes.
-	a.tools = slices.DeleteFunc(a.tools, func(t toolStream) bool {
-		over := t.choice == c.index && !slices.ContainsFunc(c.calls, func(tc toolCall) bool { return tc.index == t.call })
-		if over {
-			if rest := t.s.Close(); rest != "" {
-				flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
-			}
-		}
-		return over
+	flushes = a.closeTools(flushes, func(t toolStream) bool {
+		return t.choice == c.index && !slices.ContainsFunc(c.calls, func(tc toolCall) bool { return tc.index == t.call })
 	})
 	for _, tc := range c.calls {
 		if tc.args.Start < 0 {
@@ -196,17 +190,24 @@ func (a *OpenAIChunks) toolCalls(c choiceInfo, edits []Edit, flushes []choiceTex
 	if c.finished {
 		// The arguments in this chunk were its last pieces: what their streamers hold goes out
 		// in an extra chunk before it, as a finished choice's other calls' rests do.
-		a.tools = slices.DeleteFunc(a.tools, func(t toolStream) bool {
-			if t.choice != c.index {
-				return false
-			}
-			if rest := t.s.Close(); rest != "" {
-				flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
-			}
-			return true
-		})
+		flushes = a.closeTools(flushes, func(t toolStream) bool { return t.choice == c.index })
 	}
 	return edits, flushes, nil
+}
+
+// closeTools closes the tool calls' streamers that over reports, drops them, and appends what
+// they still hold to flushes.
+func (a *OpenAIChunks) closeTools(flushes []choiceText, over func(toolStream) bool) []choiceText {
+	a.tools = slices.DeleteFunc(a.tools, func(t toolStream) bool {
+		if !over(t) {
+			return false
+		}
+		if rest := t.s.Close(); rest != "" {
+			flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
+		}
+		return true
+	})
+	return flushes
 }
 
 // toolStream returns the streamer of tool call call of choice choice, new on its first piece.
@@ -232,12 +233,7 @@ func (a *OpenAIChunks) flushAll(out []*Event) []*Event {
 			flushes = append(flushes, choiceText{index: cs.index, text: rest})
 		}
 	}
-	for _, t := range a.tools {
-		if rest := t.s.Close(); rest != "" {
-			flushes = append(flushes, choiceText{index: t.choice, text: rest, tool: true, call: t.call})
-		}
-	}
-	a.tools = a.tools[:0]
+	flushes = a.closeTools(flushes, func(toolStream) bool { return true })
 	if len(flushes) > 0 {
 		out = append(out, a.extraChunk(flushes))
 	}
