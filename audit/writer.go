@@ -309,19 +309,24 @@ func (w *writer) appendSink(entries []map[string]string) error {
 		err = w.appendAfter(ctx, aa, send)
 	} else {
 		var ids []string
-		ids, err = w.sink.Append(ctx, w.stream, send...)
-		if err == nil && len(ids) != len(send) {
-			err = errors.New("store acknowledged a different number of entries than it was given")
-		}
-		if err == nil {
-			w.after = ids[len(ids)-1]
-			w.m.written.Add(float64(len(send)))
+		if ids, err = w.sink.Append(ctx, w.stream, send...); err == nil {
+			err = w.acknowledged(send, ids)
 		}
 	}
 	if err != nil {
 		w.rescan = true
 	}
 	return err
+}
+
+// acknowledged records that the sink took send, the ids it gave them.
+func (w *writer) acknowledged(send []map[string]string, ids []string) error {
+	if len(ids) != len(send) {
+		return errors.New("store acknowledged a different number of entries than it was given")
+	}
+	w.after = ids[len(ids)-1]
+	w.m.written.Add(float64(len(send)))
+	return nil
 }
 
 // afterAppender is the optional ability of a sink (the Redis store) to append entries only if the
@@ -349,12 +354,7 @@ func (w *writer) appendAfter(ctx context.Context, aa afterAppender, send []map[s
 			return err
 		}
 		if ok {
-			if len(ids) != len(send) {
-				return errors.New("store acknowledged a different number of entries than it was given")
-			}
-			w.after = ids[len(ids)-1]
-			w.m.written.Add(float64(len(send)))
-			return nil
+			return w.acknowledged(send, ids)
 		}
 		tail, err := lastEntries(ctx, w.sink, w.stream, w.clock())
 		if err != nil {
@@ -364,8 +364,7 @@ func (w *writer) appendAfter(ctx context.Context, aa afterAppender, send []map[s
 		expect = ""
 		if len(tail) > 0 {
 			last := tail[len(tail)-1]
-			lastSeq, _ = strconv.ParseUint(last.Fields[fSeq], 10, 64)
-			expect, w.after = last.Fields[fHash], last.ID
+			lastSeq, expect, w.after = seqOf(last.Fields), last.Fields[fHash], last.ID
 		}
 		present := 0
 		for present < len(send) && seqOf(send[present]) <= lastSeq {
