@@ -33,13 +33,9 @@ func (r *VeilReply) Error() string { return "answered by Veil" }
 
 // writeVeilReply answers a chat request with Veil's own message in the shape of route.
 func writeVeilReply(w http.ResponseWriter, route *Route, rep *VeilReply, requestID string) {
-	shape := shapeOf(route)
-	switch {
-	case rep.Stream && streamedShape(shape):
-		writeStreamedReply(w, shape, rep.Text, requestID)
-	case rep.Stream && shape == ShapeJSON && len(route.StreamFields) > 0:
-		writeStreamFieldReply(w, route.StreamFields[0], rep.Text, requestID)
-	default:
-		writeShaped(w, shape, http.StatusOK, rep.Text, rep.Recipient, requestID, false)
+	if rep.Stream && streamable(route) {
+		writeStreamedReply(w, route, rep.Text, requestID)
+		return
 	}
+	writeShaped(w, shapeOf(route), http.StatusOK, rep.Text, rep.Recipient, requestID, false)
 }

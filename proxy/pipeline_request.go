@@ -165,10 +165,12 @@ var senderPath = stream.NewPaths([]string{"sender"})
 // bot's own JSON with stream fields, one that accepts text/event-stream.
 func streamRequested(req *ChatRequest) bool {
 	route := req.Exchange.Route
-	if shapeOf(route) == ShapeJSON && len(route.StreamFields) > 0 {
+	switch {
+	case !streamable(route):
+		return false
+	case shapeOf(route) == ShapeJSON:
 		return strings.Contains(req.Request.Header.Get("Accept"), "text/event-stream")
-	}
-	if !streamedShape(shapeOf(route)) || !isJSON(req.MediaType) {
+	case !isJSON(req.MediaType):
 		return false
 	}
 	var body struct {

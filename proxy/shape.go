@@ -40,10 +40,17 @@ func shapeOf(r *Route) Shape {
 	return ShapeJSON
 }
 
-// streamedShape reports whether Veil's own reply in shape can be an event stream, when the
-// request asks for one (writeStreamedReply).
-func streamedShape(shape Shape) bool {
-	return shape == ShapeOpenAI || shape == ShapeResponses || shape == ShapeAnthropic
+// streamable reports whether Veil's own reply on route can be an event stream, when the request
+// asks for one (writeStreamedReply): on OpenAI, Responses and Anthropic routes, and on a bot's own
+// JSON route with stream fields.
+func streamable(route *Route) bool {
+	switch shapeOf(route) {
+	case ShapeOpenAI, ShapeResponses, ShapeAnthropic:
+		return true
+	case ShapeJSON:
+		return len(route.StreamFields) > 0
+	}
+	return false
 }
 
 // StatusBlocked is the status of a message that policy refused: 451 Unavailable For Legal
@@ -87,7 +94,7 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 				"message": text, "type": "veil_policy", "code": "personal_data_blocked", "param": nil,
 			}}
 		case shape == ShapeResponses:
-			body = responsesObject("veil-"+requestID, "completed", []any{responsesMessage("veil-msg-"+requestID, text)})
+			body = responsesObject("veil-"+requestID, "completed", []any{responsesMessage("veil-msg-"+requestID, "completed", []any{outputText(text)})})
 		default:
 			body = map[string]any{
 				"id": "veil-" + requestID, "object": "chat.completion", "created": 0, "model": "veil",
@@ -120,11 +127,14 @@ func writeShaped(w http.ResponseWriter, shape Shape, status int, text, recipient
 	_ = enc.Encode(body)
 }
 
-// writeStreamedReply answers a chat request that asked for an event stream with Veil's own text
-// as a complete stream of the route's format: OpenAI chunks (the text, then the finish, then
-// [DONE]), OpenAI Responses events (response.created to response.completed) or Anthropic Messages
-// events (message_start to message_stop).
-func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID string) {
+// writeStreamedReply answers a chat request on a streamable route that asked for an event stream
+// with Veil's own text as a complete stream of the route's format: OpenAI chunks (the text, then
+// the finish, then [DONE]), OpenAI Responses events (response.created to response.completed),
+// Anthropic Messages events (message_start to message_stop), or, for a bot's own JSON, one event
+// whose data has the text at the first stream field (each dotted part an object: "delta.text" is
+// {"delta":{"text":...}}).
+func writeStreamedReply(w http.ResponseWriter, route *Route, text, requestID string) {
+	shape := shapeOf(route)
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set(HeaderRequestID, requestID)
@@ -147,23 +157,30 @@ func writeStreamedReply(w http.ResponseWriter, shape Shape, text, requestID stri
 		add("", chunk(map[string]string{}, "stop"))
 	case ShapeResponses:
 		itemID := "veil-msg-" + requestID
-		part := map[string]any{"type": "output_text", "text": text, "annotations": []any{}}
 		at := func(typ string, v map[string]any) map[string]any {
 			v["type"], v["item_id"], v["output_index"], v["content_index"] = typ, itemID, 0, 0
 			return v
 		}
 		add("response.created", map[string]any{"type": "response.created", "response": responsesObject(id, "in_progress", []any{})})
 		add("response.output_item.added", map[string]any{"type": "response.output_item.added", "output_index": 0,
-			"item": map[string]any{"type": "message", "id": itemID, "status": "in_progress", "role": "assistant", "content": []any{}}})
-		add("response.content_part.added", at("response.content_part.added", map[string]any{"part": map[string]any{"type": "output_text", "text": "", "annotations": []any{}}}))
+			"item": responsesMessage(itemID, "in_progress", []any{})})
+		add("response.content_part.added", at("response.content_part.added", map[string]any{"part": outputText("")}))
 		add("response.output_text.delta", at("response.output_text.delta", map[string]any{"delta": text}))
 		add("response.output_text.done", at("response.output_text.done", map[string]any{"text": text}))
-		add("response.content_part.done", at("response.content_part.done", map[string]any{"part": part}))
-		add("response.output_item.done", map[string]any{"type": "response.output_item.done", "output_index": 0, "item": responsesMessage(itemID, text)})
-		add("response.completed", map[string]any{"type": "response.completed", "response": responsesObject(id, "completed", []any{responsesMessage(itemID, text)})})
+		add("response.content_part.done", at("response.content_part.done", map[string]any{"part": outputText(text)}))
+		item := responsesMessage(itemID, "completed", []any{outputText(text)})
+		add("response.output_item.done", map[string]any{"type": "response.output_item.done", "output_index": 0, "item": item})
+		add("response.completed", map[string]any{"type": "response.completed", "response": responsesObject(id, "completed", []any{item})})
 		for i, ev := range events {
 			ev.data.(map[string]any)["sequence_number"] = i
 		}
+	case ShapeJSON:
+		var v any = text
+		parts := strings.Split(route.StreamFields[0], ".")
+		for i := len(parts) - 1; i >= 0; i-- {
+			v = map[string]any{parts[i]: v}
+		}
+		add("", v)
 	default:
 		add("message_start", map[string]any{"type": "message_start", "message": anthropicMessage(id, []map[string]string{}, nil)})
 		add("content_block_start", map[string]any{"type": "content_block_start", "index": 0,
@@ -197,28 +214,14 @@ func responsesObject(id, status string, output []any) map[string]any {
 		"output": output, "usage": map[string]int{"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}}
 }
 
-// responsesMessage is a complete output message of a response, saying text.
-func responsesMessage(id, text string) map[string]any {
-	return map[string]any{"type": "message", "id": id, "status": "completed", "role": "assistant",
-		"content": []any{map[string]any{"type": "output_text", "text": text, "annotations": []any{}}}}
+// responsesMessage is an assistant message of a response's output, with status and content.
+func responsesMessage(id, status string, content []any) map[string]any {
+	return map[string]any{"type": "message", "id": id, "status": status, "role": "assistant", "content": content}
 }
 
-// writeStreamFieldReply answers a request on a route of a bot's own JSON format that asked for an
-// event stream with Veil's own text as one event whose data has text at the stream field path
-// (each dotted part an object: "delta.text" is {"delta":{"text":...}}).
-func writeStreamFieldReply(w http.ResponseWriter, path, text, requestID string) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set(HeaderRequestID, requestID)
-	h.Set("Content-Type", "text/event-stream")
-	w.WriteHeader(http.StatusOK)
-	var v any = text
-	parts := strings.Split(path, ".")
-	for i := len(parts) - 1; i >= 0; i-- {
-		v = map[string]any{parts[i]: v}
-	}
-	data, _ := json.Marshal(v) // nested maps of a string: cannot fail
-	_, _ = w.Write([]byte("data: " + string(data) + "\n\n"))
+// outputText is an output_text part of a response's message.
+func outputText(text string) map[string]any {
+	return map[string]any{"type": "output_text", "text": text, "annotations": []any{}}
 }
 
 // anthropicMessage is a Messages API message from Veil with content and stop reason stop (a
