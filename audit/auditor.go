@@ -180,6 +180,7 @@ func (w *writer) resume(ctx context.Context) error {
 			}
 			w.head = head{Seq: ev.Seq, Hash: ev.Hash, Time: ev.Time}
 			w.after = last.ID
+			w.raiseFloor(last.ID) // ids Redis chose before this version, from its own clock
 			if ev.Type == Checkpoint && ev.Checkpoint != nil && ev.Checkpoint.Final {
 				// A clean shutdown: the next checkpoint is due an interval after it.
 				w.policy.last = ev.Time

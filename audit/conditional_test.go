@@ -2,52 +2,60 @@ package audit
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/veil-privacy/veil/store"
 	"github.com/veil-privacy/veil/store/redisstore"
 )
 
-// lateSink is the Redis store with one write that the writer is told failed but that Redis makes
-// later: the first conditional append fails without writing, and its entries land just before the
-// next conditional append runs, as a write the client gave up on (a timeout) and that Redis
-// executed afterwards would.
+// lateSink is the Redis store counting the appends Redis refused some entries of. If late, it
+// has one write that the writer is told failed but that Redis makes later: the first append fails
+// without writing, and its entries land, under the ids they were sent with, just before the next
+// append runs, as a write the client gave up on (a timeout) and that Redis executed afterwards would.
 type lateSink struct {
 	*redisstore.Store
+	late    bool
 	mu      sync.Mutex
 	calls   int
 	held    []map[string]string
+	heldIDs []string
 	refused int
 }
 
-func (s *lateSink) AppendAfter(ctx context.Context, stream, field, last string, entries ...map[string]string) ([]string, bool, error) {
+func (s *lateSink) AppendAt(ctx context.Context, stream, after string, ids []string, entries ...map[string]string) ([]bool, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
 	switch {
-	case s.calls == 1:
-		s.held = entries
+	case s.late && s.calls == 1:
+		s.held, s.heldIDs = entries, ids
 		return nil, false, context.DeadlineExceeded
 	case s.held != nil:
-		if _, err := s.Store.Append(ctx, stream, s.held...); err != nil {
+		if _, _, err := s.Store.AppendAt(ctx, stream, after, s.heldIDs, s.held...); err != nil {
 			return nil, false, err
 		}
 		s.held = nil
 	}
-	ids, ok, err := s.Store.AppendAfter(ctx, stream, field, last, entries...)
-	if err == nil && !ok {
+	added, lost, err := s.Store.AppendAt(ctx, stream, after, ids, entries...)
+	if err == nil && slices.Contains(added, false) {
 		s.refused++
 	}
-	return ids, ok, err
+	return added, lost, err
 }
 
 // TestLateWriteNotDoubled: a batch the writer spooled after a failed write, but that Redis made
-// after all once the writer had looked at the stream, is refused by the replay's conditional
-// append and found in the stream's tail: every event is there once and the chain verifies.
+// after all once the writer had looked at the stream, is refused by the replay (its stream ids are
+// taken) and found in the stream: every event is there once and the chain verifies.
 func TestLateWriteNotDoubled(t *testing.T) {
 	t.Parallel()
 	store, _ := openRedis(t)
-	sink := &lateSink{Store: store}
+	sink := &lateSink{Store: store, late: true}
 	dir := t.TempDir()
 	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 0 })
 	a := testAuditor(t, sink, dir, cfg, nil)
@@ -56,7 +64,7 @@ func TestLateWriteNotDoubled(t *testing.T) {
 	calls := sink.calls
 	sink.mu.Unlock()
 	if calls == 0 {
-		t.Fatal("the writer did not append conditionally")
+		t.Fatal("the writer did not append under its own ids")
 	}
 	waitFor(t, "the spool to replay", func() bool { return value(a.m.spooled) > 0 && value(a.m.degraded) == 0 })
 	recordEvents(t, a, 5, 8)
@@ -76,8 +84,8 @@ func TestLateWriteNotDoubled(t *testing.T) {
 }
 
 // TestStoreLostEvents: when the store loses the stream's last events (a failover before they
-// were replicated), the next batch does not follow the stream's last event: it goes after it,
-// Record keeps succeeding, the gap is counted, and verify reports it.
+// were replicated: the entries and the stream's memory of their ids are gone), the next batch goes
+// after what the store holds, Record keeps succeeding, the gap is counted, and verify reports it.
 func TestStoreLostEvents(t *testing.T) {
 	t.Parallel()
 	sink, srv := openRedis(t)
@@ -90,7 +98,11 @@ func TestStoreLostEvents(t *testing.T) {
 	if err != nil || len(entries) != 5 {
 		t.Fatalf("%d entries, %v", len(entries), err)
 	}
-	if err := srv.Client().XDel(ctx, "veil:stream:"+cfg.Stream, entries[3].ID, entries[4].ID).Err(); err != nil {
+	key := "veil:stream:" + cfg.Stream
+	if err := srv.Client().XDel(ctx, key, entries[3].ID, entries[4].ID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Client().Do(ctx, "XSETID", key, entries[2].ID).Err(); err != nil {
 		t.Fatal(err)
 	}
 	recordEvents(t, a, 5, 8) // Record keeps succeeding after the store lost events
@@ -116,5 +128,94 @@ func TestStoreLostEvents(t *testing.T) {
 	}
 	if res.OK() || res.Break.Seq != 6 {
 		t.Errorf("verify: ok %v, break %+v; want the gap before seq 6", res.OK(), res.Break)
+	}
+}
+
+// TestStreamIDsAhead: when the stream's last id is above the ids the writer chooses (ids Redis gave
+// from a clock ahead of Veil's, or a writer that set it), the refused events are not in the stream:
+// they go after its last entry, later events follow them, every event is there once, and the chain
+// verifies. Only the first of them takes that detour: the chain's next times start at that id.
+func TestStreamIDsAhead(t *testing.T) {
+	t.Parallel()
+	rs, srv := openRedis(t)
+	sink := &lateSink{Store: rs}
+	dir := t.TempDir()
+	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 0 })
+	a := testAuditor(t, sink, dir, cfg, nil)
+	ctx := context.Background()
+	recordEvents(t, a, 0, 5)
+	ahead := time.Now().Add(3 * time.Second).UnixMilli()
+	if err := srv.Client().Do(ctx, "XSETID", "veil:stream:"+cfg.Stream, fmt.Sprintf("%d-0", ahead)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, a, 5, 10)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	seen := countPlanted(t, sink, cfg.Stream)
+	for i := range 10 {
+		if id := event(i).RequestID; seen[id] != 1 {
+			t.Errorf("%s is in the stream %d times, want 1", id, seen[id])
+		}
+	}
+	entries, err := sink.Range(ctx, cfg.Stream, "-", "+", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries[5:] {
+		if id, _ := store.ParseID(e.ID); id.MS < uint64(ahead) {
+			t.Errorf("entry %s written below the stream's last id %d-0", e.ID, ahead)
+		}
+	}
+	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
+	if value(a.m.gaps) != 0 || value(a.m.spooled) != 0 || sink.refused != 1 {
+		t.Errorf("gaps %v, spooled %v, refused batches %d; want none, none and one", value(a.m.gaps), value(a.m.spooled), sink.refused)
+	}
+}
+
+// TestResumeBelowStreamIDs: a trail whose last stream id is ahead of its last event's time (ids that
+// Redis chose from a clock ahead of Veil's, as before Veil chose them) is resumed with the chain's
+// next times at that id, so that the first batch after the restart is not refused.
+func TestResumeBelowStreamIDs(t *testing.T) {
+	t.Parallel()
+	rs, srv := openRedis(t)
+	sink := &lateSink{Store: rs}
+	dir := t.TempDir()
+	cfg := testConfig(func(c *Config) { c.CheckpointEvery = 0 })
+	ctx := context.Background()
+	a := testAuditor(t, sink, dir, cfg, nil)
+	recordEvents(t, a, 0, 3)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := sink.Range(ctx, cfg.Stream, "-", "+", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "veil:stream:" + cfg.Stream
+	ahead := time.Now().Add(3 * time.Second).UnixMilli()
+	rc := srv.Client()
+	if err := rc.Del(ctx, key).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		if err := rc.XAdd(ctx, &redis.XAddArgs{Stream: key, ID: fmt.Sprintf("%d-%d", ahead, i+1), Values: e.Fields}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a = testAuditor(t, sink, dir, cfg, nil)
+	recordEvents(t, a, 3, 6)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	seen := countPlanted(t, sink, cfg.Stream)
+	for i := range 6 {
+		if id := event(i).RequestID; seen[id] != 1 {
+			t.Errorf("%s is in the stream %d times, want 1", id, seen[id])
+		}
+	}
+	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
+	if sink.refused != 0 {
+		t.Errorf("%d batches refused after the restart, want none", sink.refused)
 	}
 }

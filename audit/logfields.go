@@ -6,5 +6,5 @@ const (
 	fieldLost        = "lost_events"
 	fieldStream      = "stream"
 	fieldSeq         = "seq"
-	fieldLastSeq     = "store_last_seq"
+	fieldEvents      = "events"
 )

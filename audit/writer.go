@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -299,88 +300,135 @@ func (w *writer) skipPresent(entries []map[string]string) ([]map[string]string, 
 
 // appendSink writes entries to the sink and waits for the acknowledgement (replay).
 func (w *writer) appendSink(entries []map[string]string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	if sa, ok := w.sink.(idAppender); ok {
+		return w.appendAt(ctx, sa, entries)
+	}
 	send, err := w.skipPresent(entries)
 	if err != nil || len(send) == 0 {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
-	defer cancel()
-	if aa, ok := w.sink.(afterAppender); ok {
-		err = w.appendAfter(ctx, aa, send)
-	} else {
-		var ids []string
-		if ids, err = w.sink.Append(ctx, w.stream, send...); err == nil {
-			err = w.acknowledged(send, ids)
-		}
-	}
+	ids, err := w.sink.Append(ctx, w.stream, send...)
 	if err != nil {
 		w.rescan = true
+		return err
 	}
-	return err
-}
-
-// acknowledged records that the sink took send, the ids it gave them.
-func (w *writer) acknowledged(send []map[string]string, ids []string) error {
 	if len(ids) != len(send) {
 		return errors.New("store acknowledged a different number of entries than it was given")
 	}
-	w.after = ids[len(ids)-1]
-	w.m.written.Add(float64(len(send)))
+	w.acknowledged(send, ids[len(ids)-1])
 	return nil
 }
 
-// afterAppender is the optional ability of a sink (the Redis store) to append entries only if the
-// stream's last entry has a field set to a value, checked and written in one atomic step.
-type afterAppender interface {
-	AppendAfter(ctx context.Context, stream, field, last string, entries ...map[string]string) (ids []string, ok bool, err error)
+// acknowledged records that the sink holds send, the last of them at stream id last.
+func (w *writer) acknowledged(send []map[string]string, last string) {
+	w.after = last
+	w.m.written.Add(float64(len(send)))
 }
 
-// errNotAfter: the stream kept changing under a conditional append.
-var errNotAfter = errors.New("the audit stream does not end with the event the batch follows")
+// idAppender is the optional ability of a sink (the Redis store) to append entries under ids the
+// writer chooses, refusing any at or below the stream's last id, and to tell whether the stream
+// has lost the entry with id after (see redisstore.Store.AppendAt).
+type idAppender interface {
+	AppendAt(ctx context.Context, stream, after string, ids []string, entries ...map[string]string) (added []bool, lost bool, err error)
+}
 
-// appendAfter writes send, which links to the chain entry whose hash its first entry's prev is,
-// only right after that entry. A write the writer gave up on (a timeout) may still be executed by
-// Redis later, and a client may retry a write whose reply it lost: such a write is then refused,
-// never doubled. When refused, the stream's tail says why: entries of send up to the stream's last
-// sequence number are there already (skipped), and if the stream ends with another event than the
-// one send follows, events are missing from the store (a failover that lost the last writes, a
-// restart without persistence, retention): send goes after its last event, and the gap is logged
-// for veil audit verify to find.
-func (w *writer) appendAfter(ctx context.Context, aa afterAppender, send []map[string]string) error {
-	expect := send[0][fPrev]
-	for range 3 {
-		ids, ok, err := aa.AppendAfter(ctx, w.stream, fHash, expect, send...)
+// appendAt writes send under the stream ids its events' times and sequence numbers make (streamID),
+// so that no event is ever written twice: a write the writer gave up on (a timeout) may still be
+// executed by Redis later, and a client may retry a write whose reply it lost, but Redis refuses an
+// id it has seen. A refused event is there already unless something else wrote to the stream; then
+// it goes after the stream's last entry, and the log says so. When the store has lost the events
+// last acknowledged (a failover before they were replicated, a restart without persistence), the
+// batch goes after what the store has and the gap is logged and counted for veil audit verify to
+// find.
+func (w *writer) appendAt(ctx context.Context, sa idAppender, send []map[string]string) error {
+	ids := make([]string, len(send))
+	for i, e := range send {
+		id, err := streamID(e)
 		if err != nil {
 			return err
 		}
-		if ok {
-			return w.acknowledged(send, ids)
-		}
-		tail, err := lastEntries(ctx, w.sink, w.stream, w.clock())
+		ids[i] = id
+	}
+	added, lost, err := sa.AppendAt(ctx, w.stream, w.after, ids, send...)
+	if err != nil {
+		return err
+	}
+	if lost {
+		w.m.gaps.Inc()
+		w.log.Error().Uint64(fieldSeq, seqOf(send[0])).
+			Msg("the audit store has lost events it acknowledged (a failover before the last writes were replicated, or a restart without persistence): appending after what it holds, and veil audit verify will report the gap")
+	}
+	last := ids[len(ids)-1]
+	if slices.Contains(added, false) {
+		missing, err := w.missing(ctx, send, ids, added)
 		if err != nil {
 			return err
 		}
-		var lastSeq uint64
-		expect = ""
-		if len(tail) > 0 {
-			last := tail[len(tail)-1]
-			lastSeq, expect, w.after = seqOf(last.Fields), last.Fields[fHash], last.ID
-		}
-		present := 0
-		for present < len(send) && seqOf(send[present]) <= lastSeq {
-			present++
-		}
-		w.m.written.Add(float64(present))
-		if send = send[present:]; len(send) == 0 {
-			return nil
-		}
-		if send[0][fPrev] != expect {
-			w.m.gaps.Inc()
-			w.log.Error().Uint64(fieldSeq, seqOf(send[0])).Uint64(fieldLastSeq, lastSeq).
-				Msg("the audit stream does not end with the event the next one follows: events are missing from the store (a failover that lost the last writes, a restart without persistence, or retention); appending after its last event, and veil audit verify will report the gap")
+		if len(missing) > 0 {
+			more, err := w.sink.Append(ctx, w.stream, missing...)
+			if err != nil {
+				return err
+			}
+			last = more[len(more)-1]
+			w.raiseFloor(last)
+			w.log.Error().Uint64(fieldSeq, seqOf(missing[0])).Int(fieldEvents, len(missing)).
+				Msg("the audit stream's last id is above events it does not hold (another writer on the stream, or ids from a clock ahead of this one): appended them after its last entry under ids Redis chose")
 		}
 	}
-	return errNotAfter
+	w.acknowledged(send, last)
+	return nil
+}
+
+// missing returns the events of send that Redis refused (added false) and that the stream does not
+// hold at their ids.
+func (w *writer) missing(ctx context.Context, send []map[string]string, ids []string, added []bool) ([]map[string]string, error) {
+	first, last := -1, -1
+	for i, ok := range added {
+		if !ok {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	held, err := w.sink.Range(ctx, w.stream, ids[first], ids[last], 0)
+	if err != nil {
+		return nil, fmt.Errorf("reading refused audit events back: %w", err)
+	}
+	hash := make(map[string]string, len(held))
+	for _, e := range held {
+		hash[e.ID] = e.Fields[fHash]
+	}
+	var out []map[string]string
+	for i, ok := range added {
+		if !ok && hash[ids[i]] != send[i][fHash] {
+			out = append(out, send[i])
+		}
+	}
+	return out, nil
+}
+
+// streamID is the stream id an event is written under: its time in milliseconds and its sequence
+// number, which together grow with the chain, and which the event itself gives back, so that a
+// replay from the spool writes it under the same id.
+func streamID(e map[string]string) (string, error) {
+	t, err := time.Parse(timeLayout, e[fTime])
+	if err != nil || e[fSeq] == "" {
+		return "", errors.New("an audit entry to write has no valid time and sequence number")
+	}
+	return strconv.FormatInt(max(t.UnixMilli(), 0), 10) + "-" + e[fSeq], nil
+}
+
+// raiseFloor makes the chain's next events no earlier than the millisecond of stream id id, so
+// that their stream ids come after it.
+func (w *writer) raiseFloor(id string) {
+	if sid, err := store.ParseID(id); err == nil {
+		if t := time.UnixMilli(int64(sid.MS)).UTC(); t.After(w.head.Time) {
+			w.head.Time = t
+		}
+	}
 }
 
 // seqOf is an entry's chain sequence number, 0 if it has none.
