@@ -44,17 +44,7 @@ func withNotice(ex *Exchange, body []byte, mt string) ([]byte, bool) {
 		case ShapeAnthropic:
 			paths = messageText
 		}
-		var edit *stream.Edit
-		_ = stream.JSONStrings(body, paths, func(_, v string, sp stream.Span) error {
-			if edit == nil {
-				edit = &stream.Edit{Span: sp, Value: ex.Notice + "\n\n" + v}
-			}
-			return nil
-		})
-		if edit == nil {
-			return body, false
-		}
-		return stream.RewriteJSON(body, []stream.Edit{*edit}), true
+		return stream.PrefixFirst(body, paths, ex.Notice+"\n\n")
 	case ShapeText:
 		return append([]byte(ex.Notice+"\n\n"), body...), true
 	}

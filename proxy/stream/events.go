@@ -50,7 +50,7 @@ type ReplyConfig struct {
 //     text per kind and indexes (an output text, a refusal, a reasoning summary; a function
 //     call's arguments as JSON text), and what its streamer still holds goes out in an extra
 //     delta event just before the matching "<kind>.done" (or response.completed); the full texts
-//     those repeat are rewritten whole;
+//     those repeat are rewritten whole (with the notice before the one it preceded as deltas);
 //   - any other JSON event: the string values at a stream field (ReplyConfig.Fields) are pieces of
 //     one streamed text per field, every other string value is rewritten whole, on its own;
 //   - data that is not JSON: the data of the stream's events are the pieces of one text, as in a
@@ -76,6 +76,9 @@ type ReplyEvents struct {
 	textType string                 // the event type of the plain text's last piece
 	strs     []jsonString
 	edits    []Edit
+	// placed is the notice as placed in an OpenAI Responses stream, before the output text at
+	// noticeAt ("<output_index>/<content_index>/"), whose whole texts get it too (wholeNotice).
+	placed, noticeAt string
 }
 
 type replyMode uint8
@@ -189,11 +192,12 @@ func (r *ReplyEvents) jsonEvent(ev *Event, doc []byte, out []*Event) []*Event {
 		if !te.isResponses() {
 			break
 		}
+		re := te.responses()
 		var handled bool
-		if out, handled = r.responsesEvent(ev, doc, te.responses(), out); handled {
+		if out, handled = r.responsesEvent(ev, doc, re, out); handled {
 			return out
 		}
-		ev = r.jsonStringsAt(ev, doc, responsesJSONText)
+		ev = r.wholeNotice(r.jsonStringsAt(ev, doc, responsesJSONText), re)
 		return r.placeFieldNotice(ev, out)
 	}
 	ev = r.jsonStrings(ev, doc)
@@ -236,9 +240,10 @@ func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, e responsesEvent, ou
 		if ks == nil {
 			return out, false
 		}
-		if strings.HasPrefix(e.key, "response.output_text/") {
+		if at, ok := strings.CutPrefix(e.key, responsesOutputText); ok {
 			if notice := r.takeNotice(); notice != "" {
 				out = append(out, &Event{Type: ev.Type, Data: string(RewriteJSON(doc, []Edit{{e.text, notice}})), hasData: true})
+				r.placed, r.noticeAt = notice, at
 			}
 		}
 		if text := ks.s.Write(e.value); text != e.value {
@@ -261,6 +266,50 @@ func (r *ReplyEvents) responsesEvent(ev *Event, doc []byte, e responsesEvent, ou
 		r.keyed = r.keyed[:0]
 	}
 	return out, false
+}
+
+// The keys of the Responses events that repeat an output text whole, up to its indexes.
+const (
+	responsesOutputText  = "response.output_text/"
+	responsesContentPart = "response.content_part/"
+	responsesOutputItem  = "response.output_item/"
+)
+
+var (
+	responsesDoneText = NewPaths([]string{"text"})
+	responsesPartText = NewPaths([]string{"part.text"})
+	responsesItemText = NewPaths([]string{"item.content.text"})
+	responsesEndText  = NewPaths([]string{"response.output.content.text"})
+)
+
+// wholeNotice puts the notice, placed before the deltas of an output text, also before that text
+// where a Responses event repeats it whole: in its done event, its content part's, its output
+// item's (the item's first text) and the response's at the end (its first output text, as in a
+// complete response), so that a client that reads those rather than the deltas shows it too.
+// e is ev read as a Responses event.
+func (r *ReplyEvents) wholeNotice(ev *Event, e responsesEvent) *Event {
+	if r.noticeAt == "" {
+		return ev
+	}
+	var paths *Paths
+	switch {
+	case e.kind == responsesEnd:
+		paths = responsesEndText
+	case e.kind != responsesDone:
+		return ev
+	case e.key == responsesOutputText+r.noticeAt:
+		paths = responsesDoneText
+	case e.key == responsesContentPart+r.noticeAt:
+		paths = responsesPartText
+	case e.key == responsesOutputItem+r.noticeAt[:strings.IndexByte(r.noticeAt, '/')]+"//":
+		paths = responsesItemText
+	default:
+		return ev
+	}
+	if data, ok := PrefixFirst([]byte(ev.Data), paths, r.placed); ok {
+		ev.Data = string(data)
+	}
+	return ev
 }
 
 // responsesJSONText are the paths of the strings of OpenAI Responses events that are JSON text:

@@ -192,6 +192,7 @@ var replyFormats = []replyFormat{
 			}
 			ev("response.output_text.done", `"item_id":"msg_1","output_index":0,"content_index":0,"text":%s`, text)
 			ev("response.content_part.done", `"item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":%s}`, text)
+			ev("response.output_item.done", `"output_index":0,"item":{"id":"msg_1","type":"message","content":[{"type":"output_text","text":%s}]}`, text)
 			ev("response.completed", `"response":{"id":"resp_1","status":"completed","output":[{"id":"msg_1","type":"message","content":[{"type":"output_text","text":%s}]}]}`, text)
 			return b.String()
 		},
@@ -203,6 +204,7 @@ var replyFormats = []replyFormat{
 				var e struct {
 					Type, Delta, Text string
 					Part              struct{ Text string }
+					Item              struct{ Content []struct{ Text string } }
 					Response          struct {
 						Output []struct{ Content []struct{ Text string } }
 					}
@@ -221,15 +223,17 @@ var replyFormats = []replyFormat{
 					wholes = append(wholes, e.Text)
 				case "response.content_part.done":
 					wholes = append(wholes, e.Part.Text)
+				case "response.output_item.done":
+					wholes = append(wholes, e.Item.Content[0].Text)
 				case "response.completed":
 					wholes = append(wholes, e.Response.Output[0].Content[0].Text)
 				}
 			}
-			if len(wholes) != 3 {
-				t.Fatalf("%d whole texts, want 3", len(wholes))
+			if len(wholes) != 4 {
+				t.Fatalf("%d whole texts, want 4", len(wholes))
 			}
 			for _, w := range wholes {
-				if !strings.HasSuffix(deltas.String(), w) {
+				if w != deltas.String() {
 					t.Fatalf("whole text %q, the deltas say %q", w, deltas.String())
 				}
 			}
@@ -472,8 +476,9 @@ func TestReplyEventsManyBlocks(t *testing.T) {
 }
 
 // TestReplyEventsNotice: the notice comes once, before the reply, in each format: in an Anthropic
-// stream in a text delta right after the first text block starts, in a bot's own JSON in its
-// stream field, in a plain-text stream as the first piece.
+// stream in a text delta right after the first text block starts, in an OpenAI Responses stream in
+// an output-text delta before the first one (and before that text where the stream repeats it
+// whole), in a bot's own JSON in its stream field, in a plain-text stream as the first piece.
 func TestReplyEventsNotice(t *testing.T) {
 	t.Parallel()
 	r := NewReplacer(tokens)

@@ -420,3 +420,45 @@ func FuzzRewriteJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPrefixFirst: the prefix goes before the first string at the path and nowhere else, and the
+// document stays valid JSON.
+func FuzzPrefixFirst(f *testing.F) {
+	f.Add([]byte(`{"output":[{"content":[{"text":"a"},{"text":"b"}]}]}`), "Notice\n\n")
+	f.Add([]byte(`{"output":[]}`), "x")
+	f.Add([]byte(`[{"output":{"content":{"text":"\u00e9"}}}]`), "<\"\xff")
+	paths := NewPaths([]string{"output.content.text"})
+	f.Fuzz(func(t *testing.T, doc []byte, prefix string) {
+		before, _, err := refStrings(doc)
+		if err != nil || JSONStrings(doc, nil, func(string, string, Span) error { return nil }) != nil {
+			return
+		}
+		out, ok := PrefixFirst(doc, paths, prefix)
+		if !json.Valid(out) {
+			t.Fatalf("invalid output %q", out)
+		}
+		after, _, err := refStrings(out)
+		if err != nil || len(after) != len(before) {
+			t.Fatalf("%d strings after, %d before (%v)", len(after), len(before), err)
+		}
+		first := -1
+		for i, s := range before {
+			if s.Path == "output.content.text" {
+				first = i
+				break
+			}
+		}
+		if ok != (first >= 0) {
+			t.Fatalf("ok %v, but the first string at the path is %d", ok, first)
+		}
+		for i := range before {
+			want := before[i].Value
+			if i == first {
+				want = string([]rune(prefix + want))
+			}
+			if after[i].Value != want {
+				t.Fatalf("string %d = %q, want %q", i, after[i].Value, want)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"unicode/utf8"
 )
@@ -109,3 +110,23 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// PrefixFirst returns doc with prefix put before the value of the first string at paths, and
+// whether there was one (doc is returned as it is otherwise). doc must be valid JSON.
+func PrefixFirst(doc []byte, paths *Paths, prefix string) ([]byte, bool) {
+	var edit *Edit
+	_ = JSONStrings(doc, paths, func(_, v string, sp Span) error {
+		if edit != nil {
+			return errFound
+		}
+		edit = &Edit{Span: sp, Value: prefix + v}
+		return nil
+	})
+	if edit == nil {
+		return doc, false
+	}
+	return RewriteJSON(doc, []Edit{*edit}), true
+}
+
+// errFound stops a walk over a document's strings once the one sought is found.
+var errFound = errors.New("found")

@@ -102,7 +102,7 @@ func argumentsMessage(t *testing.T, args string) string {
 
 // responsesChat sends text with the official OpenAI client's Responses API, whole or streamed,
 // and returns the reply's output text (a streamed one reassembled from its deltas), failing unless
-// the whole texts of a stream's end say the same.
+// the whole texts of a stream's end (the done event's, the completed response's) say the same.
 func responsesChat(t *testing.T, v *veil, c *http.Client, text string, stream bool) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -132,8 +132,8 @@ func responsesChat(t *testing.T, v *veil, c *http.Client, text string, stream bo
 	if err := s.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// The notice comes only as a delta; the whole texts are the bot's reply.
-	if !strings.HasSuffix(reply.String(), done) || completed != done || done == "" {
+	// The whole texts say what the deltas say, the notice included.
+	if reply.String() != done || completed != done || done == "" {
 		t.Errorf("streamed %q, but done %q and completed %q", reply.String(), done, completed)
 	}
 	return reply.String()
