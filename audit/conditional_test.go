@@ -71,12 +71,7 @@ func TestLateWriteNotDoubled(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	seen := countPlanted(t, sink, cfg.Stream)
-	for i := range 8 {
-		if id := event(i).RequestID; seen[id] != 1 {
-			t.Errorf("%s is in the stream %d times, want 1", id, seen[id])
-		}
-	}
+	checkExactlyOnce(t, planted(0, 8), countPlanted(t, sink, cfg.Stream))
 	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
 	if sink.refused == 0 || value(a.m.gaps) != 0 {
 		t.Errorf("%d refusals (want some), %v gaps (want none)", sink.refused, value(a.m.gaps))
@@ -109,16 +104,10 @@ func TestStoreLostEvents(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	seen := countPlanted(t, sink, cfg.Stream)
-	for i := range 8 {
-		want := 1
-		if i == 3 || i == 4 {
-			want = 0
-		}
-		if id := event(i).RequestID; seen[id] != want {
-			t.Errorf("%s is in the stream %d times, want %d", id, seen[id], want)
-		}
-	}
+	want := planted(0, 8)
+	delete(want, event(3).RequestID)
+	delete(want, event(4).RequestID)
+	checkExactlyOnce(t, want, countPlanted(t, sink, cfg.Stream))
 	if value(a.m.gaps) != 1 || value(a.m.spooled) != 0 {
 		t.Errorf("gaps %v (want 1), spooled %v (want 0)", value(a.m.gaps), value(a.m.spooled))
 	}
@@ -152,12 +141,7 @@ func TestStreamIDsAhead(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	seen := countPlanted(t, sink, cfg.Stream)
-	for i := range 10 {
-		if id := event(i).RequestID; seen[id] != 1 {
-			t.Errorf("%s is in the stream %d times, want 1", id, seen[id])
-		}
-	}
+	checkExactlyOnce(t, planted(0, 10), countPlanted(t, sink, cfg.Stream))
 	entries, err := sink.Range(ctx, cfg.Stream, "-", "+", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -208,14 +192,18 @@ func TestResumeBelowStreamIDs(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	seen := countPlanted(t, sink, cfg.Stream)
-	for i := range 6 {
-		if id := event(i).RequestID; seen[id] != 1 {
-			t.Errorf("%s is in the stream %d times, want 1", id, seen[id])
-		}
-	}
+	checkExactlyOnce(t, planted(0, 6), countPlanted(t, sink, cfg.Stream))
 	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
 	if sink.refused != 0 {
 		t.Errorf("%d batches refused after the restart, want none", sink.refused)
 	}
+}
+
+// planted is the set of the request ids of events from..to-1.
+func planted(from, to int) map[string]bool {
+	ids := make(map[string]bool, to-from)
+	for i := from; i < to; i++ {
+		ids[event(i).RequestID] = true
+	}
+	return ids
 }
