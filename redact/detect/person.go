@@ -60,52 +60,61 @@ type personMatch struct {
 }
 
 // Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): those that
-// may end a context phrase and the capitalised words; every other token fails both tests below.
+// may end a context phrase and the capitalised words. The cheap tests that rule out most of them
+// (personTriggerMay, nameMayContinue) are made here, before a call that does more.
 func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	if t.MarkBits(detectMarker)&markPerson == 0 {
 		return dst
 	}
 	next := 0 // the first token a name may start at
 	for _, mk := range t.Marks(detectMarker) {
-		if i := int(mk.Tok); mk.Bits&markPerson != 0 && i >= next {
-			var last int
-			if dst, last = p.detectAt(t, i, personLastBits(mk.Bits), dst); last >= 0 {
-				next = last + 1
-			}
+		i := int(mk.Tok)
+		if mk.Bits&markPerson == 0 || i < next {
+			continue
+		}
+		last := -1
+		if f := personLastBits(mk.Bits); f != 0 && personTriggerMay(t, i, f) {
+			dst, last = afterPhrase(t, i, dst)
+		}
+		// Otherwise a name of two or more words may start here with a capitalised word.
+		if last < 0 && mk.Bits&markPersonCap != 0 && nameMayContinue(t, i) {
+			dst, last = nameAt(t, i, dst)
+		}
+		if last >= 0 {
+			next = last + 1
 		}
 	}
 	return dst
 }
 
-// detectAt reports the name that token i introduces or starts, and returns the index of the
-// name's last token, or -1. last is personLastFilter's entry for token i.
-func (p *Person) detectAt(t *redact.Text, i int, last uint8, dst []redact.Finding) ([]redact.Finding, int) {
-	toks := t.Tokens
-	if last != 0 && personTriggerMay(t, i, last) {
-		if _, tag, ok := personTriggers.matchEnd(t, i); ok && i+1 < len(toks) {
-			if m, ok := afterTrigger(t, i, tag); ok {
-				return appendPerson(t, dst, m, personConf[tag]), m.last
-			}
-			if tag == trigSignoff || tag == trigSignoffSep {
-				// "Grüße aus Bremen\nAnna Kowalska": a place between the greeting and the name
-				if e, ok := skipPlace(t, i); ok {
-					if m, ok := afterTrigger(t, e, tag); ok {
-						return appendPerson(t, dst, m, personConf[tag]), m.last
-					}
+// afterPhrase reports the name that a context phrase ending at token i introduces, and returns the
+// index of the name's last token, or -1. A token follows token i (personTriggerMay).
+func afterPhrase(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding, int) {
+	if _, tag, ok := personTriggers.matchEnd(t, i); ok {
+		if m, ok := afterTrigger(t, i, tag); ok {
+			return appendPerson(t, dst, m, personConf[tag]), m.last
+		}
+		if tag == trigSignoff || tag == trigSignoffSep {
+			// "Grüße aus Bremen\nAnna Kowalska": a place between the greeting and the name
+			if e, ok := skipPlace(t, i); ok {
+				if m, ok := afterTrigger(t, e, tag); ok {
+					return appendPerson(t, dst, m, personConf[tag]), m.last
 				}
 			}
 		}
-		if _, _, ok := personColonLabels.matchEnd(t, i); ok && i+1 < len(toks) {
-			if m, ok := afterTrigger(t, i, trigLabel); ok {
-				return appendPerson(t, dst, m, personConf[trigLabel]), m.last
-			}
+	}
+	if _, _, ok := personColonLabels.matchEnd(t, i); ok {
+		if m, ok := afterTrigger(t, i, trigLabel); ok {
+			return appendPerson(t, dst, m, personConf[trigLabel]), m.last
 		}
 	}
-	// The rest needs a name of two or more words that starts here with a capitalised word.
-	if !isCapWord(toks[i]) || !nameMayContinue(t, i) {
-		return dst, -1
-	}
-	if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(toks[i-1]) {
+	return dst, -1
+}
+
+// nameAt reports the name without a context phrase that starts at the capitalised word i, and
+// returns the index of its last token, or -1. A second name word may follow (nameMayContinue).
+func nameAt(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding, int) {
+	if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(t.Tokens[i-1]) {
 		if m, ok := parseName(t, i, nameOpts{}); ok && m.words >= 2 {
 			if nameBeforeHere(t, i, m) || nameBeforeDetails(t, m) {
 				return appendPerson(t, dst, m, personConfBefore), m.last
