@@ -131,3 +131,47 @@ func markIndex(w string) uint64 {
 	k := uint64(w[0]) | uint64(w[min(1, len(w)-1)])<<8 | uint64(w[len(w)-1])<<16 | uint64(min(len(w), 255))<<24
 	return (k * 0x9E3779B97F4A7C15) >> (64 - markIndexBits)
 }
+
+// markBits is a filter of words keyed as markEnds is: a word whose markIndex bit is clear is not in
+// it. The phrase-end filters below ask it once per token they visit, not once per token.
+type markBits [1 << markIndexBits / 64]uint64
+
+func (b *markBits) add(w string) {
+	x := markIndex(w)
+	b[x/64] |= 1 << (x % 64)
+}
+
+// has reports whether w (not empty) may be in b.
+func (b *markBits) has(w string) bool {
+	x := markIndex(w)
+	return b[x/64]&(1<<(x%64)) != 0
+}
+
+// phraseEnds tells, for the phrases of some phrase sets, which words come before the last word of
+// a phrase of two or more words. Most words of prose that end a context phrase ("is" of "my name
+// is" and "this is", "of" of "on behalf of") end only longer ones and follow other words, so the
+// word before them rules out the phrase lookup: matchEnd compares the words before the last
+// exactly.
+type phraseEnds struct {
+	prev markBits // the words before the last of longer phrases
+}
+
+func newPhraseEnds(sets ...*phraseSet) *phraseEnds {
+	e := &phraseEnds{}
+	for _, p := range sets {
+		for _, ps := range p.byLast {
+			for _, ph := range ps {
+				if n := len(ph.words); n > 1 {
+					e.prev.add(ph.words[n-2])
+				}
+			}
+		}
+	}
+	return e
+}
+
+// prevMay reports whether the word before token i may be the word before the last of a phrase of
+// two or more words.
+func (e *phraseEnds) prevMay(t *redact.Text, i int) bool {
+	return i > 0 && e.prev.has(tokLower(t, i-1))
+}

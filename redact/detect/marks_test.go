@@ -1,6 +1,11 @@
 package detect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/veil-privacy/veil/redact"
+)
 
 func TestMarkEnds(t *testing.T) {
 	t.Parallel()
@@ -67,5 +72,30 @@ func TestMarkIndex(t *testing.T) {
 				t.Errorf("%q marked for Person: %v, want %v", tc.word, got, tc.person)
 			}
 		})
+	}
+}
+
+func TestPhraseEnds(t *testing.T) {
+	t.Parallel()
+	// The word before the last of every phrase of two or more words passes prevMay.
+	for _, l := range []struct {
+		desc string
+		set  *phraseSet
+		ends *phraseEnds
+	}{
+		{"person", personTriggers, personEnds},
+		{"person labels", personColonLabels, personEnds},
+	} {
+		for _, ps := range l.set.byLast {
+			for _, ph := range ps {
+				if len(ph.words) < 2 {
+					continue
+				}
+				in := "x " + strings.Join(ph.words, " ")
+				if txt := redact.NewText(in); !l.ends.prevMay(txt, len(txt.Tokens)-1) {
+					t.Errorf("%s: prevMay at the end of %q = false", l.desc, in)
+				}
+			}
+		}
 	}
 }

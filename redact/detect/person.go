@@ -61,7 +61,7 @@ type personMatch struct {
 
 // Detect implements redact.Detector. It visits the tokens marked for it (see marks.go): those that
 // may end a context phrase and the capitalised words. The cheap tests that rule out most of them
-// (personTriggerMay, nameMayContinue) are made here, before a call that does more.
+// (personTriggerMay, personPhraseMay, nameMayContinue) are made here, before a call that does more.
 func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 	if t.MarkBits(detectMarker)&markPerson == 0 {
 		return dst
@@ -73,7 +73,7 @@ func (p *Person) Detect(t *redact.Text, dst []redact.Finding) []redact.Finding {
 			continue
 		}
 		last := -1
-		if f := personLastBits(mk.Bits); f != 0 && personTriggerMay(t, i, f) {
+		if f := personLastBits(mk.Bits); f != 0 && personTriggerMay(t, i, f) && personPhraseMay(t, i, f) {
 			dst, last = afterPhrase(t, i, dst)
 		}
 		// Otherwise a name of two or more words may start here with a capitalised word.
@@ -380,6 +380,20 @@ func personTriggerMay(t *redact.Text, i int, f uint8) bool {
 		f&personPlaceLast != 0 && personPlacePreps.has(w)
 }
 
+// personPhraseMay reports whether a context phrase that introduces a name may end at token i, whose
+// personLastFilter entry is f (and personTriggerMay passed): a one-word phrase ends with it (a
+// label only if a colon or a tab follows it), or the word before it may be the word before the
+// last of a longer one. Most words of prose that end a phrase end only longer ones ("is" of "my
+// name is" and "this is", "est" of "mon nom est") or are labels without a colon ("to", "de",
+// "van", "por"): in clean text, 135 of the 583 tokens per 64 KB that pass personTriggerMay pass.
+func personPhraseMay(t *redact.Text, i int, f uint8) bool {
+	return f&personOneWordLast != 0 || f&personOneWordLabel != 0 && triggerGapOK(gap(t, i+1), trigLabel) ||
+		personEnds.prevMay(t, i)
+}
+
+// personEnds holds the words before the last of the longer phrases, for personPhraseMay.
+var personEnds = newPhraseEnds(personTriggers, personColonLabels)
+
 // The bits of personLastFilter.
 const (
 	personAnyLast        uint8 = 1 << iota // the last word of a context phrase
@@ -388,6 +402,8 @@ const (
 	personNameLast                         // of a phrase after which any lower-case word may be a name
 	personParticleLast                     // of a phrase after which a name may start with a particle
 	personPlaceLast                        // of a greeting after which a place may come before the name
+	personOneWordLast                      // of a phrase of one word that is no label ("Frau", "Thanks")
+	personOneWordLabel                     // of a label of one word ("to", "Name"), before a colon or a tab
 )
 
 // personLastFilter holds, for each entry of markEnds (markIndex), which of the filters on the last
@@ -401,6 +417,12 @@ var personLastFilter = func() (f [1 << markIndexBits]uint8) {
 	for last, ps := range personTriggers.byLast {
 		add(last, personAnyLast)
 		for _, p := range ps {
+			switch {
+			case len(p.words) == 1 && p.tag == trigLabel:
+				add(last, personOneWordLabel)
+			case len(p.words) == 1:
+				add(last, personOneWordLast)
+			}
 			switch p.tag {
 			case trigNamePhrase:
 				add(last, personLowerLast|personLowerLabelLast|personNameLast|personParticleLast)
@@ -415,8 +437,13 @@ var personLastFilter = func() (f [1 << markIndexBits]uint8) {
 			}
 		}
 	}
-	for last := range personColonLabels.byLast {
+	for last, ps := range personColonLabels.byLast {
 		add(last, personAnyLast|personLowerLabelLast|personParticleLast)
+		for _, p := range ps {
+			if len(p.words) == 1 {
+				add(last, personOneWordLabel)
+			}
+		}
 	}
 	return f
 }()

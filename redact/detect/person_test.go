@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/veil-privacy/veil/redact"
@@ -190,5 +191,22 @@ func benchCtx(b *testing.B, d redact.Detector) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dst = d.Detect(t, dst[:0])
+	}
+}
+
+func TestPersonPhraseMay(t *testing.T) {
+	t.Parallel()
+	// Every context phrase, written after another word and before a colon and a name, passes.
+	for _, set := range []*phraseSet{personTriggers, personColonLabels} {
+		for last, ps := range set.byLast {
+			for _, ph := range ps {
+				in := "x " + strings.Join(ph.words, " ") + ": Anna"
+				txt := redact.NewText(in)
+				i := len(txt.Tokens) - 2
+				if f := personLastFilter[markIndex(last)]; !personPhraseMay(txt, i, f) {
+					t.Errorf("personPhraseMay at the end of the phrase in %q = false", in)
+				}
+			}
+		}
 	}
 }
