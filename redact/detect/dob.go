@@ -60,7 +60,7 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 			for p < len(digits) && int(digits[p]) <= i {
 				p++
 			}
-			i, dst = d.detectAt(t, i, p < len(digits) && int(digits[p])-i <= dobReach, dst)
+			i, dst = d.detectAt(t, i, p < len(digits) && int(digits[p])-i <= dobReach && dobEnds.may(t, i), dst)
 			next = i + 1
 		}
 	}
@@ -72,10 +72,15 @@ func (d *DateOfBirth) Detect(t *redact.Text, dst []redact.Finding) []redact.Find
 // of at most five. Every date holds a digit token, so a phrase with none that close needs no look.
 const dobReach = 32
 
+// dobEnds rules out the phrase lookups at most words of prose that end a birth-date phrase ("on",
+// "is", "le", "el" end only longer ones): in clean text 124 of the 135 tokens per 64 KB with a digit
+// in reach, in PII-dense text 304 of 620.
+var dobEnds = newPhraseEnds(dobTriggers)
+
 // detectAt reports the birth date that a phrase ending at token i introduces, or that "geboren" at
-// token i closes, and returns the token to continue after. digitSoon tells whether a digit token
-// follows within dobReach tokens.
-func (d *DateOfBirth) detectAt(t *redact.Text, i int, digitSoon bool, dst []redact.Finding) (int, []redact.Finding) {
+// token i closes, and returns the token to continue after. phraseMay tells whether a digit token
+// follows within dobReach tokens and dobEnds lets a phrase end at token i.
+func (d *DateOfBirth) detectAt(t *redact.Text, i int, phraseMay bool, dst []redact.Finding) (int, []redact.Finding) {
 	toks := t.Tokens
 	// A date ends with a number (its year, or the last of its numbers): "geboren" closes one only
 	// after a digit token.
@@ -87,7 +92,7 @@ func (d *DateOfBirth) detectAt(t *redact.Text, i int, digitSoon bool, dst []reda
 			})
 		}
 	}
-	if !digitSoon {
+	if !phraseMay {
 		return i, dst
 	}
 	if _, _, ok := dobTriggers.matchEnd(t, i); !ok {

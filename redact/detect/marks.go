@@ -147,21 +147,24 @@ func (b *markBits) has(w string) bool {
 	return b[x/64]&(1<<(x%64)) != 0
 }
 
-// phraseEnds tells, for the phrases of some phrase sets, which words come before the last word of
-// a phrase of two or more words. Most words of prose that end a context phrase ("is" of "my name
-// is" and "this is", "of" of "on behalf of") end only longer ones and follow other words, so the
-// word before them rules out the phrase lookup: matchEnd compares the words before the last
-// exactly.
+// phraseEnds tells, for the phrases of some phrase sets, which last words end a phrase of one
+// word and which words come before the last word of a longer one. Most words of prose that end a
+// context phrase ("is" of "my name is" and "this is", "on" of "born on", "of" of "on behalf of")
+// end only longer ones and follow other words, so the word before them rules out the phrase
+// lookup: matchEnd compares the words before the last exactly.
 type phraseEnds struct {
-	prev markBits // the words before the last of longer phrases
+	oneWord markBits // the last words of one-word phrases
+	prev    markBits // the words before the last of longer phrases
 }
 
 func newPhraseEnds(sets ...*phraseSet) *phraseEnds {
 	e := &phraseEnds{}
 	for _, p := range sets {
-		for _, ps := range p.byLast {
+		for last, ps := range p.byLast {
 			for _, ph := range ps {
-				if n := len(ph.words); n > 1 {
+				if n := len(ph.words); n == 1 {
+					e.oneWord.add(last)
+				} else {
 					e.prev.add(ph.words[n-2])
 				}
 			}
@@ -174,4 +177,9 @@ func newPhraseEnds(sets ...*phraseSet) *phraseEnds {
 // two or more words.
 func (e *phraseEnds) prevMay(t *redact.Text, i int) bool {
 	return i > 0 && e.prev.has(tokLower(t, i-1))
+}
+
+// may reports whether a phrase may end at token i: its word ends a one-word phrase, or prevMay.
+func (e *phraseEnds) may(t *redact.Text, i int) bool {
+	return e.oneWord.has(tokLower(t, i)) || e.prevMay(t, i)
 }

@@ -77,7 +77,8 @@ func TestMarkIndex(t *testing.T) {
 
 func TestPhraseEnds(t *testing.T) {
 	t.Parallel()
-	// The word before the last of every phrase of two or more words passes prevMay.
+	// The end of every phrase passes may, and the word before the last of every longer phrase
+	// passes prevMay.
 	for _, l := range []struct {
 		desc string
 		set  *phraseSet
@@ -85,15 +86,14 @@ func TestPhraseEnds(t *testing.T) {
 	}{
 		{"person", personTriggers, personEnds},
 		{"person labels", personColonLabels, personEnds},
+		{"birth date", dobTriggers, dobEnds},
 	} {
 		for _, ps := range l.set.byLast {
 			for _, ph := range ps {
-				if len(ph.words) < 2 {
-					continue
-				}
 				in := "x " + strings.Join(ph.words, " ")
-				if txt := redact.NewText(in); !l.ends.prevMay(txt, len(txt.Tokens)-1) {
-					t.Errorf("%s: prevMay at the end of %q = false", l.desc, in)
+				txt := redact.NewText(in)
+				if i := len(txt.Tokens) - 1; !l.ends.may(txt, i) || len(ph.words) > 1 && !l.ends.prevMay(txt, i) {
+					t.Errorf("%s: may or prevMay at the end of %q = false", l.desc, in)
 				}
 			}
 		}
