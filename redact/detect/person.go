@@ -114,6 +114,12 @@ func afterPhrase(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding,
 // nameAt reports the name without a context phrase that starts at the capitalised word i, and
 // returns the index of its last token, or -1. A second name word may follow (nameMayContinue).
 func nameAt(t *redact.Text, i int, dst []redact.Finding) ([]redact.Finding, int) {
+	// Neither parseName nor bareName starts a name with a stop word or with a function word that
+	// is no given name: most capitalised words before another ("Vielen Dank", "Ihre Hilfe") are
+	// one, and one lookup rules them out.
+	if k := nameKinds(tokLower(t, i)); k.has(kindNameStop) || k&(kindFunc|kindGiven) == kindFunc {
+		return dst, -1
+	}
 	if i == 0 || !onlySpaces(gap(t, i)) || !isCapWord(t.Tokens[i-1]) {
 		if m, ok := parseName(t, i, nameOpts{}); ok && m.words >= 2 {
 			if nameBeforeHere(t, i, m) || nameBeforeDetails(t, m) {
