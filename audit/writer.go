@@ -422,7 +422,8 @@ func streamID(e map[string]string) (string, error) {
 }
 
 // raiseFloor makes the chain's next events no earlier than the millisecond of stream id id, so
-// that their stream ids come after it.
+// that their stream ids come after it: ids that Redis chose from its own clock (before Veil chose
+// them, or after a refusal) may be ahead of Veil's clock.
 func (w *writer) raiseFloor(id string) {
 	if sid, err := store.ParseID(id); err == nil {
 		if t := time.UnixMilli(int64(sid.MS)).UTC(); t.After(w.head.Time) {
