@@ -62,74 +62,102 @@ type AdminActivity struct {
 // Summarize reads the events of stream with since <= Time < until (a zero until: no end) into a
 // Report.
 func Summarize(ctx context.Context, r Reader, stream string, since, until time.Time) (*Report, error) {
-	rep := &Report{Stream: stream, Since: since, Until: until, Events: map[Type]int{}, Found: map[string]int{},
-		Actions: map[string]int{}, Consent: map[string]*PurposeCounts{}, AdminLogins: map[string]int{}}
-	subjects := map[string]struct{}{}
-	admins := map[[2]string]*AdminActivity{}
-	err := Each(ctx, r, stream, since, until, Filter{}, func(ev Event) error {
-		if rep.First.IsZero() {
-			rep.First = ev.Time
-		}
-		rep.Last = ev.Time
-		rep.Events[ev.Type]++
-		switch ev.Type {
-		case MessageForwarded, MessageBlocked, MessageFailed, ResponseFiltered:
-			if ev.Type != ResponseFiltered && ev.Subject != "" {
-				subjects[ev.Subject] = struct{}{}
-			}
-			addCounts(rep.Found, ev.Findings)
-			addCounts(rep.Actions, ev.Actions)
-			if ev.PolicyRevision != "" && !slices.Contains(rep.Policies, ev.PolicyRevision) {
-				rep.Policies = append(rep.Policies, ev.PolicyRevision)
-			}
-		case ConsentGranted, ConsentWithdrawn, ObjectionRecorded:
-			for k := range ev.Actions {
-				purpose, ok := strings.CutPrefix(k, "purpose.")
-				if !ok {
-					continue
-				}
-				pc := rep.Consent[purpose]
-				if pc == nil {
-					pc = &PurposeCounts{}
-					rep.Consent[purpose] = pc
-				}
-				switch ev.Type {
-				case ConsentGranted:
-					pc.Granted++
-				case ConsentWithdrawn:
-					pc.Withdrawn++
-				default:
-					pc.Objections++
-				}
-			}
-		case AdminLogin:
-			rep.AdminLogins[cmp.Or(ev.Outcome, "unknown")]++
-		case AdminAccess:
-			key := [2]string{ev.Actor, ev.Role}
-			a := admins[key]
-			if a == nil {
-				a = &AdminActivity{Actor: ev.Actor, Role: ev.Role, Actions: map[string]int{}}
-				admins[key] = a
-			}
-			a.Accesses++
-			if ev.Outcome != "ok" {
-				a.Refused++
-			}
-			if ev.Reason != "" {
-				a.WithReason++
-			}
-			addCounts(a.Actions, ev.Actions)
-		}
-		return nil
-	})
-	if err != nil {
+	sum := NewSummary(stream, since, until)
+	if err := Each(ctx, r, stream, since, until, Filter{}, sum.Add); err != nil {
 		return nil, err
 	}
-	rep.Subjects = len(subjects)
-	rep.Admins = slices.SortedFunc(maps.Values(admins), func(a, b *AdminActivity) int {
+	return sum.Report(), nil
+}
+
+// Summary builds a Report from events given one at a time, in the trail's order: what Summarize
+// does, for a caller that reads the trail anyway (VerifyOptions.Each: verify and report in one
+// read).
+type Summary struct {
+	rep      *Report
+	subjects map[string]struct{}
+	admins   map[[2]string]*AdminActivity
+}
+
+// NewSummary returns an empty summary of stream for the events with since <= Time < until (a
+// zero until: no end).
+func NewSummary(stream string, since, until time.Time) *Summary {
+	return &Summary{
+		rep: &Report{Stream: stream, Since: since, Until: until, Events: map[Type]int{}, Found: map[string]int{},
+			Actions: map[string]int{}, Consent: map[string]*PurposeCounts{}, AdminLogins: map[string]int{}},
+		subjects: map[string]struct{}{},
+		admins:   map[[2]string]*AdminActivity{},
+	}
+}
+
+// Add counts ev if it is in the period. It never fails; the error is for Each's signature.
+func (s *Summary) Add(ev Event) error {
+	rep := s.rep
+	if ev.Time.Before(rep.Since) || !rep.Until.IsZero() && !ev.Time.Before(rep.Until) {
+		return nil
+	}
+	if rep.First.IsZero() {
+		rep.First = ev.Time
+	}
+	rep.Last = ev.Time
+	rep.Events[ev.Type]++
+	switch ev.Type {
+	case MessageForwarded, MessageBlocked, MessageFailed, ResponseFiltered:
+		if ev.Type != ResponseFiltered && ev.Subject != "" {
+			s.subjects[ev.Subject] = struct{}{}
+		}
+		addCounts(rep.Found, ev.Findings)
+		addCounts(rep.Actions, ev.Actions)
+		if ev.PolicyRevision != "" && !slices.Contains(rep.Policies, ev.PolicyRevision) {
+			rep.Policies = append(rep.Policies, ev.PolicyRevision)
+		}
+	case ConsentGranted, ConsentWithdrawn, ObjectionRecorded:
+		for k := range ev.Actions {
+			purpose, ok := strings.CutPrefix(k, "purpose.")
+			if !ok {
+				continue
+			}
+			pc := rep.Consent[purpose]
+			if pc == nil {
+				pc = &PurposeCounts{}
+				rep.Consent[purpose] = pc
+			}
+			switch ev.Type {
+			case ConsentGranted:
+				pc.Granted++
+			case ConsentWithdrawn:
+				pc.Withdrawn++
+			default:
+				pc.Objections++
+			}
+		}
+	case AdminLogin:
+		rep.AdminLogins[cmp.Or(ev.Outcome, "unknown")]++
+	case AdminAccess:
+		key := [2]string{ev.Actor, ev.Role}
+		a := s.admins[key]
+		if a == nil {
+			a = &AdminActivity{Actor: ev.Actor, Role: ev.Role, Actions: map[string]int{}}
+			s.admins[key] = a
+		}
+		a.Accesses++
+		if ev.Outcome != "ok" {
+			a.Refused++
+		}
+		if ev.Reason != "" {
+			a.WithReason++
+		}
+		addCounts(a.Actions, ev.Actions)
+	}
+	return nil
+}
+
+// Report returns the summary of the events added so far.
+func (s *Summary) Report() *Report {
+	s.rep.Subjects = len(s.subjects)
+	s.rep.Admins = slices.SortedFunc(maps.Values(s.admins), func(a, b *AdminActivity) int {
 		return cmp.Or(cmp.Compare(a.Actor, b.Actor), cmp.Compare(a.Role, b.Role))
 	})
-	return rep, nil
+	return s.rep
 }
 
 func addCounts(dst, src map[string]int) {

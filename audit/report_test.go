@@ -119,3 +119,44 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("empty period: %v %v", empty.Events, err)
 	}
 }
+
+// TestSummaryWithVerify: a Summary fed by Verify's Each holds what Summarize reads, for a period
+// that leaves events out at both ends.
+func TestSummaryWithVerify(t *testing.T) {
+	t.Parallel()
+	s := openEmbedded(t)
+	dir := t.TempDir()
+	a := testAuditor(t, s, dir, testConfig(func(c *Config) { c.CheckpointEvery = 4 }), nil)
+	ctx := context.Background()
+	record := func() {
+		for _, ev := range reportEvents() {
+			if err := a.Record(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	record()
+	time.Sleep(5 * time.Millisecond)
+	since := time.Now().UTC()
+	record()
+	until := time.Now().UTC()
+	time.Sleep(5 * time.Millisecond)
+	record()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Summarize(ctx, s, a.cfg.Stream, since, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := NewSummary(a.cfg.Stream, since, until)
+	res, err := Verify(ctx, s, a.cfg.Stream, VerifyOptions{PublicKey: publicKey(t, dir), Each: sum.Add})
+	if err != nil || !res.OK() {
+		t.Fatalf("verify: %v %+v", err, res.Break)
+	}
+	wb, _ := json.Marshal(want)
+	gb, _ := json.Marshal(sum.Report())
+	if string(gb) != string(wb) || want.Events[MessageForwarded] != 3 {
+		t.Errorf("summary with verify:\n%s\nwant:\n%s", gb, wb)
+	}
+}

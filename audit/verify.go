@@ -19,6 +19,9 @@ type VerifyOptions struct {
 	PublicKey ed25519.PublicKey
 	// Now is the time the tail is judged at (default time.Now()).
 	Now time.Time
+	// Each, if set, is called with every event that passed its checks, in order (a Summary's Add:
+	// verify and summarize in one read). An error it returns stops Verify and is returned.
+	Each func(Event) error
 }
 
 // Position locates an event of the trail.
@@ -130,6 +133,11 @@ func Verify(ctx context.Context, r Reader, stream string, opts VerifyOptions) (*
 			res.Uncovered++
 		}
 		prev = &ev
+		if opts.Each != nil {
+			if err := opts.Each(ev); err != nil {
+				return false, err
+			}
+		}
 		return true, nil
 	})
 	if err != nil {

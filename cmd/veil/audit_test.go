@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,10 +167,18 @@ func TestAuditVerifyRedisTampered(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, entries[5].ID) {
 		t.Errorf("verify after XDEL: %d\n%s", code, out)
 	}
-	// A report over a broken chain says so first and fails, the counts still printed.
+	// A report over a broken chain says so first and fails, the counts still printed: every
+	// message left in the stream, after the break too.
+	forwarded := 0
+	for i, e := range entries {
+		if i != 4 && e.Fields["type"] == string(audit.MessageForwarded) {
+			forwarded++
+		}
+	}
 	code, out, _ = runVeil("audit", "report", "--redis", url, "--public-key", pub, "--since", "2000-01-01")
-	if code != 1 || !strings.HasPrefix(out, "audit stream") || !strings.Contains(out, "BROKEN at seq 6") || !strings.Contains(out, "Messages") {
-		t.Errorf("report after XDEL: %d\n%s", code, out)
+	if code != 1 || !strings.HasPrefix(out, "audit stream") || !strings.Contains(out, "BROKEN at seq 6") ||
+		!regexp.MustCompile(fmt.Sprintf(`forwarded to the bot +%d\n`, forwarded)).MatchString(out) {
+		t.Errorf("report after XDEL: %d (want %d forwarded)\n%s", code, forwarded, out)
 	}
 }
 
