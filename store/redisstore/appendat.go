@@ -19,7 +19,7 @@ const probeField = "veil_probe"
 // wrote before) so that no entry is ever written twice: Redis refuses an id at or below the
 // stream's last id, so a write the client gave up on that Redis executed late, or a client's retry
 // after a lost reply, adds nothing the second time. An entry Redis refused is reported false in
-// added; the caller decides, from the stream's tail, whether it is there already.
+// added; the caller decides, by reading the stream at its id, whether it is there already.
 //
 // If after is not "", it is the id of the last entry the caller wrote, and AppendAt also tells
 // whether the stream has lost it (lost): a failover before the entry was replicated, or a restart
