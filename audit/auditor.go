@@ -159,7 +159,6 @@ func (w *writer) resume(ctx context.Context) error {
 		}
 		w.head = head{Seq: ev.Seq, Hash: ev.Hash, Time: ev.Time}
 		w.after, w.degraded, w.rescan = w.spool.after(), true, true
-		w.raiseFloor(w.after)
 		w.m.degraded.Set(1)
 		w.setSpoolGauges()
 		w.log.Warn().Int(fieldSpoolEvents, w.spool.depth()).Msg("audit spool holds events from an earlier run; replaying them once the store answers")
@@ -181,7 +180,6 @@ func (w *writer) resume(ctx context.Context) error {
 			}
 			w.head = head{Seq: ev.Seq, Hash: ev.Hash, Time: ev.Time}
 			w.after = last.ID
-			w.raiseFloor(last.ID)
 			if ev.Type == Checkpoint && ev.Checkpoint != nil && ev.Checkpoint.Final {
 				// A clean shutdown: the next checkpoint is due an interval after it.
 				w.policy.last = ev.Time

@@ -18,14 +18,17 @@ import (
 // has one write that the writer is told failed but that Redis makes later: the first append fails
 // without writing, and its entries land, under the ids they were sent with, just before the next
 // append runs, as a write the client gave up on (a timeout) and that Redis executed afterwards would.
+// If lostReply is set, the next append without an after id (the writer's detour after the
+// stream's last id) is made but reported failed, as a write whose reply was lost.
 type lateSink struct {
 	*redisstore.Store
-	late    bool
-	mu      sync.Mutex
-	calls   int
-	held    []map[string]string
-	heldIDs []string
-	refused int
+	late      bool
+	lostReply bool
+	mu        sync.Mutex
+	calls     int
+	held      []map[string]string
+	heldIDs   []string
+	refused   int
 }
 
 func (s *lateSink) AppendAt(ctx context.Context, stream, after string, ids []string, entries ...map[string]string) ([]bool, bool, error) {
@@ -46,7 +49,17 @@ func (s *lateSink) AppendAt(ctx context.Context, stream, after string, ids []str
 	if err == nil && slices.Contains(added, false) {
 		s.refused++
 	}
+	if err == nil && s.lostReply && after == "" {
+		s.lostReply = false
+		return nil, false, context.DeadlineExceeded
+	}
 	return added, lost, err
+}
+
+func (s *lateSink) armLostReply() {
+	s.mu.Lock()
+	s.lostReply = true
+	s.mu.Unlock()
 }
 
 // TestLateWriteNotDoubled: a batch the writer spooled after a failed write, but that Redis made
@@ -120,10 +133,11 @@ func TestStoreLostEvents(t *testing.T) {
 	}
 }
 
-// TestStreamIDsAhead: when the stream's last id is above the ids the writer chooses (ids Redis gave
-// from a clock ahead of Veil's, or a writer that set it), the refused events are not in the stream:
-// they go after its last entry, later events follow them, every event is there once, and the chain
-// verifies. Only the first of them takes that detour: the chain's next times start at that id.
+// TestStreamIDsAhead: when the stream's last id is above the ids the writer chooses (set by
+// something else), the refused events are not in the stream: they go after its last id, later
+// events follow them, and only the first batch takes that detour. The detour's write is made but
+// its reply lost: the batch goes to the spool, and its replay finds the events by their ids. Every
+// event is there once and the chain verifies.
 func TestStreamIDsAhead(t *testing.T) {
 	t.Parallel()
 	rs, srv := openRedis(t)
@@ -137,7 +151,10 @@ func TestStreamIDsAhead(t *testing.T) {
 	if err := srv.Client().Do(ctx, "XSETID", "veil:stream:"+cfg.Stream, fmt.Sprintf("%d-0", ahead)).Err(); err != nil {
 		t.Fatal(err)
 	}
-	recordEvents(t, a, 5, 10)
+	sink.armLostReply()
+	recordEvents(t, a, 5, 6)
+	waitFor(t, "the spool to replay", func() bool { return value(a.m.spooled) > 0 && value(a.m.degraded) == 0 })
+	recordEvents(t, a, 6, 10)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -152,14 +169,14 @@ func TestStreamIDsAhead(t *testing.T) {
 		}
 	}
 	verifyOK(t, sink, cfg.Stream, publicKey(t, dir))
-	if value(a.m.gaps) != 0 || value(a.m.spooled) != 0 || sink.refused != 1 {
-		t.Errorf("gaps %v, spooled %v, refused batches %d; want none, none and one", value(a.m.gaps), value(a.m.spooled), sink.refused)
+	if value(a.m.gaps) != 0 || sink.refused != 2 {
+		t.Errorf("gaps %v, refused batches %d; want none, and two (the first try and the replay)", value(a.m.gaps), sink.refused)
 	}
 }
 
 // TestResumeBelowStreamIDs: a trail whose last stream id is ahead of its last event's time (ids that
-// Redis chose from a clock ahead of Veil's, as before Veil chose them) is resumed with the chain's
-// next times at that id, so that the first batch after the restart is not refused.
+// Redis chose from a clock ahead of Veil's, as before Veil chose them) is resumed with the next ids
+// after it, so that the first batch after the restart is not refused.
 func TestResumeBelowStreamIDs(t *testing.T) {
 	t.Parallel()
 	rs, srv := openRedis(t)

@@ -328,28 +328,23 @@ func (w *writer) acknowledged(send []map[string]string, last string) {
 }
 
 // idAppender is the optional ability of a sink (the Redis store) to append entries under ids the
-// writer chooses, refusing any at or below the stream's last id, and to tell whether the stream
-// has lost the entry with id after (see redisstore.Store.AppendAt).
+// writer chooses, refusing any at or below the stream's last id, to tell whether the stream has
+// lost the entry with id after, and to say what its last id is (see redisstore.Store.AppendAt).
 type idAppender interface {
 	AppendAt(ctx context.Context, stream, after string, ids []string, entries ...map[string]string) (added []bool, lost bool, err error)
+	LastID(ctx context.Context, stream string) (string, error)
 }
 
-// appendAt writes send under the stream ids its events' times and sequence numbers make (streamID),
-// so that no event is ever written twice: a write the writer gave up on (a timeout) may still be
-// executed by Redis later, and a client may retry a write whose reply it lost, but Redis refuses an
-// id it has seen. A refused event is there already unless something else wrote to the stream; then
-// it goes after the stream's last entry, and the log says so. When the store has lost the events
-// last acknowledged (a failover before they were replicated, a restart without persistence), the
-// batch goes after what the store has and the gap is logged and counted for veil audit verify to
-// find.
+// appendAt writes send under the stream ids streamIDs gives them after w.after, so that no event
+// is ever written twice: a write the writer gave up on (a timeout) may still be executed by Redis
+// later, and a client may retry a write whose reply it lost, but Redis refuses an id it has seen
+// (refused sorts out what it refused). When the store has lost the events last acknowledged (a
+// failover before they were replicated, a restart without persistence), the batch goes after what
+// the store has and the gap is logged and counted for veil audit verify to find.
 func (w *writer) appendAt(ctx context.Context, sa idAppender, send []map[string]string) error {
-	ids := make([]string, len(send))
-	for i, e := range send {
-		id, err := streamID(e)
-		if err != nil {
-			return err
-		}
-		ids[i] = id
+	ids, err := streamIDs(w.after, send)
+	if err != nil {
+		return err
 	}
 	added, lost, err := sa.AppendAt(ctx, w.stream, w.after, ids, send...)
 	if err != nil {
@@ -362,74 +357,82 @@ func (w *writer) appendAt(ctx context.Context, sa idAppender, send []map[string]
 	}
 	last := ids[len(ids)-1]
 	if slices.Contains(added, false) {
-		missing, err := w.missing(ctx, send, ids, added)
-		if err != nil {
+		if last, err = w.refused(ctx, sa, send, added); err != nil {
 			return err
-		}
-		if len(missing) > 0 {
-			more, err := w.sink.Append(ctx, w.stream, missing...)
-			if err != nil {
-				return err
-			}
-			last = more[len(more)-1]
-			w.raiseFloor(last)
-			w.log.Error().Uint64(fieldSeq, seqOf(missing[0])).Int(fieldEvents, len(missing)).
-				Msg("the audit stream's last id is above events it does not hold (another writer on the stream, or ids from a clock ahead of this one): appended them after its last entry under ids Redis chose")
 		}
 	}
 	w.acknowledged(send, last)
 	return nil
 }
 
-// missing returns the events of send that Redis refused (added false) and that the stream does not
-// hold at their ids.
-func (w *writer) missing(ctx context.Context, send []map[string]string, ids []string, added []bool) ([]map[string]string, error) {
-	first, last := -1, -1
-	for i, ok := range added {
-		if !ok {
-			if first < 0 {
-				first = i
-			}
-			last = i
+// refused deals with the events of send that Redis refused (added false): the stream's last id was
+// at or above theirs. They are normally in the stream already, written by an earlier try of the
+// same events (a write the writer gave up on that Redis executed late, a client's retry, a replay
+// after a crash, or an earlier version of Veil, under ids Redis chose), and are found there by
+// event id after w.after. Any that are not were refused because something else set the stream's
+// last id (a process must be the stream's only writer): they go after it, in order, and the log
+// says so. It returns the stream id of the last event written or found.
+func (w *writer) refused(ctx context.Context, sa idAppender, send []map[string]string, added []bool) (string, error) {
+	if err := w.scanPresent(); err != nil {
+		return "", err
+	}
+	var rest []map[string]string
+	for i, e := range send {
+		if !added[i] && !w.present[e[fID]] {
+			rest = append(rest, e)
 		}
 	}
-	held, err := w.sink.Range(ctx, w.stream, ids[first], ids[last], 0)
+	w.present = nil
+	if len(rest) == 0 {
+		return w.after, nil // scanPresent's: the stream's last entry
+	}
+	top, err := sa.LastID(ctx, w.stream)
 	if err != nil {
-		return nil, fmt.Errorf("reading refused audit events back: %w", err)
+		return "", err
 	}
-	hash := make(map[string]string, len(held))
-	for _, e := range held {
-		hash[e.ID] = e.Fields[fHash]
+	ids, err := streamIDs(top, rest)
+	if err != nil {
+		return "", err
 	}
-	var out []map[string]string
-	for i, ok := range added {
-		if !ok && hash[ids[i]] != send[i][fHash] {
-			out = append(out, send[i])
-		}
+	more, _, err := sa.AppendAt(ctx, w.stream, "", ids, rest...)
+	if err != nil {
+		return "", err
 	}
-	return out, nil
+	if slices.Contains(more, false) {
+		return "", errors.New("the audit stream's last id moved while its writer appended: is another process writing to it?")
+	}
+	w.log.Error().Uint64(fieldSeq, seqOf(rest[0])).Int(fieldEvents, len(rest)).
+		Msg("the audit stream's last id was above events it does not hold: appended them after it (is another process writing to the stream?); veil audit verify reports the order if it broke")
+	return ids[len(ids)-1], nil
 }
 
-// streamID is the stream id an event is written under: its time in milliseconds and its sequence
-// number, which together grow with the chain, and which the event itself gives back, so that a
-// replay from the spool writes it under the same id.
-func streamID(e map[string]string) (string, error) {
-	t, err := time.Parse(timeLayout, e[fTime])
-	if err != nil || e[fSeq] == "" {
-		return "", errors.New("an audit entry to write has no valid time and sequence number")
-	}
-	return strconv.FormatInt(max(t.UnixMilli(), 0), 10) + "-" + e[fSeq], nil
-}
-
-// raiseFloor makes the chain's next events no earlier than the millisecond of stream id id, so
-// that their stream ids come after it: ids that Redis chose from its own clock (before Veil chose
-// them, or after a refusal) may be ahead of Veil's clock.
-func (w *writer) raiseFloor(id string) {
-	if sid, err := store.ParseID(id); err == nil {
-		if t := time.UnixMilli(int64(sid.MS)).UTC(); t.After(w.head.Time) {
-			w.head.Time = t
+// streamIDs returns the stream ids to write send under after the stream id after: each event's own,
+// its time in milliseconds and its sequence number, or, where that is not above the id before it,
+// the next id after that one. They depend only on after and the events, so a retry or a replay from
+// the spool writes each event under the same id, and they are above after even where the stream's
+// ids come from a clock ahead of this one (ids Redis chose before this version).
+func streamIDs(after string, send []map[string]string) ([]string, error) {
+	var prev store.ID
+	if after != "" {
+		var err error
+		if prev, err = store.ParseID(after); err != nil {
+			return nil, fmt.Errorf("the audit stream's last id: %w", err)
 		}
 	}
+	ids := make([]string, len(send))
+	for i, e := range send {
+		t, err := time.Parse(timeLayout, e[fTime])
+		seq := seqOf(e)
+		if err != nil || seq == 0 {
+			return nil, errors.New("an audit entry to write has no valid time and sequence number")
+		}
+		id := store.ID{MS: uint64(max(t.UnixMilli(), 0)), Seq: seq}
+		if id.Compare(prev) <= 0 {
+			id = prev.Next()
+		}
+		ids[i], prev = id.String(), id
+	}
+	return ids, nil
 }
 
 // seqOf is an entry's chain sequence number, 0 if it has none.

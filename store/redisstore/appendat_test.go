@@ -39,31 +39,32 @@ func checkAppendAt(t *testing.T, s *Store) {
 		added   []bool
 		lost    bool
 		stream  []string // the stream's entries ("id" fields) afterwards
+		lastID  string   // the stream's last id afterwards
 	}{
 		{
 			desc: "a first batch", ids: []string{"1-1", "1-2"}, entries: []map[string]string{entry("a"), entry("b")},
-			added: []bool{true, true}, stream: []string{"a", "b"},
+			added: []bool{true, true}, stream: []string{"a", "b"}, lastID: "1-2",
 		},
 		{
 			desc: "the same batch again (a retry, or a late write)", after: "1-2",
 			ids: []string{"1-1", "1-2"}, entries: []map[string]string{entry("a"), entry("b")},
-			added: []bool{false, false}, stream: []string{"a", "b"},
+			added: []bool{false, false}, stream: []string{"a", "b"}, lastID: "1-2",
 		},
 		{
 			desc: "a batch whose first entry is there already", after: "1-2",
 			ids: []string{"1-2", "1-3"}, entries: []map[string]string{entry("b"), entry("c")},
-			added: []bool{false, true}, stream: []string{"a", "b", "c"},
+			added: []bool{false, true}, stream: []string{"a", "b", "c"}, lastID: "1-3",
 		},
 		{
 			desc: "entries of different sizes", after: "1-3",
 			ids: []string{"2-4", "2-5", "3-6"}, entries: []map[string]string{entry("d"), {"id": "e"}, entry("f")},
-			added: []bool{true, true, true}, stream: []string{"a", "b", "c", "d", "e", "f"},
+			added: []bool{true, true, true}, stream: []string{"a", "b", "c", "d", "e", "f"}, lastID: "3-6",
 		},
 		{
 			desc:   "after an entry deleted with XDEL: its id is still the stream's last id",
 			before: func() error { return s.c.XDel(ctx, key, "3-6").Err() },
 			after:  "3-6", ids: []string{"4-7"}, entries: []map[string]string{entry("g")},
-			added: []bool{true}, stream: []string{"a", "b", "c", "d", "e", "g"},
+			added: []bool{true}, stream: []string{"a", "b", "c", "d", "e", "g"}, lastID: "4-7",
 		},
 		{
 			desc: "after the store lost its last entries (a failover before they were replicated)",
@@ -74,13 +75,13 @@ func checkAppendAt(t *testing.T, s *Store) {
 				return s.c.Do(ctx, "XSETID", key, "2-4").Err()
 			},
 			after: "4-7", ids: []string{"5-8"}, entries: []map[string]string{entry("h")},
-			added: []bool{true}, lost: true, stream: []string{"a", "b", "c", "d", "h"},
+			added: []bool{true}, lost: true, stream: []string{"a", "b", "c", "d", "h"}, lastID: "5-8",
 		},
 		{
 			desc:   "after the store lost the whole stream (a restart without persistence)",
 			before: func() error { return s.c.Del(ctx, key).Err() },
 			after:  "5-8", ids: []string{"6-9", "6-10"}, entries: []map[string]string{entry("i"), entry("j")},
-			added: []bool{true, true}, lost: true, stream: []string{"i", "j"},
+			added: []bool{true, true}, lost: true, stream: []string{"i", "j"}, lastID: "6-10",
 		},
 	} {
 		if tc.before != nil {
@@ -101,7 +102,7 @@ func checkAppendAt(t *testing.T, s *Store) {
 		}
 		var fids []string
 		for _, e := range got {
-			if _, ok := e.Fields[probeField]; ok {
+			if _, ok := e.Fields["veil_probe"]; ok {
 				t.Fatalf("%s: the probe is left in the stream at %s", tc.desc, e.ID)
 			}
 			fids = append(fids, e.Fields["id"])
@@ -112,6 +113,12 @@ func checkAppendAt(t *testing.T, s *Store) {
 		if !slices.Equal(fids, tc.stream) {
 			t.Fatalf("%s: stream %q, want %q", tc.desc, fids, tc.stream)
 		}
+		if last, err := s.LastID(ctx, "audit"); err != nil || last != tc.lastID {
+			t.Fatalf("%s: last id %q (%v), want %q", tc.desc, last, err, tc.lastID)
+		}
+	}
+	if last, err := s.LastID(ctx, "nothing"); err != nil || last != "" {
+		t.Errorf("a stream that does not exist: last id %q (%v), want none", last, err)
 	}
 	if _, _, err := s.AppendAt(ctx, "audit", "", []string{"9-1"}, map[string]string{}); err == nil {
 		t.Error("an entry without fields was accepted")
