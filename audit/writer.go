@@ -281,10 +281,11 @@ func (w *writer) setSpoolGauges() {
 // skipPresent drops the entries a failed earlier attempt or an interrupted replay left in the sink.
 func (w *writer) skipPresent(entries []map[string]string) ([]map[string]string, error) {
 	if w.rescan {
-		if err := w.scanPresent(); err != nil {
+		present, last, err := w.scanPresent()
+		if err != nil {
 			return nil, err
 		}
-		w.rescan = false
+		w.present, w.after, w.rescan = present, last, false
 	}
 	if w.present == nil {
 		return entries, nil
@@ -373,18 +374,18 @@ func (w *writer) appendAt(ctx context.Context, sa idAppender, send []map[string]
 // last id (a process must be the stream's only writer): they go after it, in order, and the log
 // says so. It returns the stream id of the last event written or found.
 func (w *writer) refused(ctx context.Context, sa idAppender, send []map[string]string, added []bool) (string, error) {
-	if err := w.scanPresent(); err != nil {
+	present, last, err := w.scanPresent()
+	if err != nil {
 		return "", err
 	}
 	var rest []map[string]string
 	for i, e := range send {
-		if !added[i] && !w.present[e[fID]] {
+		if !added[i] && !present[e[fID]] {
 			rest = append(rest, e)
 		}
 	}
-	w.present = nil
 	if len(rest) == 0 {
-		return w.after, nil // scanPresent's: the stream's last entry
+		return last, nil
 	}
 	top, err := sa.LastID(ctx, w.stream)
 	if err != nil {
@@ -442,26 +443,24 @@ func seqOf(e map[string]string) uint64 {
 }
 
 // scanPresent reads the event ids the sink holds after w.after, the entries a failed write or an
-// interrupted replay may have left there.
-func (w *writer) scanPresent() error {
+// interrupted replay may have left there, and the stream id of the last of them (w.after if none).
+func (w *writer) scanPresent() (present map[string]bool, last string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*w.timeout)
 	defer cancel()
 	from := w.after
 	if from == "" {
 		from = "-"
 	}
-	present := map[string]bool{}
-	last := w.after
-	err := scan(ctx, w.sink, w.stream, from, "+", func(e store.Entry) (bool, error) {
+	present, last = map[string]bool{}, w.after
+	err = scan(ctx, w.sink, w.stream, from, "+", func(e store.Entry) (bool, error) {
 		present[e.Fields[fID]] = true
 		last = e.ID
 		return true, nil
 	})
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	w.present, w.after = present, last
-	return nil
+	return present, last, nil
 }
 
 // replay moves spooled events to the sink in order, a bounded number of batches per call so that
